@@ -1,0 +1,50 @@
+/**
+ * The training kernels PixPNet adds to a tfjs backend, in the style of the tfjs kernel registry:
+ * one file per kernel, each exporting `kernelName` and a backend-independent `kernelFunc` written with tf ops.
+ */
+import { tf } from '../tf.js';
+import type { KernelFunc } from '@tensorflow/tfjs-core';
+import * as conv2dBackpropFilter from './conv2d_backprop_filter.js';
+import * as conv2dBackpropInput from './conv2d_backprop_input.js';
+import * as depthwiseBackpropFilter from './depthwise_conv2d_backprop_filter.js';
+import * as depthwiseBackpropInput from './depthwise_conv2d_backprop_input.js';
+import * as unsortedSegmentSum from './unsorted_segment_sum.js';
+
+/** One kernel of ours and the backends it is registered for. */
+export interface TrainingKernel {
+  kernelName: string;
+  kernelFunc: KernelFunc;
+  /** Backends that get it: those that lack the kernel, or whose own kernel is much slower. */
+  backends: readonly string[];
+  /** Why it exists, for `pixpnet info --verbose` and the docs. */
+  reason: string;
+}
+
+/** Every kernel this package registers. */
+export const TRAINING_KERNELS: readonly TrainingKernel[] = [
+  { ...conv2dBackpropFilter, backends: ['wasm', 'cpu'], reason: 'missing on wasm; the cpu kernel runs at about 0.01 GFLOP/s' },
+  { ...conv2dBackpropInput, backends: ['wasm'], reason: 'the native wasm kernel is about 8x slower inside a training step' },
+  { ...depthwiseBackpropFilter, backends: ['wasm'], reason: 'missing on wasm' },
+  { ...depthwiseBackpropInput, backends: ['wasm'], reason: 'missing on wasm' },
+  { ...unsortedSegmentSum, backends: ['wasm'], reason: 'missing on wasm (gradient of gather)' },
+];
+
+/**
+ * Registers our kernels for `backendName` (replacing a kernel of the same name) and returns their names.
+ * Idempotent: calling it twice registers each kernel once.
+ */
+export function registerTrainingKernels(backendName: string): string[] {
+  const names: string[] = [];
+  for (const k of TRAINING_KERNELS) {
+    if (!k.backends.includes(backendName)) continue;
+    const existing = tf.getKernel(k.kernelName, backendName);
+    if (existing?.kernelFunc === k.kernelFunc) {
+      names.push(k.kernelName);
+      continue;
+    }
+    if (existing) tf.unregisterKernel(k.kernelName, backendName);
+    tf.registerKernel({ kernelName: k.kernelName, backendName, kernelFunc: k.kernelFunc });
+    names.push(k.kernelName);
+  }
+  return names;
+}

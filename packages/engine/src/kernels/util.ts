@@ -1,0 +1,48 @@
+/** Helpers shared by the kernels in this folder. */
+import { tf } from '../tf.js';
+import type { Tensor, Tensor4D, TensorInfo } from '../tf.js';
+
+/**
+ * Wraps a kernel's `TensorInfo` input as a Tensor that shares its data (no copy, reference-counted),
+ * so that a kernel can be written with tf ops. Dispose it (or create it inside `tf.tidy`).
+ */
+export function asTensor<T extends Tensor = Tensor>(info: TensorInfo): T {
+  return tf.engine().runKernel('Reshape', { x: info as Tensor }, { shape: info.shape }) as unknown as T;
+}
+
+/** Explicit per-side padding of a conv, as computed by tfjs for `same`, `valid`, a number or explicit pads. */
+export interface PadInfo {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * Inserts `rate - 1` zeros between neighbouring elements along two consecutive axes `axis` and
+ * `axis + 1` of a rank-4 tensor (the "dilation" of a stride: zero insertion). Rates of 1 return the input.
+ */
+export function insertZeros(t: Tensor4D, axis: 0 | 1, rates: [number, number]): Tensor4D {
+  const [rh, rw] = rates;
+  if (rh === 1 && rw === 1) return t;
+  const s = t.shape;
+  const a = s[axis]!;
+  const b = s[axis + 1]!;
+  // view [.., a, 1, b, 1, ..], pad the singleton axes with rate-1 zeros, fold back and trim the tail
+  const viewShape = [...s.slice(0, axis), a, 1, b, 1, ...s.slice(axis + 2)];
+  const pads: Array<[number, number]> = viewShape.map(() => [0, 0] as [number, number]);
+  pads[axis + 1] = [0, rh - 1];
+  pads[axis + 3] = [0, rw - 1];
+  const padded = tf.pad(tf.reshape(t, viewShape), pads);
+  const full = [...s.slice(0, axis), a * rh, b * rw, ...s.slice(axis + 2)];
+  const begin = s.map(() => 0);
+  const size = [...s.slice(0, axis), (a - 1) * rh + 1, (b - 1) * rw + 1, ...s.slice(axis + 2)];
+  return tf.slice(tf.reshape(padded, full), begin, size) as Tensor4D;
+}
+
+/** Throws a clear error when a kernel is asked for the NCHW layout, which PixPNet never uses. */
+export function assertNHWC(kernelName: string, dataFormat: string | undefined): void {
+  if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {
+    throw new Error(`${kernelName}: only the NHWC layout is supported by the PixPNet kernels, got ${dataFormat}.`);
+  }
+}
