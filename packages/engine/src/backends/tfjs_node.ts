@@ -3,17 +3,33 @@
  * `@tensorflow/tfjs-node` (both register the tfjs backend `tensorflow`). Their install scripts download
  * libtensorflow, so they are never installed by PixPNet itself: users with the means install them.
  */
+import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
 import { BackendUnavailableError } from './types.js';
 import type { BackendName, BackendProvider } from './types.js';
 
-async function importNative(name: BackendName, pkg: string): Promise<void> {
+const require = createRequire(import.meta.url);
+
+function isInstalled(pkg: string): boolean {
   try {
-    await import(/* @vite-ignore */ pkg);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const missing = err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND';
-    const reason = missing ? `${pkg} is not installed` : `${pkg} failed to load (${String(err.message).split('\n')[0]})`;
+    require.resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function importNative(name: BackendName, pkg: string): Promise<void> {
+  let reason: string | undefined;
+  if (!isInstalled(pkg)) reason = `${pkg} is not installed`;
+  else {
+    try {
+      await import(/* @vite-ignore */ pkg);
+    } catch (e) {
+      reason = `${pkg} failed to load (${String((e as Error).message).split('\n')[0]})`;
+    }
+  }
+  if (reason) {
     throw new BackendUnavailableError(name, reason,
       `Install it with \`npm install ${pkg}@4.22.0\` (its install script downloads libtensorflow, and npm 11 needs ` +
       `\`npm install-scripts approve ${pkg}\`), or choose --backend wasm.`);

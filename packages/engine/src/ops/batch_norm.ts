@@ -31,8 +31,8 @@ export function batchNormTraining<T extends Tensor>(x: T, gamma: Tensor1D, beta:
   let variance: Tensor1D | undefined;
   const op = tf.customGrad(((xi: Tensor, g: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
     const m = tf.moments(xi, axes);
-    mean = m.mean as Tensor1D;
-    variance = m.variance as Tensor1D;
+    mean = tf.keep(m.mean) as Tensor1D; // customGrad disposes what f creates: keep these two, re-tracked below
+    variance = tf.keep(m.variance) as Tensor1D;
     const rstd = tf.rsqrt(tf.add(m.variance, epsilon));
     const xhat = tf.mul(tf.sub(xi, m.mean), rstd);
     save([xhat, rstd, g]);
@@ -49,7 +49,9 @@ export function batchNormTraining<T extends Tensor>(x: T, gamma: Tensor1D, beta:
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const y = op(x, gamma, beta) as T;
-  return { y, mean: mean!, variance: variance!, count };
+  const stats = { mean: tf.clone(mean!), variance: tf.clone(variance!) }; // tracked in the caller's scope
+  tf.dispose([mean!, variance!]);
+  return { y, ...stats, count };
 }
 
 /** Inference-mode batch norm with running statistics. */

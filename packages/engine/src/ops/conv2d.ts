@@ -24,6 +24,18 @@ const pair = (v: number | [number, number] | undefined): [number, number] =>
   v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : v;
 
 /**
+ * Every `s`-th row and column, starting at 0, with a gradient (tfjs has none for `stridedSlice`):
+ * pad to a multiple of the stride, view as `[B, H/sh, sh, W/sw, sw, C]` and slice the phase 0.
+ */
+function subsample(y: Tensor4D, [sh, sw]: [number, number]): Tensor4D {
+  const [b, h, w, c] = y.shape;
+  const ho = Math.ceil(h / sh), wo = Math.ceil(w / sw);
+  const padded = tf.pad(y, [[0, 0], [0, ho * sh - h], [0, wo * sw - w], [0, 0]]);
+  const view = tf.reshape(padded, [b, ho, sh, wo, sw, c]);
+  return tf.reshape(tf.slice(view, [0, 0, 0, 0, 0, 0], [b, ho, 1, wo, 1, c]), [b, ho, wo, c]);
+}
+
+/**
  * A 2-D convolution with torchvision's options. Groups equal to `Cin` run as one depthwise convolution;
  * other group counts run one convolution per group. Every case is differentiable on every backend
  * once {@link initBackend} has registered the PixPNet kernels and gradients.
@@ -48,9 +60,7 @@ export function conv2d(x: Tensor4D, filter: Tensor4D, options: Conv2dOptions = {
   const run = (xi: Tensor4D, fi: Tensor4D, depthwise: boolean): Tensor4D => {
     const st: [number, number] = both ? [1, 1] : s;
     const y = depthwise ? tf.depthwiseConv2d(xi, fi, st, pad, 'NHWC', d) : tf.conv2d(xi, fi, st, pad, 'NHWC', d);
-    if (!both) return y;
-    const [b, h, w, c] = y.shape;
-    return tf.stridedSlice(y, [0, 0, 0, 0], [b, h, w, c], [1, s[0], s[1], 1]) as Tensor4D;
+    return both ? subsample(y, s) : y;
   };
   if (groups === 1) return run(x, filter, false);
   if (groups === cin) return run(x, tf.reshape(filter, [kh, kw, cin, cout / cin]), true);
