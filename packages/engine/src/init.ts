@@ -32,8 +32,8 @@ export interface EngineInfo {
   threads: number;
   /** Kernels PixPNet registered on the backend. */
   kernels: string[];
-  /** Backends `auto` tried before this one, with why each was skipped. */
-  skipped: Array<{ backend: BackendName; reason: string }>;
+  /** Backends `auto` tried before this one, with why each was skipped and how to get it. */
+  skipped: Array<{ backend: BackendName; reason: string; hint: string }>;
 }
 
 /** Parses a backend name (from a flag or the environment), with an error listing the choices. */
@@ -90,11 +90,11 @@ async function start(requested: BackendChoice, threads: number): Promise<EngineI
       const firstTime = current?.backend !== info.backend;
       current = info;
       if (firstTime) log.info(`Backend ${describe(info)}`);
-      for (const s of skipped) log.debug(`Backend '${s.backend}' skipped: ${s.reason}`);
+      for (const s of skipped) log.debug(`Backend '${s.backend}' skipped: ${s.reason}. ${s.hint}`);
       return info;
     } catch (e) {
       if (requested !== 'auto' || !(e instanceof BackendUnavailableError)) throw e;
-      skipped.push({ backend: provider.name, reason: e.message });
+      skipped.push({ backend: provider.name, reason: e.reason, hint: e.hint });
     }
   }
   throw new Error(`No tfjs backend could be started: ${skipped.map((s) => s.reason).join('; ')}`);

@@ -1,1 +1,6 @@
+/**
+ * `@pixpnet/prp`: Prototypical relevance propagation (PRP) heat maps.
+ *
+ * @packageDocumentation
+ */
 export {};

@@ -35,7 +35,7 @@ export interface BackendProvider {
 export class BackendUnavailableError extends Error {
   constructor(
     readonly backend: BackendName,
-    reason: string,
+    readonly reason: string,
     readonly hint: string,
   ) {
     super(`Backend '${backend}' is not available: ${reason}. ${hint}`);

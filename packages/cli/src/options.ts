@@ -1,0 +1,38 @@
+/** The options every `pixpnet` command takes. */
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { BACKEND_CHOICES, parseLogLevel, setLogLevel } from '@pixpnet/engine';
+import type { BackendChoice, InitBackendOptions } from '@pixpnet/engine';
+
+/** Parsed global options. */
+export interface GlobalOptions {
+  backend?: BackendChoice;
+  threads?: number;
+  logLevel?: string;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a whole number ≥ 1, got '${value}'`);
+  return n;
+}
+
+/** Adds `--backend`, `--threads` and `--log-level`, and applies the log level before any command runs. */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .addOption(new Option('--backend <name>', 'tfjs backend (default: $PIXPNET_BACKEND, else auto)').choices([...BACKEND_CHOICES]))
+    .addOption(new Option('--threads <n>', 'wasm threads (default: $PIXPNET_THREADS, else one per core)').argParser(positiveInt))
+    .addOption(new Option('--log-level <level>', 'DEBUG, INFO, WARNING or ERROR (default: $PIXPNET_LOG_LEVEL, else INFO)'))
+    .hook('preAction', (_this, action) => {
+      const level = action.optsWithGlobals<GlobalOptions>().logLevel;
+      if (level) setLogLevel(parseLogLevel(level));
+    });
+}
+
+/** The engine options the global flags ask for (unset flags fall back to the environment in the engine). */
+export function engineOptions(o: GlobalOptions): InitBackendOptions {
+  const out: InitBackendOptions = {};
+  if (o.backend) out.backend = o.backend;
+  if (o.threads) out.threads = o.threads;
+  return out;
+}

@@ -1,0 +1,17 @@
+/** The `pixpnet` command tree. */
+import { Command } from 'commander';
+import { addGlobalOptions } from './options.js';
+import { cliVersion } from './versions.js';
+import { registerInfo } from './commands/info.js';
+
+/** Builds the program; each command lives in `commands/` and registers itself here. */
+export function createProgram(): Command {
+  const program = new Command('pixpnet')
+    .description('PixPNet: pixel-grounded prototypical part networks on TensorFlow.js')
+    .version(cliVersion(), '-V, --version')
+    .showHelpAfterError('(add --help for usage)')
+    .showSuggestionAfterError();
+  addGlobalOptions(program);
+  registerInfo(program);
+  return program;
+}

@@ -1,0 +1,6 @@
+/**
+ * `@pixpnet/data`: Datasets, image decoding, transforms, augmentation and loaders for PixPNet.
+ *
+ * @packageDocumentation
+ */
+export {};
