@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// `npm run bench -- <name> [options]`: long measurements that never run in tests.
+//   engine   a ProtoPNet-style VGG training and inference step, ours vs PyTorch (see engine.mjs)
+const benches = {
+  engine: () => import('./engine.mjs'),
+};
+const [name, ...rest] = process.argv.slice(2);
+if (!name || !(name in benches)) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join('|')}> [options]`);
+  process.exit(2);
+}
+const mod = await benches[name]();
+process.exitCode = (await mod.run(rest)) ?? 0;
