@@ -8,27 +8,29 @@ const PADS: Array<[string, Pad]> = [['same', 'same'], ['valid', 'valid'], ['expl
 const X_SHAPE: [number, number, number, number] = [2, 9, 10, 3];
 const COUT = 4;
 
-const cases = [1, 2].flatMap((stride) => [1, 3, 5, 7].flatMap((k) => PADS.map(([padName, pad]) => ({ stride, k, padName, pad }))));
+// 3 input channels take the per-tap strategy of the filter gradient, 12 the transposed-conv one
+const cases = [3, 12].flatMap((cin) => [1, 2].flatMap((stride) => [1, 3, 5, 7].flatMap((k) => PADS.map(([padName, pad]) => ({ cin, stride, k, padName, pad })))));
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });
 
 describe('Conv2DBackpropFilter and Conv2DBackpropInput on wasm match the cpu backend', () => {
-  it.each(cases)('stride $stride, kernel $k, padding $padName', async ({ stride, k, pad }) => {
-    const filterShape: [number, number, number, number] = [k, k, X_SHAPE[3], COUT];
-    const info = tf.backend_util.computeConv2DInfo(X_SHAPE, filterShape, stride, 1, pad as never);
-    const dyShape = [X_SHAPE[0], info.outHeight, info.outWidth, COUT];
-    const xv = seededValues(X_SHAPE.reduce((a, b) => a * b), 1);
+  it.each(cases)('Cin $cin, stride $stride, kernel $k, padding $padName', async ({ cin, stride, k, pad }) => {
+    const xShape: [number, number, number, number] = [X_SHAPE[0], X_SHAPE[1], X_SHAPE[2], cin];
+    const filterShape: [number, number, number, number] = [k, k, cin, COUT];
+    const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, stride, 1, pad as never);
+    const dyShape = [xShape[0], info.outHeight, info.outWidth, COUT];
+    const xv = seededValues(xShape.reduce((a, b) => a * b), 1);
     const wv = seededValues(filterShape.reduce((a, b) => a * b), 2);
     const dyv = seededValues(dyShape.reduce((a, b) => a * b), 3);
     const attrs = { strides: [stride, stride], pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
     const compute = () => {
-      const x = tf.tensor4d(xv, X_SHAPE);
+      const x = tf.tensor4d(xv, xShape);
       const dy = tf.tensor(dyv, dyShape);
       const w = tf.tensor(wv, filterShape);
       const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape } as never) as tf.Tensor;
-      const dX = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: X_SHAPE } as never) as tf.Tensor;
+      const dX = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: xShape } as never) as tf.Tensor;
       return [dW, dX];
     };
     const [cpuW, cpuX] = await runOn('cpu', compute);

@@ -1,8 +1,12 @@
 /**
- * `Conv2DBackpropFilter` as one forward convolution, which XNNPACK runs fast on wasm
- * (the "transposed conv" trick of the engine notes):
- * `dW = transpose(conv2d(transpose(x,[3,1,2,0]), transpose(dy,[1,2,0,3]), 1, pad, dilation = stride), [1,2,0,3])`.
- * Extra memory: one transposed copy of `x` and of `dy`.
+ * `Conv2DBackpropFilter` as forward convolutions, which XNNPACK runs fast and threaded on wasm.
+ *
+ * - Most layers: the "transposed conv" trick of the engine notes,
+ *   `dW = transpose(conv2d(transpose(x,[3,1,2,0]), transpose(dy,[1,2,0,3]), 1, pad, dilation = stride), [1,2,0,3])`.
+ *   Extra memory: one transposed copy of `x` and of `dy`.
+ * - Few input channels (an RGB stem): one 1×1 convolution per filter tap, `dW[i,j] = x_ij^T · dy` with the
+ *   shifted input `x_ij` as a batch of `Cin` rows; the trick above wastes most of its tiles there (3.3× slower).
+ *   (`tf.matMul` would be single-threaded on wasm.)
  */
 import { tf } from '../tf.js';
 import type { Tensor4D } from '../tf.js';
@@ -17,6 +21,33 @@ interface Attrs {
   filterShape: [number, number, number, number];
 }
 
+/** At most this many input channels, the per-tap strategy is used. */
+const FEW_CHANNELS = 8;
+
+function perTap(x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo, filterShape: number[]): Tensor4D {
+  const [kh, kw, C, O] = filterShape as [number, number, number, number];
+  return tf.tidy(() => {
+    const { top, bottom, left, right } = ci.padInfo;
+    let xp = asTensor<Tensor4D>(x);
+    if (top || bottom || left || right) xp = tf.pad(xp, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const [B] = xp.shape;
+    const Ho = ci.outHeight, Wo = ci.outWidth, sh = ci.strideHeight, sw = ci.strideWidth;
+    const n = B * Ho * Wo;
+    const xT = tf.transpose(xp, [3, 0, 1, 2]); // [C, B, Hp, Wp]: small, C is few
+    const f = tf.reshape(asTensor(dy), [1, 1, n, O]);
+    const taps: Tensor4D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const xs = sh === 1 && sw === 1
+          ? tf.slice(xT, [0, 0, i, j], [C, B, Ho, Wo])
+          : tf.stridedSlice(xT, [0, 0, i, j], [C, B, i + (Ho - 1) * sh + 1, j + (Wo - 1) * sw + 1], [1, 1, sh, sw]);
+        taps.push(tf.conv2d(tf.reshape(xs, [C, 1, 1, n]), f as Tensor4D, 1, 'valid')); // [C, 1, 1, O]
+      }
+    }
+    return tf.reshape(tf.stack(taps), [kh, kw, C, O]);
+  });
+}
+
 /** The kernel name this file implements. */
 export const kernelName = 'Conv2DBackpropFilter';
 
@@ -27,6 +58,7 @@ export const kernelFunc: KernelFunc = ({ inputs, attrs }) => {
   assertNHWC(kernelName, dataFormat);
   const ci = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad as never, dimRoundingMode, false, 'channelsLast');
+  if (filterShape[2] <= FEW_CHANNELS) return perTap(x, dy, ci, filterShape) as unknown as TensorInfo;
   return tf.tidy(() => {
     const xt = asTensor<Tensor4D>(x);
     const dyt = asTensor<Tensor4D>(dy);
