@@ -11,7 +11,7 @@
 import { tf } from '../tf.js';
 import type { Tensor4D } from '../tf.js';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { asTensor, assertNHWC } from './util.js';
+import { asTensor, assertNHWC, paddedInput } from './util.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -27,9 +27,7 @@ const FEW_CHANNELS = 8;
 function perTap(x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo, filterShape: number[]): Tensor4D {
   const [kh, kw, C, O] = filterShape as [number, number, number, number];
   return tf.tidy(() => {
-    const { top, bottom, left, right } = ci.padInfo;
-    let xp = asTensor<Tensor4D>(x);
-    if (top || bottom || left || right) xp = tf.pad(xp, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const xp = paddedInput(x, ci.padInfo);
     const [B] = xp.shape;
     const Ho = ci.outHeight, Wo = ci.outWidth, sh = ci.strideHeight, sw = ci.strideWidth;
     const n = B * Ho * Wo;

@@ -6,7 +6,7 @@
 import { tf } from '../tf.js';
 import type { Tensor, Tensor4D } from '../tf.js';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { asTensor } from './util.js';
+import { asTensor, paddedInput } from './util.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -27,9 +27,7 @@ export const kernelFunc: KernelFunc = ({ inputs, attrs }) => {
     x.shape as [number, number, number, number], filterShape, strides, dilations ?? 1, pad as never, dimRoundingMode, true, 'channelsLast');
   const [kh, kw, C, M] = filterShape;
   return tf.tidy(() => {
-    const { top, bottom, left, right } = ci.padInfo;
-    let xp = asTensor<Tensor4D>(x);
-    if (top || bottom || left || right) xp = tf.pad(xp, [[0, 0], [top, bottom], [left, right], [0, 0]]);
+    const xp = paddedInput(x, ci.padInfo);
     const [B] = xp.shape;
     const Ho = ci.outHeight, Wo = ci.outWidth, sh = ci.strideHeight, sw = ci.strideWidth;
     const dh = ci.dilationHeight, dw = ci.dilationWidth;

@@ -18,6 +18,13 @@ export interface PadInfo {
   right: number;
 }
 
+/** The kernel input `x` (NHWC) as a tensor, zero-padded as a conv's `padInfo` says. Call inside `tf.tidy`. */
+export function paddedInput(x: TensorInfo, padInfo: PadInfo): Tensor4D {
+  const { top, bottom, left, right } = padInfo;
+  const xt = asTensor<Tensor4D>(x);
+  return top || bottom || left || right ? tf.pad(xt, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
+}
+
 /**
  * Inserts `rate - 1` zeros between neighbouring elements along two consecutive axes `axis` and
  * `axis + 1` of a rank-4 tensor (the "dilation" of a stride: zero insertion). Rates of 1 return the input.
