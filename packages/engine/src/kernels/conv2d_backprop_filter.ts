@@ -11,7 +11,7 @@
 import { tf } from '../tf.js';
 import type { Tensor4D } from '../tf.js';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { asTensor, assertNHWC, paddedInput } from './util.js';
+import { asTensor, assertNHWC, nhwcToChwn, paddedInput } from './util.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -62,7 +62,7 @@ export const kernelFunc: KernelFunc = ({ inputs, attrs }) => {
     const dyt = asTensor<Tensor4D>(dy);
     const [kh, kw] = filterShape;
     const { top, bottom, left, right } = ci.padInfo;
-    const xT = tf.transpose(xt, [3, 1, 2, 0]); // [Cin, H, W, B]: channels become the batch
+    const xT = nhwcToChwn(xt); // [Cin, H, W, B]: channels become the batch
     const f = tf.transpose(dyt, [1, 2, 0, 3]); // [Ho, Wo, B, Cout]: dy becomes the filter
     let r = tf.conv2d(xT, f, 1, [[0, 0], [top, bottom], [left, right], [0, 0]], 'NHWC', [ci.strideHeight, ci.strideWidth]);
     if (r.shape[1] !== kh || r.shape[2] !== kw) r = tf.slice(r, [0, 0, 0, 0], [-1, kh, kw, -1]);
