@@ -33,7 +33,8 @@ export function backpropInputViaConv(
 ): Tensor4D {
   const [kh, kw] = kernelSize;
   const [H, W] = inputHW;
-  let d = insertZeros(dy, 1, strides);
+  // zero-inserted dy keeps its stride-1 trailing zeros: the bottom/right padding is reduced to match
+  let d = insertZeros(dy, 1, strides, false);
   const [B, Hd, Wd, Co] = d.shape;
   const pt = kh - 1 - padInfo.top;
   const pl = kw - 1 - padInfo.left;

@@ -9,6 +9,7 @@ import * as conv2dBackpropInput from './conv2d_backprop_input.js';
 import * as depthwiseBackpropFilter from './depthwise_conv2d_backprop_filter.js';
 import * as depthwiseBackpropInput from './depthwise_conv2d_backprop_input.js';
 import * as unsortedSegmentSum from './unsorted_segment_sum.js';
+import * as maxPoolGrad from './max_pool_grad.js';
 
 /** One kernel of ours and the backends it is registered for. */
 export interface TrainingKernel {
@@ -27,7 +28,11 @@ export const TRAINING_KERNELS: readonly TrainingKernel[] = [
   { ...depthwiseBackpropFilter, backends: ['wasm'], reason: 'missing on wasm' },
   { ...depthwiseBackpropInput, backends: ['wasm'], reason: 'missing on wasm' },
   { ...unsortedSegmentSum, backends: ['wasm'], reason: 'missing on wasm (gradient of gather)' },
+  { ...maxPoolGrad, backends: ['wasm'], reason: 'the native wasm kernel loses windows of negative values; this one is exact and faster' },
 ];
+
+/** Our kernel functions by backend and name, to recognise them when registering again. */
+const installed = new Map<string, KernelFunc>();
 
 /**
  * Registers our kernels for `backendName` (replacing a kernel of the same name) and returns their names.
@@ -37,14 +42,13 @@ export function registerTrainingKernels(backendName: string): string[] {
   const names: string[] = [];
   for (const k of TRAINING_KERNELS) {
     if (!k.backends.includes(backendName)) continue;
+    names.push(k.kernelName);
+    const key = `${backendName}/${k.kernelName}`;
     const existing = tf.getKernel(k.kernelName, backendName);
-    if (existing?.kernelFunc === k.kernelFunc) {
-      names.push(k.kernelName);
-      continue;
-    }
+    if (existing && existing.kernelFunc === installed.get(key)) continue;
     if (existing) tf.unregisterKernel(k.kernelName, backendName);
     tf.registerKernel({ kernelName: k.kernelName, backendName, kernelFunc: k.kernelFunc });
-    names.push(k.kernelName);
+    installed.set(key, k.kernelFunc);
   }
   return names;
 }

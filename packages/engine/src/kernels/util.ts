@@ -40,8 +40,10 @@ export function nhwcToChwn(x: Tensor4D): Tensor4D {
 /**
  * Inserts `rate - 1` zeros between neighbouring elements along two consecutive axes `axis` and
  * `axis + 1` of a rank-4 tensor (the "dilation" of a stride: zero insertion). Rates of 1 return the input.
+ * With `trim: false` the `rate - 1` trailing zeros after the last element stay (this saves a slice, which is
+ * slow on wasm, when the caller pads or crops that side anyway).
  */
-export function insertZeros(t: Tensor4D, axis: 0 | 1, rates: [number, number]): Tensor4D {
+export function insertZeros(t: Tensor4D, axis: 0 | 1, rates: [number, number], trim = true): Tensor4D {
   const [rh, rw] = rates;
   if (rh === 1 && rw === 1) return t;
   const s = t.shape;
@@ -54,9 +56,10 @@ export function insertZeros(t: Tensor4D, axis: 0 | 1, rates: [number, number]): 
   pads[axis + 3] = [0, rw - 1];
   const padded = tf.pad(tf.reshape(t, viewShape), pads);
   const full = [...s.slice(0, axis), a * rh, b * rw, ...s.slice(axis + 2)];
-  const begin = s.map(() => 0);
+  const spread: Tensor = tf.reshape(padded, full);
+  if (!trim) return spread as Tensor4D;
   const size = [...s.slice(0, axis), (a - 1) * rh + 1, (b - 1) * rw + 1, ...s.slice(axis + 2)];
-  return tf.slice(tf.reshape(padded, full), begin, size) as Tensor4D;
+  return tf.slice(spread, s.map(() => 0), size) as Tensor4D;
 }
 
 /** Throws a clear error when a kernel is asked for the NCHW layout, which PixPNet never uses. */
