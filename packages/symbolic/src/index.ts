@@ -1,6 +1,25 @@
 /**
- * `@pixpnet/symbolic`: Architecture description (one graph IR), exact receptive-field analysis, the backbone zoo. Zero runtime dependencies.
+ * `@pixpnet/symbolic`: one architecture IR for CNNs, the backbone zoo, and exact receptive fields.
  *
+ * ```ts
+ * import { zooModel, computeReceptiveFields } from '@pixpnet/symbolic';
+ * const report = computeReceptiveFields(zooModel('vgg16'), { height: 224, layers: ['maxpool4'] });
+ * report.layers.maxpool4.rows[0]; // [0, 58]: latent row 0 sees pixel rows 0..57
+ * ```
+ *
+ * No runtime dependencies and no Node built-ins: it runs in browsers too.
  * @packageDocumentation
  */
-export {};
+export type {
+  Graph, Node, Op, OpType, Conv2dOp, Pool2dOp, AdaptiveAvgPool2dOp, BatchNorm2dOp, LayerNorm2dOp, ActivationOp, ActivationFn,
+  AddOp, MultiplyOp, ConcatOp, FlattenOp, LinearOp, ScaleOp, IdentityOp, Padding2d, Pair,
+} from './ir/types.js';
+export { INPUT } from './ir/types.js';
+export { GraphBuilder, pair, padding2d } from './ir/builder.js';
+export type { ConvOptions, PoolOptions, Size, PaddingSpec } from './ir/builder.js';
+export { inferShapes, convOutLength, poolOutLength } from './ir/shapes.js';
+export type { Shape } from './ir/shapes.js';
+export { computeReceptiveFields, stageNode } from './rf/analyze.js';
+export type { RfReport, RfOptions, LayerFields, ExactFields, ExactBlock, Span } from './rf/analyze.js';
+export { ZOO, zooNames, zooModel } from './zoo/index.js';
+export type { ZooConstructor, ZooOptions } from './zoo/types.js';

@@ -1,0 +1,96 @@
+/** Output shapes of every node for an input size, following PyTorch's formulas. */
+import { INPUT } from './types.js';
+import type { Graph, Node, Pool2dOp } from './types.js';
+
+/** A feature map `[C, H, W]`, or a vector of `features` (after flatten/linear). */
+export type Shape = { kind: 'map'; c: number; h: number; w: number } | { kind: 'vector'; features: number };
+
+/** Output length of a conv along one axis (PyTorch). */
+export function convOutLength(len: number, k: number, s: number, padBefore: number, padAfter: number, d = 1): number {
+  return Math.floor((len + padBefore + padAfter - d * (k - 1) - 1) / s) + 1;
+}
+
+/**
+ * Output length of a pool along one axis (PyTorch, including its `ceil_mode` rule that the last window must start
+ * inside the input or the left padding). `legacy: true` omits that rule, as the reference RF engine did (spec §1.3).
+ */
+export function poolOutLength(len: number, k: number, s: number, padBefore: number, padAfter: number, ceil: boolean, legacy = false): number {
+  const span = len + padBefore + padAfter - k;
+  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  if (ceil && !legacy && (out - 1) * s >= len + padBefore) out -= 1;
+  return out;
+}
+
+/** Pool output length for an op and axis. */
+export function poolLength(op: Pool2dOp, axis: 0 | 1, len: number, legacy = false): number {
+  return poolOutLength(len, op.kernel[axis], op.stride[axis], op.padding[axis][0], op.padding[axis][1], op.ceilMode, legacy);
+}
+
+function fail(graph: Graph, node: Node, msg: string): never {
+  throw new Error(`${graph.name}: node '${node.id}' (${node.op.type}): ${msg}`);
+}
+
+/** Shapes of every node (and `input`) for an `H×W` image. Throws naming the node when a size collapses. */
+export function inferShapes(graph: Graph, height: number, width: number, options: { legacyCeil?: boolean } = {}): Map<string, Shape> {
+  const shapes = new Map<string, Shape>([[INPUT, { kind: 'map', c: graph.inputChannels, h: height, w: width }]]);
+  for (const node of graph.nodes) {
+    const ins = node.inputs.map((i) => shapes.get(i)!);
+    const x = ins[0]!;
+    const map = () => (x.kind === 'map' ? x : fail(graph, node, 'expects a feature map, got a vector'));
+    let out: Shape;
+    const op = node.op;
+    switch (op.type) {
+      case 'conv2d': {
+        const m = map();
+        if (m.c % op.groups !== 0 || op.outChannels % op.groups !== 0) fail(graph, node, `groups=${op.groups} must divide ${m.c} and ${op.outChannels}`);
+        out = { kind: 'map', c: op.outChannels,
+          h: convOutLength(m.h, op.kernel[0], op.stride[0], op.padding[0][0], op.padding[0][1], op.dilation[0]),
+          w: convOutLength(m.w, op.kernel[1], op.stride[1], op.padding[1][0], op.padding[1][1], op.dilation[1]) };
+        break;
+      }
+      case 'maxPool2d':
+      case 'avgPool2d': {
+        const m = map();
+        out = { kind: 'map', c: m.c, h: poolLength(op, 0, m.h, options.legacyCeil), w: poolLength(op, 1, m.w, options.legacyCeil) };
+        break;
+      }
+      case 'adaptiveAvgPool2d': {
+        const m = map();
+        out = { kind: 'map', c: m.c, h: op.output[0] ?? m.h, w: op.output[1] ?? m.w };
+        break;
+      }
+      case 'concat': {
+        const ms = ins.map((s) => (s.kind === 'map' ? s : fail(graph, node, 'concatenates vectors')));
+        if (ms.some((s) => s.h !== ms[0]!.h || s.w !== ms[0]!.w)) fail(graph, node, `inputs differ in size: ${ms.map((s) => `${s.h}x${s.w}`).join(', ')}`);
+        out = { kind: 'map', c: ms.reduce((a, s) => a + s.c, 0), h: ms[0]!.h, w: ms[0]!.w };
+        break;
+      }
+      case 'add':
+      case 'multiply': {
+        const ms = ins.map((s) => (s.kind === 'map' ? s : fail(graph, node, 'combines vectors')));
+        const big = ms.reduce((a, s) => (s.h * s.w > a.h * a.w ? s : a));
+        for (const s of ms) {
+          const broadcast = s.h === 1 && s.w === 1;
+          if (s.c !== big.c || (!broadcast && (s.h !== big.h || s.w !== big.w))) {
+            fail(graph, node, `inputs do not broadcast: ${ms.map((q) => `${q.c}x${q.h}x${q.w}`).join(', ')}`);
+          }
+        }
+        out = big;
+        break;
+      }
+      case 'flatten':
+        out = x.kind === 'map' ? { kind: 'vector', features: x.c * x.h * x.w } : x;
+        break;
+      case 'linear':
+        out = { kind: 'vector', features: op.outFeatures };
+        break;
+      default:
+        out = x;
+    }
+    if (out.kind === 'map' && (out.h < 1 || out.w < 1)) {
+      fail(graph, node, `the input is too small: output would be ${out.h}x${out.w} (input ${height}x${width})`);
+    }
+    shapes.set(node.id, out);
+  }
+  return shapes;
+}

@@ -1,0 +1,20 @@
+/** The backbone zoo: every architecture by its torchvision name. */
+import type { Graph } from '../ir/types.js';
+import type { ZooConstructor, ZooOptions } from './types.js';
+import { VGG_MODELS } from './vgg.js';
+import { RESNET_MODELS } from './resnet.js';
+
+/** Every zoo constructor, by name. */
+export const ZOO: Readonly<Record<string, ZooConstructor>> = { ...VGG_MODELS, ...RESNET_MODELS };
+
+/** The zoo's model names, sorted. */
+export function zooNames(): string[] {
+  return Object.keys(ZOO).sort();
+}
+
+/** Builds a zoo model, with an error listing the names when `name` is not one. */
+export function zooModel(name: string, options?: ZooOptions): Graph {
+  const make = ZOO[name];
+  if (!make) throw new Error(`Unknown model '${name}'. Models in the zoo: ${zooNames().join(', ')}.`);
+  return make(options);
+}
