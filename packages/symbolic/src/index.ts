@@ -19,7 +19,7 @@ export { GraphBuilder, pair, padding2d } from './ir/builder.js';
 export type { ConvOptions, PoolOptions, Size, PaddingSpec } from './ir/builder.js';
 export { inferShapes, convOutLength, poolOutLength } from './ir/shapes.js';
 export type { Shape } from './ir/shapes.js';
-export { computeReceptiveFields, stageNode } from './rf/analyze.js';
+export { computeReceptiveFields, stageNode, unitField, channelUnitField } from './rf/analyze.js';
 export type { RfReport, RfOptions, LayerFields, ExactFields, ExactBlock, Span } from './rf/analyze.js';
 export { ZOO, zooNames, zooModel } from './zoo/index.js';
 export type { ZooConstructor, ZooOptions } from './zoo/types.js';

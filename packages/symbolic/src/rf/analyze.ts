@@ -8,7 +8,7 @@ import { inferShapes } from '../ir/shapes.js';
 import { blocksArea } from './blocks.js';
 import type { Block } from './blocks.js';
 import { hull, size, toPairs } from './intervals.js';
-import { unionFields, unitBlocks } from './fields.js';
+import { fieldsEqual, unionFields, unitBlocks } from './fields.js';
 import type { Field, FieldMap } from './fields.js';
 import { propagate } from './propagate.js';
 import { rfParams } from './params.js';
@@ -122,12 +122,21 @@ function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFiel
   const u = unionFields(map.groups.map((g) => g.field), map.h, map.w);
   const exact = exactOf(u);
   const holes = [...exact.rowSets, ...exact.colSets].some((s) => s.length > 1);
-  const distinct = new Set(map.groups.map((g) => g.field.id));
+  const channelsDiffer = map.groups.some((g) => !fieldsEqual(g.field, map.groups[0]!.field));
   let sum = 0, min = Infinity, max = -Infinity;
   for (const g of map.groups) {
+    const f = g.field;
+    if (f.kind === 'product') {
+      // a product's areas are products of per-axis sizes: sums and extremes factor
+      const rs = f.rows.map(size), cs = f.cols.map(size);
+      sum += rs.reduce((a, v) => a + v, 0) * cs.reduce((a, v) => a + v, 0) * g.count;
+      min = Math.min(min, Math.min(...rs) * Math.min(...cs));
+      max = Math.max(max, Math.max(...rs) * Math.max(...cs));
+      continue;
+    }
     for (let i = 0; i < map.h; i++) {
       for (let j = 0; j < map.w; j++) {
-        const a = unitArea(g.field, i, j);
+        const a = unitArea(f, i, j);
         sum += a * g.count;
         min = Math.min(min, a);
         max = Math.max(max, a);
@@ -142,14 +151,14 @@ function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFiel
     rows: exact.rowSets.map((s) => (s.length ? [s[0]![0], s[s.length - 1]![1]] : [0, 0])),
     cols: exact.colSets.map((s) => (s.length ? [s[0]![0], s[s.length - 1]![1]] : [0, 0])),
     product: exact.product,
-    channelsDiffer: distinct.size > 1,
+    channelsDiffer,
     holes,
     meanAreaPct: pct(sum / (channels * map.h * map.w)),
     minAreaPct: pct(min),
     maxAreaPct: pct(max),
   };
   if (!exact.product || holes) out.exact = exact;
-  if (distinct.size > 1) {
+  if (channelsDiffer) {
     let start = 0;
     out.channelGroups = map.groups.map((g) => {
       const e = { start, count: g.count, ...exactOf(g.field) };
@@ -207,3 +216,23 @@ export function computeReceptiveFields(graph: Graph, options: RfOptions): RfRepo
 }
 
 export { hull };
+
+function blocksOf(e: ExactFields, w: number, i: number, j: number): ExactBlock[] {
+  if (e.units) return e.units[i * w + j]!;
+  const rows = e.rowSets[i]!, cols = e.colSets[j]!;
+  return rows.length && cols.length ? [{ rows, cols }] : [];
+}
+
+/** The exact field of unit `(i, j)` of a layer (union over channels), as blocks `rows × cols`. */
+export function unitField(layer: LayerFields, i: number, j: number): ExactBlock[] {
+  if (layer.exact) return blocksOf(layer.exact, layer.grid[1], i, j);
+  return [{ rows: [layer.rows[i]!], cols: [layer.cols[j]!] }];
+}
+
+/** The exact field of unit `(i, j)` of one channel of a layer. */
+export function channelUnitField(layer: LayerFields, channel: number, i: number, j: number): ExactBlock[] {
+  if (!layer.channelGroups) return unitField(layer, i, j);
+  const g = layer.channelGroups.find((c) => channel >= c.start && channel < c.start + c.count);
+  if (!g) throw new Error(`channel ${channel} is outside the layer's ${layer.channels} channels`);
+  return blocksOf(g, layer.grid[1], i, j);
+}

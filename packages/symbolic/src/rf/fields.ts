@@ -98,6 +98,23 @@ export function simplify(f: Field): Field {
   return productField(rows, cols);
 }
 
+/** True when two fields give every unit the same set. */
+export function fieldsEqual(a: Field, b: Field): boolean {
+  if (a === b || a.id === b.id) return true;
+  if (a.kind === 'product' && b.kind === 'product') {
+    return a.rows.length === b.rows.length && a.cols.length === b.cols.length &&
+      a.rows.every((r, i) => equal(r, b.rows[i]!)) && a.cols.every((c, j) => equal(c, b.cols[j]!));
+  }
+  const [h, w] = fieldSize(a);
+  const [hb, wb] = fieldSize(b);
+  if (h !== hb || w !== wb) return false;
+  const ga = toGeneral(a), gb = toGeneral(b);
+  return ga.units.every((u, k) => {
+    const v = gb.units[k]!;
+    return u.length === v.length && u.every((x, n) => equal(x.rows, v[n]!.rows) && equal(x.cols, v[n]!.cols));
+  });
+}
+
 /** Broadcasts a 1×1 field over `h × w` (SE scales). */
 function broadcast(f: Field, h: number, w: number): Field {
   const [fh, fw] = fieldSize(f);

@@ -23,7 +23,22 @@ export function union(sets: readonly IntervalSet[]): IntervalSet {
   }
   if (!single) return EMPTY;
   if (!many) return single;
-  // fast path: all single intervals that overlap or touch one running hull
+  // fast path: single intervals in order, each overlapping or touching the running hull
+  let cs = Infinity, ce = -Infinity, fast = true;
+  for (const s of sets) {
+    if (s.length === 0) continue;
+    if (s.length !== 2 || (ce !== -Infinity && (s[0]! > ce || s[1]! < cs))) {
+      fast = false;
+      break;
+    }
+    if (s[0]! < cs) cs = s[0]!;
+    if (s[1]! > ce) ce = s[1]!;
+  }
+  if (fast) return [cs, ce];
+  return unionSlow(sets);
+}
+
+function unionSlow(sets: readonly IntervalSet[]): IntervalSet {
   const pairs: Array<[number, number]> = [];
   for (const s of sets) for (let i = 0; i < s.length; i += 2) pairs.push([s[i]!, s[i + 1]!]);
   pairs.sort((a, b) => a[0] - b[0]);

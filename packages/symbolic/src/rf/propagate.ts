@@ -3,7 +3,7 @@ import { INPUT } from '../ir/types.js';
 import type { Graph, Node } from '../ir/types.js';
 import type { Shape } from '../ir/shapes.js';
 import { EMPTY } from './intervals.js';
-import { globalField, productField, unionFields, unitField, windowField, windowPositions } from './fields.js';
+import { fieldsEqual, globalField, productField, unionFields, unitField, windowField, windowPositions } from './fields.js';
 import type { AxisWindows, Field, FieldMap, Group } from './fields.js';
 
 function axisWindows(outLen: number, k: number, s: number, padBefore: number, d: number, len: number): AxisWindows {
@@ -22,7 +22,7 @@ function compact(groups: Group[]): Group[] {
   const out: Group[] = [];
   for (const g of groups) {
     const last = out[out.length - 1];
-    if (last && last.field.id === g.field.id) last.count += g.count;
+    if (last && fieldsEqual(last.field, g.field)) last.count += g.count;
     else out.push({ ...g });
   }
   return out;

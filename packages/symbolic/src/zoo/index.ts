@@ -3,9 +3,11 @@ import type { Graph } from '../ir/types.js';
 import type { ZooConstructor, ZooOptions } from './types.js';
 import { VGG_MODELS } from './vgg.js';
 import { RESNET_MODELS } from './resnet.js';
+import { DENSENET_MODELS } from './densenet.js';
+import { SQUEEZENET_MODELS } from './squeezenet.js';
 
 /** Every zoo constructor, by name. */
-export const ZOO: Readonly<Record<string, ZooConstructor>> = { ...VGG_MODELS, ...RESNET_MODELS };
+export const ZOO: Readonly<Record<string, ZooConstructor>> = { ...VGG_MODELS, ...RESNET_MODELS, ...DENSENET_MODELS, ...SQUEEZENET_MODELS };
 
 /** The zoo's model names, sorted. */
 export function zooNames(): string[] {
