@@ -5,9 +5,14 @@ import { VGG_MODELS } from './vgg.js';
 import { RESNET_MODELS } from './resnet.js';
 import { DENSENET_MODELS } from './densenet.js';
 import { SQUEEZENET_MODELS } from './squeezenet.js';
+import { INCEPTION_MODELS } from './inception.js';
+import { EFFICIENTNET_MODELS } from './efficientnet.js';
+import { REGNET_MODELS } from './regnet.js';
+import { CONVNEXT_MODELS } from './convnext.js';
 
 /** Every zoo constructor, by name. */
-export const ZOO: Readonly<Record<string, ZooConstructor>> = { ...VGG_MODELS, ...RESNET_MODELS, ...DENSENET_MODELS, ...SQUEEZENET_MODELS };
+export const ZOO: Readonly<Record<string, ZooConstructor>> = { ...VGG_MODELS, ...RESNET_MODELS, ...DENSENET_MODELS, ...SQUEEZENET_MODELS, ...INCEPTION_MODELS,
+  ...EFFICIENTNET_MODELS, ...REGNET_MODELS, ...CONVNEXT_MODELS };
 
 /** The zoo's model names, sorted. */
 export function zooNames(): string[] {
