@@ -55,10 +55,12 @@ export interface LayerFields {
   rf: [number, number];
   stride: [number, number];
   padding: [number, number];
-  /** Clipped field area as a percentage of the input area, over all units and channels. */
+  /** Clipped field area of the units' channel-union fields, as a percentage of the input area (spec §1.7's values). */
   meanAreaPct: number;
   minAreaPct: number;
   maxAreaPct: number;
+  /** Mean clipped field area over every unit of every channel (differs from `meanAreaPct` when channels differ). */
+  meanChannelAreaPct: number;
   /** The exact fields of the channel union: present when the layer is not a plain product of single spans. */
   exact?: ExactFields;
   /** Per group of channels sharing a field (`start` is the first channel): present when `channelsDiffer`. */
@@ -117,15 +119,12 @@ function unitArea(f: Field, i: number, j: number): number {
   return blocks.length === 1 ? size(blocks[0]!.rows) * size(blocks[0]!.cols) : blocksArea(blocks);
 }
 
-function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFields, 'rf' | 'stride' | 'padding'> {
-  const channels = map.groups.reduce((a, g) => a + g.count, 0);
-  const u = unionFields(map.groups.map((g) => g.field), map.h, map.w);
-  const exact = exactOf(u);
-  const holes = [...exact.rowSets, ...exact.colSets].some((s) => s.length > 1);
-  const channelsDiffer = map.groups.some((g) => !fieldsEqual(g.field, map.groups[0]!.field));
-  let sum = 0, min = Infinity, max = -Infinity;
-  for (const g of map.groups) {
+/** Mean, min and max unit area of a map's groups (each weighted by its channel count). */
+function areaStats(groups: readonly { count: number; field: Field }[], h: number, w: number): { mean: number; min: number; max: number } {
+  let sum = 0, min = Infinity, max = -Infinity, n = 0;
+  for (const g of groups) {
     const f = g.field;
+    n += g.count;
     if (f.kind === 'product') {
       // a product's areas are products of per-axis sizes: sums and extremes factor
       const rs = f.rows.map(size), cs = f.cols.map(size);
@@ -134,8 +133,8 @@ function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFiel
       max = Math.max(max, Math.max(...rs) * Math.max(...cs));
       continue;
     }
-    for (let i = 0; i < map.h; i++) {
-      for (let j = 0; j < map.w; j++) {
+    for (let i = 0; i < h; i++) {
+      for (let j = 0; j < w; j++) {
         const a = unitArea(f, i, j);
         sum += a * g.count;
         min = Math.min(min, a);
@@ -143,6 +142,18 @@ function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFiel
       }
     }
   }
+  return { mean: sum / (n * h * w), min, max };
+}
+
+function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFields, 'rf' | 'stride' | 'padding'> {
+  const channels = map.groups.reduce((a, g) => a + g.count, 0);
+  const u = unionFields(map.groups.map((g) => g.field), map.h, map.w);
+  const exact = exactOf(u);
+  const holes = [...exact.rowSets, ...exact.colSets].some((s) => s.length > 1);
+  const channelsDiffer = map.groups.some((g) => !fieldsEqual(g.field, map.groups[0]!.field));
+  // statistics of the channel union (what a prototype maps to, spec §1.6; §1.7's values), and over every channel
+  const unionStats = areaStats([{ count: 1, field: u }], map.h, map.w);
+  const channelStats = areaStats(map.groups, map.h, map.w);
   const pct = (v: number) => (100 * v) / total;
   const out: Omit<LayerFields, 'rf' | 'stride' | 'padding'> = {
     node,
@@ -153,9 +164,10 @@ function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFiel
     product: exact.product,
     channelsDiffer,
     holes,
-    meanAreaPct: pct(sum / (channels * map.h * map.w)),
-    minAreaPct: pct(min),
-    maxAreaPct: pct(max),
+    meanAreaPct: pct(unionStats.mean),
+    minAreaPct: pct(unionStats.min),
+    maxAreaPct: pct(unionStats.max),
+    meanChannelAreaPct: pct(channelStats.mean),
   };
   if (!exact.product || holes) out.exact = exact;
   if (channelsDiffer) {
