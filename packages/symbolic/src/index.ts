@@ -12,7 +12,7 @@
  */
 export type {
   Graph, Node, Op, OpType, Conv2dOp, Pool2dOp, AdaptiveAvgPool2dOp, BatchNorm2dOp, LayerNorm2dOp, ActivationOp, ActivationFn,
-  AddOp, MultiplyOp, ConcatOp, FlattenOp, LinearOp, ScaleOp, IdentityOp, Padding2d, Pair,
+  AddOp, MultiplyOp, ConcatOp, FlattenOp, LinearOp, ScaleOp, IdentityOp, SoftmaxOp, Padding2d, Pair,
 } from './ir/types.js';
 export { INPUT } from './ir/types.js';
 export { GraphBuilder, pair, padding2d } from './ir/builder.js';
@@ -22,4 +22,6 @@ export type { Shape } from './ir/shapes.js';
 export { computeReceptiveFields, stageNode, unitField, channelUnitField } from './rf/analyze.js';
 export type { RfReport, RfOptions, LayerFields, ExactFields, ExactBlock, Span } from './rf/analyze.js';
 export { ZOO, zooNames, zooModel } from './zoo/index.js';
+export { importKerasTopology, SUPPORTED_KERAS_LAYERS } from './import/keras.js';
+export type { KerasImportOptions } from './import/keras.js';
 export type { ZooConstructor, ZooOptions } from './zoo/types.js';

@@ -84,6 +84,10 @@ export class GraphBuilder {
       ceilMode: o.ceilMode ?? false, countIncludePad: o.countIncludePad ?? true }, [input]);
   }
 
+  zeroPad(id: string, input: string, padding: PaddingSpec): string {
+    return this.add(id, { type: 'zeroPad2d', padding: padding2d(padding) }, [input]);
+  }
+
   adaptiveAvgPool(id: string, input: string, output: number | [number | null, number | null]): string {
     return this.add(id, { type: 'adaptiveAvgPool2d', output: typeof output === 'number' ? [output, output] : output }, [input]);
   }

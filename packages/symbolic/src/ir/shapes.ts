@@ -54,6 +54,11 @@ export function inferShapes(graph: Graph, height: number, width: number, options
         out = { kind: 'map', c: m.c, h: poolLength(op, 0, m.h, options.legacyCeil), w: poolLength(op, 1, m.w, options.legacyCeil) };
         break;
       }
+      case 'zeroPad2d': {
+        const m = map();
+        out = { kind: 'map', c: m.c, h: m.h + op.padding[0][0] + op.padding[0][1], w: m.w + op.padding[1][0] + op.padding[1][1] };
+        break;
+      }
       case 'adaptiveAvgPool2d': {
         const m = map();
         out = { kind: 'map', c: m.c, h: op.output[0] ?? m.h, w: op.output[1] ?? m.w };

@@ -33,6 +33,12 @@ export interface Pool2dOp {
   countIncludePad?: boolean;
 }
 
+/** Zero padding (Keras `ZeroPadding2D`, torch `nn.ZeroPad2d`). */
+export interface ZeroPad2dOp {
+  type: 'zeroPad2d';
+  padding: Padding2d;
+}
+
 /** Adaptive average pooling to a fixed output size (`null` keeps that axis). */
 export interface AdaptiveAvgPool2dOp {
   type: 'adaptiveAvgPool2d';
@@ -59,6 +65,11 @@ export type ActivationFn = 'relu' | 'relu6' | 'silu' | 'sigmoid' | 'gelu' | 'har
 export interface ActivationOp {
   type: 'activation';
   fn: ActivationFn;
+}
+
+/** Softmax over channels at each position (a classifier's last layer in some imported models). */
+export interface SoftmaxOp {
+  type: 'softmax';
 }
 
 /** Elementwise sum of its inputs (residual connections). */
@@ -106,10 +117,12 @@ export interface IdentityOp {
 export type Op =
   | Conv2dOp
   | Pool2dOp
+  | ZeroPad2dOp
   | AdaptiveAvgPool2dOp
   | BatchNorm2dOp
   | LayerNorm2dOp
   | ActivationOp
+  | SoftmaxOp
   | AddOp
   | MultiplyOp
   | ConcatOp

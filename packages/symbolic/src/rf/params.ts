@@ -47,6 +47,9 @@ export function rfParams(graph: Graph, shapes: Map<string, Shape>, from: string 
         out = [window(x[0], op.kernel[0], op.stride[0], op.padding[0][0], d[0]!), window(x[1], op.kernel[1], op.stride[1], op.padding[1][0], d[1]!)];
         break;
       }
+      case 'zeroPad2d':
+        out = [window(x[0], 1, 1, op.padding[0][0], 1), window(x[1], 1, 1, op.padding[1][0], 1)];
+        break;
       case 'adaptiveAvgPool2d': {
         const len = inShape.kind === 'map' ? [inShape.h, inShape.w] : [1, 1];
         out = [0, 1].map((ax) => {

@@ -112,6 +112,11 @@ function step(graph: Graph, node: Node, ins: FieldMap[], shapes: Map<string, Sha
       }
       return { h: out.h, w: out.w, groups: compact(groups) };
     }
+    case 'zeroPad2d': {
+      if (out.kind !== 'map') throw new Error('unreachable');
+      const rw = axisWindows(out.h, 1, 1, op.padding[0][0], 1, x.h), cw = axisWindows(out.w, 1, 1, op.padding[1][0], 1, x.w);
+      return { h: out.h, w: out.w, groups: x.groups.map((g) => ({ count: g.count, field: windowField(g.field, rw, cw) })) };
+    }
     case 'adaptiveAvgPool2d': {
       if (out.kind !== 'map') throw new Error('unreachable');
       const rw = adaptiveWindows(out.h, x.h), cw = adaptiveWindows(out.w, x.w);
@@ -124,8 +129,9 @@ function step(graph: Graph, node: Node, ins: FieldMap[], shapes: Map<string, Sha
     }
     case 'concat':
       return { h: x.h, w: x.w, groups: compact(ins.flatMap((m) => m.groups)) };
+    case 'softmax':
     case 'layerNorm2d': {
-      // normalises over the channels at each position: every channel there sees every channel's field
+      // mixes the channels at each position: every channel there sees every channel's field
       const c = x.groups.reduce((a, g) => a + g.count, 0);
       return { h: x.h, w: x.w, groups: [{ count: c, field: unionFields(x.groups.map((g) => g.field), x.h, x.w) }] };
     }
