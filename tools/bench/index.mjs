@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench -- <name> [options]`: long measurements that never run in tests.
 //   engine   a ProtoPNet-style VGG training and inference step, ours vs PyTorch (see engine.mjs)
+//   rf       receptive-field analysis of every fixture model, ours vs the reference engine (see rf.mjs)
 const benches = {
   engine: () => import('./engine.mjs'),
+  rf: () => import('./rf.mjs'),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in benches)) {

@@ -64,3 +64,32 @@ describe('pixpnet', () => {
     expect(err).toMatch(/Unknown log level 'loud'/);
   });
 });
+
+describe('pixpnet rf', () => {
+  it('prints the fixture JSON format with Araujo values and the analysis time', async () => {
+    const { code, out } = await run('rf', 'vgg16', '--size', '224', '--layer', 'maxpool4', 'maxpool5', '--json');
+    expect(code).toBe(0);
+    const r = JSON.parse(out) as { model: string; height: number; width: number; elapsedMs: number; layers: Record<string, Record<string, unknown>> };
+    expect(r).toMatchObject({ model: 'vgg16', height: 224, width: 224 });
+    expect(r.elapsedMs).toBeGreaterThan(0);
+    expect(Object.keys(r.layers)).toEqual(['maxpool4', 'maxpool5']);
+    expect(r.layers['maxpool4']).toMatchObject({ grid: [14, 14], product: true, channelsDiffer: false, rf: [100, 100], stride: [16, 16], padding: [42, 42] });
+    expect((r.layers['maxpool5']!['rows'] as number[][]).slice(0, 3)).toEqual([[0, 122], [0, 154], [0, 186]]);
+  });
+
+  it('prints a readable table, and fields relative to an inner layer', async () => {
+    const { code, out } = await run('rf', 'resnet18', '--size', '224', '--width', '160', '--insert-at', 'layer1');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^resnet18 at 224x160: exact receptive fields in units of layer1/);
+    expect(out).toMatch(/^layer2\s+28x20\s/m);
+    expect(out).not.toMatch(/^maxpool\s/m);
+  });
+
+  it('explains bad input', async () => {
+    expect((await run('rf', 'vgg17', '--size', '224')).err).toMatch(/Unknown model 'vgg17'. Models in the zoo: convnext_base/);
+    expect((await run('rf', 'vgg16')).err).toMatch(/required option '--size <H>' not specified/);
+    expect((await run('rf', 'vgg16', '--size', 'big')).err).toMatch(/expected a whole number of pixels/);
+    expect((await run('rf', 'nowhere/model.json', '--size', '224')).err).toMatch(/No such file: nowhere\/model.json/);
+    expect((await run('rf', 'vgg16', '--size', '224', '--layer', 'fc9')).err).toMatch(/vgg16 has no layer 'fc9'/);
+  });
+});

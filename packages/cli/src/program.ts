@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { addGlobalOptions } from './options.js';
 import { cliVersion } from './versions.js';
 import { registerInfo } from './commands/info.js';
+import { registerRf } from './commands/rf.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -13,5 +14,6 @@ export function createProgram(): Command {
     .showSuggestionAfterError();
   addGlobalOptions(program);
   registerInfo(program);
+  registerRf(program);
   return program;
 }
