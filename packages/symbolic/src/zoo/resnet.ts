@@ -1,6 +1,6 @@
 /**
  * ResNet, ResNeXt and Wide ResNet (torchvision `resnet.py`, V1.5: the stride sits on the bottleneck's 3×3);
- * stages `conv1` (after the stem ReLU), `maxpool`, `layer1`…`layer4`, `avgpool`, `fc`.
+ * stages `conv1_no_act`, `bn1`, `conv1` (after the stem ReLU), `maxpool`, `layer1`…`layer4`, `avgpool`, `fc`.
  */
 import { GraphBuilder } from '../ir/builder.js';
 import { INPUT } from '../ir/types.js';
@@ -19,8 +19,8 @@ export function resnet(name: string, spec: ResNetSpec, options: ZooOptions = {})
   const b = new GraphBuilder(name, 3);
   const groups = spec.groups ?? 1, widthPerGroup = spec.widthPerGroup ?? 64;
   const expansion = spec.block === 'basic' ? 1 : 4;
-  let x = b.conv('conv1', INPUT, 64, 7, { stride: 2, padding: 3, bias: false });
-  x = b.bn('bn1', x);
+  let x = b.stage('conv1_no_act', b.conv('conv1', INPUT, 64, 7, { stride: 2, padding: 3, bias: false }));
+  x = b.stage('bn1', b.bn('bn1', x));
   x = b.act('relu', x);
   b.stage('conv1', x);
   x = b.maxPool('maxpool', x, 3, { stride: 2, padding: 1 });

@@ -13,7 +13,10 @@ function fire(b: GraphBuilder, p: string, x: string, [s, e1, e3]: [number, numbe
   return b.cat(`${p}.cat`, [a, c]);
 }
 
-/** A SqueezeNet graph; `conv1` is `features.0`, the pools are `maxpool1..3`, `features` the last Fire. */
+/**
+ * A SqueezeNet graph; `conv1` is `features.0`, the pools are `maxpool1..3`, `features` the last Fire, and the
+ * other feature indices are stages `features.<i>` (spec §2.1).
+ */
 export function squeezenet(name: string, version: '1_0' | '1_1', options: ZooOptions = {}): Graph {
   const b = new GraphBuilder(name, 3);
   const [stemC, stemK] = version === '1_0' ? [96, 7] : [64, 3];
@@ -21,14 +24,13 @@ export function squeezenet(name: string, version: '1_0' | '1_1', options: ZooOpt
     ? ['M', [16, 64, 64], [16, 64, 64], [32, 128, 128], 'M', [32, 128, 128], [48, 192, 192], [48, 192, 192], [64, 256, 256], 'M', [64, 256, 256]]
     : ['M', [16, 64, 64], [16, 64, 64], 'M', [32, 128, 128], [32, 128, 128], 'M', [48, 192, 192], [48, 192, 192], [64, 256, 256], [64, 256, 256]];
   let x = b.stage('conv1', b.conv('features.0', INPUT, stemC, stemK, { stride: 2 }));
-  x = b.act('features.1', x);
+  x = b.stage('features.1', b.act('features.1', x));
   let i = 2, pools = 0;
-  for (const it of items) {
+  items.forEach((it, n) => {
     const id = `features.${i++}`;
     if (it === 'M') x = b.stage(`maxpool${++pools}`, b.maxPool(id, x, 3, { stride: 2, ceilMode: true }));
-    else x = fire(b, id, x, it);
-  }
-  b.stage('features', x);
+    else x = b.stage(n === items.length - 1 ? 'features' : id, fire(b, id, x, it));
+  });
   x = b.identity('classifier.0', x, 'dropout', 0.5);
   x = b.stage('final_conv', b.conv('classifier.1', x, options.numClasses ?? 1000, 1));
   x = b.act('classifier.2', x);

@@ -15,8 +15,8 @@ export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', Cfg> = {
 };
 
 /**
- * A VGG graph. Node ids are torchvision's (`features.<i>`, `classifier.<i>`); stages are `conv1` (the first
- * ReLU), `maxpool1`…`maxpool5`, `avgpool` and `classifier`.
+ * A VGG graph. Node ids are torchvision's (`features.<i>`, `classifier.<i>`); stages (spec §2.1) are
+ * `conv_no_act<k>` (k-th conv), `bn<k>`, `conv<k>` (k-th ReLU), `maxpool1`…`maxpool5`, `avgpool` and `classifier`.
  */
 export function vgg(name: string, cfg: Cfg, batchNorm: boolean, options: ZooOptions = {}): Graph {
   const b = new GraphBuilder(name, 3);
@@ -27,10 +27,10 @@ export function vgg(name: string, cfg: Cfg, batchNorm: boolean, options: ZooOpti
       b.stage(`maxpool${++pools}`, x);
       continue;
     }
-    x = b.conv(`features.${i++}`, x, v, 3, { padding: 1 });
-    if (batchNorm) x = b.bn(`features.${i++}`, x);
-    x = b.act(`features.${i++}`, x, 'relu');
-    if (++relus === 1) b.stage('conv1', x);
+    const k = ++relus;
+    x = b.stage(`conv_no_act${k}`, b.conv(`features.${i++}`, x, v, 3, { padding: 1 }));
+    if (batchNorm) x = b.stage(`bn${k}`, b.bn(`features.${i++}`, x));
+    x = b.stage(`conv${k}`, b.act(`features.${i++}`, x, 'relu'));
     c = v;
   }
   x = b.adaptiveAvgPool('avgpool', x, 7);
