@@ -1,6 +1,14 @@
 /**
- * `@pixpnet/models`: tfjs backbones built from the @pixpnet/symbolic IR, cut at named layers; pretrained-weight import; the ProtoNet/PixPNet head.
+ * `@pixpnet/models`: tfjs backbones built from the `@pixpnet/symbolic` IR, cut at named layers, with
+ * torchvision-named parameters and state-dict import.
  *
  * @packageDocumentation
  */
-export {};
+export { Backbone } from './backbone.js';
+export type { BackboneOptions, ForwardOptions } from './backbone.js';
+export { parameterSpecs, toTfLayout, toTorchLayout } from './params.js';
+export type { ParamSpec, ParamLayout } from './params.js';
+export { loadStateDict, exportStateDict } from './state_dict.js';
+export type { StateDict, StateEntry } from './state_dict.js';
+export { hash32, uniform, hashInput, hashStateDict, samplePositions } from './fixture_hash.js';
+export { EXECUTORS } from './ops/registry.js';

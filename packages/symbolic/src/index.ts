@@ -12,7 +12,7 @@
  */
 export type {
   Graph, Node, Op, OpType, Conv2dOp, Pool2dOp, AdaptiveAvgPool2dOp, BatchNorm2dOp, LayerNorm2dOp, ActivationOp, ActivationFn,
-  AddOp, MultiplyOp, ConcatOp, FlattenOp, LinearOp, ScaleOp, IdentityOp, SoftmaxOp, Padding2d, Pair,
+  AddOp, MultiplyOp, ConcatOp, FlattenOp, LinearOp, ScaleOp, IdentityOp, SoftmaxOp, ZeroPad2dOp, Padding2d, Pair,
 } from './ir/types.js';
 export { INPUT } from './ir/types.js';
 export { GraphBuilder, pair, padding2d } from './ir/builder.js';

@@ -35,7 +35,7 @@ export function squeezenet(name: string, version: '1_0' | '1_1', options: ZooOpt
   x = b.stage('final_conv', b.conv('classifier.1', x, options.numClasses ?? 1000, 1));
   x = b.act('classifier.2', x);
   x = b.stage('avgpool', b.adaptiveAvgPool('classifier.3', x, 1));
-  b.flatten('flatten', x);
+  b.stage('flatten', b.flatten('flatten', x));
   return b.build();
 }
 
