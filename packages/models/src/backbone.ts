@@ -34,6 +34,8 @@ export interface ForwardOptions {
   training?: boolean;
 }
 
+let instances = 0;
+
 /** A graph turned into tfjs computation, with its parameters. */
 export class Backbone {
   readonly graph: Graph;
@@ -66,11 +68,12 @@ export class Backbone {
     this.specs = this.fullSpecs.filter((s) => needed.has(s.node));
     if (options.weights) checkStateDict(this.graph.name, this.fullSpecs, this.specs, options.weights, options.weightsSource ?? 'the weights');
     let seed = options.seed ?? 0;
+    const instance = ++instances; // tfjs variable names are global: one prefix per backbone
     for (const s of this.specs) {
       const w = options.weights?.get(s.name);
       const value = w ? tf.tensor(toTfLayout(s, w.data), s.tfShape) : tf.tidy(() => initial(s, seed));
       seed++;
-      this.vars.set(s.name, tf.variable(value, s.trainable, `${this.graph.name}/${s.name}`));
+      this.vars.set(s.name, tf.variable(value, s.trainable, `${this.graph.name}#${instance}/${s.name}`));
       value.dispose();
     }
   }

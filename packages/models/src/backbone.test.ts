@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@pixpnet/engine';
+import type { Tensor4D } from '@pixpnet/engine';
+import { Backbone } from './backbone.js';
+import { exportStateDict, loadStateDict } from './state_dict.js';
+import { readSafetensors, writeSafetensors } from './weights/safetensors.js';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('Backbone', () => {
+  it('cuts after a named layer, infers its channels, and returns several layers in multi-output mode', () => {
+    const m = new Backbone('vgg11_bn', { cut: ['maxpool2', 'conv3'] });
+    expect(m.cuts).toEqual(['maxpool2', 'conv3']);
+    expect(m.outChannels()).toBe(256);
+    expect(m.outChannels('maxpool2')).toBe(128);
+    expect(m.specs.some((s) => s.name.startsWith('classifier'))).toBe(false);
+    const out = tf.tidy(() => m.forward(tf.zeros([1, 32, 32, 3]) as Tensor4D));
+    expect(out['maxpool2']!.shape).toEqual([1, 8, 8, 128]);
+    expect(out['conv3']!.shape).toEqual([1, 8, 8, 256]);
+    tf.dispose(Object.values(out));
+    m.dispose();
+    expect(() => new Backbone('vgg11', { cut: 'layer4' })).toThrow(/vgg11 has no layer 'layer4'. Its layers are: conv_no_act1/);
+  });
+
+  it('a vgg11_bn cut at maxpool4 trains on wasm: loss falls, running statistics move, no tensor leaks', () => {
+    const m = new Backbone('vgg11_bn', { cut: 'maxpool4', seed: 3 });
+    const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 5) as Tensor4D;
+    const target = tf.randomNormal([4, 2, 2, 512], 0, 1, 'float32', 6);
+    const opt = tf.train.adam(1e-3);
+    const rm0 = m.variable('features.1.running_mean').dataSync().slice();
+    const step = () => {
+      const loss = opt.minimize(() => tf.losses.meanSquaredError(target, m.forward(x, { training: true })['maxpool4']!), true, m.trainableVariables())!;
+      const v = loss.dataSync()[0]!;
+      loss.dispose();
+      return v;
+    };
+    const first = step();
+    const before = tf.memory().numTensors;
+    let last = first;
+    for (let i = 0; i < 5; i++) last = step();
+    expect(tf.memory().numTensors).toBe(before);
+    expect(last).toBeLessThan(first);
+    expect(Array.from(m.variable('features.1.running_mean').dataSync())).not.toEqual(Array.from(rm0));
+    opt.dispose();
+    tf.dispose([x, target]);
+    m.dispose();
+  });
+
+  it('round-trips its weights through a safetensors file and rejects wrong ones, listing the keys', () => {
+    const a = new Backbone('resnet18', { cut: 'layer1', seed: 1 });
+    const bytes = writeSafetensors(exportStateDict(a));
+    const { tensors } = readSafetensors(bytes);
+    const b = new Backbone('resnet18', { cut: 'layer1', seed: 2 });
+    loadStateDict(b, tensors);
+    for (const s of a.specs) expect(Array.from(b.variable(s.name).dataSync())).toEqual(Array.from(a.variable(s.name).dataSync()));
+    tensors.delete('layer1.0.conv1.weight');
+    tensors.set('layer1.0.bn9.weight', { shape: [64], data: new Float32Array(64) });
+    tensors.set('bn1.weight', { shape: [3], data: new Float32Array(3) });
+    expect(() => loadStateDict(b, tensors, 'w.safetensors')).toThrow(
+      /Cannot load w.safetensors into resnet18: missing keys \(1\): layer1.0.conv1.weight. unexpected keys \(1\): layer1.0.bn9.weight. mis-shaped keys \(1\): bn1.weight: got \[3\], expected \[64\]/);
+    a.dispose();
+    b.dispose();
+  });
+});
