@@ -48,6 +48,16 @@ describe('Backbone', () => {
     m.dispose();
   });
 
+  it('builds the narrow CPU-friendly backbones by name', () => {
+    for (const [name, cut, shape] of [['vgg_nano_bn', 'maxpool4', [2, 4, 4, 64]], ['vgg_micro_bn', 'maxpool3', [2, 8, 8, 128]], ['resnet_nano', 'layer4', [2, 2, 2, 128]]] as const) {
+      const m = new Backbone(name, { cut });
+      const out = tf.tidy(() => m.forward(tf.zeros([2, 64, 64, 3]) as Tensor4D)[cut]!);
+      expect(out.shape).toEqual(shape);
+      out.dispose();
+      m.dispose();
+    }
+  });
+
   it('round-trips its weights through a safetensors file and rejects wrong ones, listing the keys', () => {
     const a = new Backbone('resnet18', { cut: 'layer1', seed: 1 });
     const bytes = writeSafetensors(exportStateDict(a));

@@ -9,10 +9,11 @@ import { INCEPTION_MODELS } from './inception.js';
 import { EFFICIENTNET_MODELS } from './efficientnet.js';
 import { REGNET_MODELS } from './regnet.js';
 import { CONVNEXT_MODELS } from './convnext.js';
+import { NARROW_MODELS } from './narrow.js';
 
 /** Every zoo constructor, by name. */
 export const ZOO: Readonly<Record<string, ZooConstructor>> = { ...VGG_MODELS, ...RESNET_MODELS, ...DENSENET_MODELS, ...SQUEEZENET_MODELS, ...INCEPTION_MODELS,
-  ...EFFICIENTNET_MODELS, ...REGNET_MODELS, ...CONVNEXT_MODELS };
+  ...EFFICIENTNET_MODELS, ...REGNET_MODELS, ...CONVNEXT_MODELS, ...NARROW_MODELS };
 
 /** The zoo's model names, sorted. */
 export function zooNames(): string[] {

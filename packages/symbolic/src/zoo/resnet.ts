@@ -12,6 +12,10 @@ interface ResNetSpec {
   layers: [number, number, number, number];
   groups?: number;
   widthPerGroup?: number;
+  /** Stage widths (default torchvision's 64, 128, 256, 512). */
+  widths?: [number, number, number, number];
+  /** Stem width (default 64). */
+  stem?: number;
 }
 
 /** A ResNet-family graph with torchvision's module paths as node ids. */
@@ -19,14 +23,15 @@ export function resnet(name: string, spec: ResNetSpec, options: ZooOptions = {})
   const b = new GraphBuilder(name, 3);
   const groups = spec.groups ?? 1, widthPerGroup = spec.widthPerGroup ?? 64;
   const expansion = spec.block === 'basic' ? 1 : 4;
-  let x = b.stage('conv1_no_act', b.conv('conv1', INPUT, 64, 7, { stride: 2, padding: 3, bias: false }));
+  const stem = spec.stem ?? 64;
+  let x = b.stage('conv1_no_act', b.conv('conv1', INPUT, stem, 7, { stride: 2, padding: 3, bias: false }));
   x = b.stage('bn1', b.bn('bn1', x));
   x = b.act('relu', x);
   b.stage('conv1', x);
   x = b.maxPool('maxpool', x, 3, { stride: 2, padding: 1 });
   b.stage('maxpool', x);
-  let inplanes = 64;
-  [64, 128, 256, 512].forEach((planes, li) => {
+  let inplanes = stem;
+  (spec.widths ?? [64, 128, 256, 512]).forEach((planes, li) => {
     for (let k = 0; k < spec.layers[li]!; k++) {
       const p = `layer${li + 1}.${k}`;
       const stride = k === 0 && li > 0 ? 2 : 1;

@@ -18,7 +18,7 @@ export const VGG_CFGS: Record<'A' | 'B' | 'D' | 'E', Cfg> = {
  * A VGG graph. Node ids are torchvision's (`features.<i>`, `classifier.<i>`); stages (spec §2.1) are
  * `conv_no_act<k>` (k-th conv), `bn<k>`, `conv<k>` (k-th ReLU), `maxpool1`…`maxpool5`, `avgpool` and `classifier`.
  */
-export function vgg(name: string, cfg: Cfg, batchNorm: boolean, options: ZooOptions = {}): Graph {
+export function vgg(name: string, cfg: Cfg, batchNorm: boolean, options: ZooOptions = {}, hidden = 4096): Graph {
   const b = new GraphBuilder(name, 3);
   let x = INPUT, c = 3, i = 0, pools = 0, relus = 0;
   for (const v of cfg) {
@@ -36,10 +36,10 @@ export function vgg(name: string, cfg: Cfg, batchNorm: boolean, options: ZooOpti
   x = b.adaptiveAvgPool('avgpool', x, 7);
   b.stage('avgpool', x);
   x = b.flatten('flatten', x);
-  x = b.linear('classifier.0', x, 4096);
+  x = b.linear('classifier.0', x, hidden);
   x = b.act('classifier.1', x, 'relu');
   x = b.identity('classifier.2', x, 'dropout', 0.5);
-  x = b.linear('classifier.3', x, 4096);
+  x = b.linear('classifier.3', x, hidden);
   x = b.act('classifier.4', x, 'relu');
   x = b.identity('classifier.5', x, 'dropout', 0.5);
   x = b.linear('classifier.6', x, options.numClasses ?? 1000);
