@@ -17,6 +17,8 @@ export type { ProtoNetConfig, ProtoNetOutput, PushRecords, RfBox } from './head/
 export { addOnGraph } from './head/add_on.js';
 export type { AddOnType } from './head/add_on.js';
 export { modelInfo, graphMacs } from './info.js';
+export { protoNetToArtifacts, protoNetFromArtifacts } from './head/serialize.js';
+export type { ProtoNetModelJson } from './head/serialize.js';
 export type { ModelInfo } from './info.js';
 export { readSafetensors, writeSafetensors } from './weights/safetensors.js';
 export { timmToTorchvision, isTimmStateDict } from './weights/timm.js';

@@ -1,0 +1,7 @@
+/**
+ * `@pixpnet/models/node`: the parts that need Node's file system and network: pretrained weights (path, URL,
+ * `hf:`) and saving/loading model folders.
+ */
+export { resolvePretrained, loadPretrained, hfUrl, cacheDir } from './weights/pretrained.js';
+export type { PretrainedOptions } from './weights/pretrained.js';
+export { saveProtoNet, loadProtoNet } from './weights/model_files.js';

@@ -1,0 +1,30 @@
+/** Saving and loading a ProtoNet folder (`model.json` + `weights.bin`) in Node, written atomically. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ProtoNet } from '../head/protonet.js';
+import { protoNetFromArtifacts, protoNetToArtifacts } from '../head/serialize.js';
+import type { ProtoNetModelJson } from '../head/serialize.js';
+
+/** Writes `dir/model.json` and `dir/weights.bin` (each through a temporary file and a rename). */
+export async function saveProtoNet(model: ProtoNet, dir: string): Promise<void> {
+  const { modelJson, weights } = await protoNetToArtifacts(model, 'weights.bin');
+  fs.mkdirSync(dir, { recursive: true });
+  const write = (name: string, data: string | Uint8Array) => {
+    const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, path.join(dir, name));
+  };
+  write('weights.bin', new Uint8Array(weights));
+  write('model.json', JSON.stringify(modelJson));
+}
+
+/** Reads a folder written by {@link saveProtoNet}. */
+export function loadProtoNet(dir: string): ProtoNet {
+  const jsonPath = path.join(dir, 'model.json');
+  if (!fs.existsSync(jsonPath)) throw new Error(`No model.json in ${dir}: give the folder a model was saved to.`);
+  const modelJson = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as ProtoNetModelJson;
+  const file = path.join(dir, modelJson.weightsManifest?.[0]?.paths?.[0] ?? 'weights.bin');
+  if (!fs.existsSync(file)) throw new Error(`${file} is missing: model.json refers to it.`);
+  const bytes = fs.readFileSync(file);
+  return protoNetFromArtifacts(modelJson, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+}
