@@ -5,3 +5,4 @@
 export { resolvePretrained, loadPretrained, hfUrl, cacheDir } from './weights/pretrained.js';
 export type { PretrainedOptions } from './weights/pretrained.js';
 export { saveProtoNet, loadProtoNet } from './weights/model_files.js';
+export { createProtoNet } from './weights/create.js';

@@ -7,6 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hfUrl, loadPretrained, resolvePretrained } from './pretrained.js';
 import { writeSafetensors } from './safetensors.js';
+import { createProtoNet } from './create.js';
+import { Backbone } from '../backbone.js';
+import { exportStateDict } from '../state_dict.js';
+import { initBackend } from '@pixpnet/engine';
 
 const bytes = writeSafetensors(new Map([
   ['pre_logits.fc1.weight', { shape: [2, 1, 1, 1], data: Float32Array.from([1, 2]) }],
@@ -51,6 +55,21 @@ describe('pretrained weights', () => {
     const dict = await loadPretrained(`${base}/w.safetensors`, { cacheDir: cache, progress: false });
     expect([...dict.keys()]).toEqual(['classifier.0.weight', 'features.0.bias']);
     expect(fs.readdirSync(cache).filter((f) => f.includes('.part-'))).toEqual([]);
+  });
+
+  it('builds a ProtoNet from pretrained backbone weights in a local file, and names a wrong file', async () => {
+    await initBackend({ backend: 'wasm' });
+    const src = new Backbone('vgg_nano_bn', { seed: 11 });
+    const file = path.join(tmpCache(), 'nano.safetensors');
+    fs.writeFileSync(file, writeSafetensors(exportStateDict(src)));
+    const m = await createProtoNet({ backbone: 'vgg_nano_bn', featureLayer: 'maxpool2', numClasses: 2, inputSize: [32, 32], numPrototypes: 2, prototypeDim: 4, pretrained: file });
+    expect(Array.from(m.backbone.variable('features.0.weight').dataSync())).toEqual(Array.from(src.variable('features.0.weight').dataSync()));
+    m.dispose();
+    src.dispose();
+    const wrong = path.join(tmpCache(), 'w.safetensors');
+    fs.writeFileSync(wrong, bytes);
+    await expect(createProtoNet({ backbone: 'vgg_nano_bn', featureLayer: 'maxpool2', numClasses: 2, inputSize: [32, 32], numPrototypes: 2, prototypeDim: 4, pretrained: wrong }))
+      .rejects.toThrow(/Cannot load the weights into vgg_nano_bn: missing keys/);
   });
 
   it('resolves hf: references against the endpoint', async () => {
