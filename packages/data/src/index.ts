@@ -1,6 +1,9 @@
 /**
- * `@pixpnet/data`: Datasets, image decoding, transforms, augmentation and loaders for PixPNet.
+ * `@pixpnet/data`: dataset readers, the embedded synthetic parts dataset, transforms and loaders.
  *
  * @packageDocumentation
  */
-export {};
+export { readCub, cubDir, cubClassName, CUB_PARTS, CUB_PART_MERGE } from './datasets/cub.js';
+export type { CubOptions } from './datasets/cub.js';
+export { DatasetError, readTable } from './datasets/read_table.js';
+export type { DatasetIndex, Sample, PartLocation } from './datasets/types.js';

@@ -1,0 +1,33 @@
+/** Whitespace-separated annotation files, read with errors that name the file, the line and the expected layout. */
+import fs from 'node:fs';
+
+/** A problem with a dataset on disk: names the file and says what was expected and where the data comes from. */
+export class DatasetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetError';
+  }
+}
+
+/**
+ * Reads `file` as rows of at least `columns` fields. `numeric` columns must be numbers (integral when `integral`).
+ * The last column may contain spaces when `restIsText` (paths, names).
+ */
+export function readTable(file: string, columns: number, layout: string, options: { numeric?: number[]; integral?: boolean; restIsText?: boolean } = {}): string[][] {
+  if (!fs.existsSync(file)) throw new DatasetError(`Missing ${file}. ${layout}`);
+  const rows: string[][] = [];
+  fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((line, i) => {
+    if (!line.trim()) return;
+    let fields = line.trim().split(/\s+/);
+    if (options.restIsText && fields.length > columns) fields = [...fields.slice(0, columns - 1), fields.slice(columns - 1).join(' ')];
+    if (fields.length < columns) throw new DatasetError(`${file}:${i + 1}: expected ${columns} fields, got ${fields.length} ('${line}'). ${layout}`);
+    for (const c of options.numeric ?? []) {
+      const v = Number(fields[c]);
+      if (!Number.isFinite(v) || (options.integral && !Number.isInteger(v))) {
+        throw new DatasetError(`${file}:${i + 1}: field ${c + 1} must be ${options.integral ? 'an integer' : 'a number'}, got '${fields[c]}'. ${layout}`);
+      }
+    }
+    rows.push(fields);
+  });
+  return rows;
+}
