@@ -93,3 +93,15 @@ describe('pixpnet rf', () => {
     expect((await run('rf', 'vgg16', '--size', '224', '--layer', 'fc9')).err).toMatch(/vgg16 has no layer 'fc9'/);
   });
 });
+
+describe('pixpnet data synth', () => {
+  it('writes the synthetic dataset and prints its folder', async () => {
+    const out = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'cli-synth-'));
+    const r = await run('data', 'synth', '--out', out, '--classes', '2', '--per-class', '2', '--size', '32', '--seed', '4');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(`${out}/CUB_200_2011`);
+    expect(r.err).toMatch(/Wrote 4 images \(2 classes, 32px\)/);
+    expect((await run('data', 'synth', '--out', out)).err).toMatch(/already holds a dataset/);
+    expect((await run('data', 'synth')).err).toMatch(/required option '--out <dir>' not specified/);
+  });
+});

@@ -4,6 +4,7 @@ import { addGlobalOptions } from './options.js';
 import { cliVersion } from './versions.js';
 import { registerInfo } from './commands/info.js';
 import { registerRf } from './commands/rf.js';
+import { registerData } from './commands/data.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -15,5 +16,6 @@ export function createProgram(): Command {
   addGlobalOptions(program);
   registerInfo(program);
   registerRf(program);
+  registerData(program);
   return program;
 }

@@ -7,3 +7,7 @@ export { readCub, cubDir, cubClassName, CUB_PARTS, CUB_PART_MERGE } from './data
 export type { CubOptions } from './datasets/cub.js';
 export { DatasetError, readTable } from './datasets/read_table.js';
 export type { DatasetIndex, Sample, PartLocation } from './datasets/types.js';
+export { writeSynthDataset } from './synth/write.js';
+export type { SynthOptions } from './synth/write.js';
+export { makeClasses, drawBird, DEFINING_PARTS, ATTRIBUTES } from './synth/bird.js';
+export type { ClassSpec, DefiningPart } from './synth/bird.js';

@@ -1,0 +1,58 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { writeSynthDataset } from './write.js';
+import { readCub } from '../datasets/cub.js';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+const digest = (dir: string) => {
+  const h = crypto.createHash('sha256');
+  const walk = (d: string): void => fs.readdirSync(d).sort().forEach((f) => {
+    const p = path.join(d, f);
+    if (fs.statSync(p).isDirectory()) walk(p);
+    else h.update(f).update(fs.readFileSync(p));
+  });
+  walk(dir);
+  return h.digest('hex');
+};
+
+describe('the synthetic parts dataset', () => {
+  it('writes a CUB tree the CUB reader loads unchanged, with class-defining parts', async () => {
+    const root = await writeSynthDataset({ out: tmp(), classes: 3, perClass: 4, size: 48, seed: 7 });
+    const ds = readCub(path.dirname(root));
+    expect(ds.classNames).toHaveLength(3);
+    expect(ds.samples).toHaveLength(12);
+    expect(ds.samples.filter((s) => s.train)).toHaveLength(6);
+    const meta = await sharp(ds.samples[0]!.path).metadata();
+    expect([meta.width, meta.height]).toEqual([48, 48]);
+    for (const s of ds.samples) {
+      expect(s.parts).toHaveLength(15);
+      const visible = s.parts!.filter((p) => p.visible);
+      expect(visible.length).toBeGreaterThanOrEqual(8);
+      for (const p of visible) expect(p.x >= 0 && p.x < 48 && p.y >= 0 && p.y < 48).toBe(true);
+      const [x, y, w, h] = s.bbox!;
+      expect(x >= 0 && y >= 0 && x + w <= 48 && y + h <= 48).toBe(true);
+    }
+    const classParts = fs.readFileSync(path.join(root, 'class_parts.txt'), 'utf8').trim().split('\n');
+    expect(new Set(classParts.map((l) => l.split(' ')[0]))).toEqual(new Set(['1', '2', '3']));
+  });
+
+  it('is byte-identical for the same seed and differs for another', async () => {
+    const a = await writeSynthDataset({ out: tmp(), classes: 2, perClass: 3, size: 32, seed: 1 });
+    const b = await writeSynthDataset({ out: tmp(), classes: 2, perClass: 3, size: 32, seed: 1 });
+    const c = await writeSynthDataset({ out: tmp(), classes: 2, perClass: 3, size: 32, seed: 2 });
+    expect(digest(a)).toBe(digest(b));
+    expect(digest(a)).not.toBe(digest(c));
+  });
+
+  it('refuses to overwrite a dataset and explains bad options', async () => {
+    const out = tmp();
+    await writeSynthDataset({ out, classes: 1, perClass: 1, size: 32 });
+    await expect(writeSynthDataset({ out, classes: 1, perClass: 1, size: 32 })).rejects.toThrow(/already holds a dataset/);
+    await expect(writeSynthDataset({ out: tmp(), size: 8 })).rejects.toThrow(/too small/);
+    await expect(writeSynthDataset({ out: tmp(), classes: 0 })).rejects.toThrow(/classes must be a whole number/);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Writes the synthetic parts dataset as a CUB-200-2011 tree (`CUB_200_2011/…`) that `readCub` loads unchanged,
+ * plus `class_parts.txt` (class id, CUB part id) naming the parts that define each class. Same options and seed →
+ * byte-identical files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { Rng } from './rng.js';
+import { CUB_IDS, drawBackground, drawBird, makeClasses } from './bird.js';
+import type { DefiningPart } from './bird.js';
+
+/** Options of {@link writeSynthDataset}. */
+export interface SynthOptions {
+  /** Output folder; `CUB_200_2011/` is created inside it. */
+  out: string;
+  /** Number of classes (default 10). */
+  classes?: number;
+  /** Images per class (default 40). */
+  perClass?: number;
+  /** Image size in pixels (default 64). */
+  size?: number;
+  seed?: number;
+  /** Fraction of each class used for training (default 0.5, as CUB). */
+  trainFraction?: number;
+}
+
+const PART_NAMES = ['back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing', 'nape', 'right eye',
+  'right leg', 'right wing', 'tail', 'throat'];
+
+/** The CUB part ids of a defining part (both sides for the wing). */
+const DEFINING_IDS: Record<DefiningPart, number[]> = {
+  beak: [CUB_IDS.beak], wing: [CUB_IDS.leftWing, CUB_IDS.rightWing], tail: [CUB_IDS.tail], crown: [CUB_IDS.crown],
+};
+
+/** Writes the dataset and returns the folder readCub reads. */
+export async function writeSynthDataset(options: SynthOptions): Promise<string> {
+  const { classes = 10, perClass = 40, size = 64, seed = 0, trainFraction = 0.5 } = options;
+  for (const [k, v] of Object.entries({ classes, perClass, size })) {
+    if (!Number.isInteger(v) || v < 1) throw new Error(`synth: ${k} must be a whole number ≥ 1, got ${v}.`);
+  }
+  if (size < 24) throw new Error(`synth: size ${size} is too small to draw parts; use at least 24.`);
+  const root = path.join(options.out, 'CUB_200_2011');
+  if (fs.existsSync(path.join(root, 'images.txt'))) throw new Error(`${root} already holds a dataset: choose an empty --out folder or remove it.`);
+  const tmp = `${root}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(path.join(tmp, 'parts'), { recursive: true });
+  const specs = makeClasses(classes, new Rng(seed ^ 0x5eed));
+  const lines = { images: [] as string[], labels: [] as string[], split: [] as string[], boxes: [] as string[], parts: [] as string[] };
+  let id = 0;
+  for (let c = 0; c < classes; c++) {
+    const dirName = `${String(c + 1).padStart(3, '0')}.${specs[c]!.name.replace(/[^A-Za-z0-9]+/g, '_')}`;
+    fs.mkdirSync(path.join(tmp, 'images', dirName), { recursive: true });
+    for (let k = 0; k < perClass; k++) {
+      id++;
+      const rng = new Rng((seed * 1000003 + id * 7919) >>> 0);
+      const bg = drawBackground(size, rng);
+      const bird = drawBird(specs[c]!, size, rng);
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">${bg.back}${bird.svg}${bg.front}</svg>`;
+      const rel = `${dirName}/synth_${String(id).padStart(5, '0')}.png`;
+      const png = await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
+      fs.writeFileSync(path.join(tmp, 'images', rel), png);
+      lines.images.push(`${id} ${rel}`);
+      lines.labels.push(`${id} ${c + 1}`);
+      lines.split.push(`${id} ${k < Math.round(perClass * trainFraction) ? 1 : 0}`);
+      lines.boxes.push(`${id} ${bird.bbox.join(' ')}`);
+      for (let p = 1; p <= 15; p++) {
+        const kp = bird.keypoints.get(p) ?? { x: 0, y: 0, visible: false };
+        lines.parts.push(`${id} ${p} ${kp.x} ${kp.y} ${kp.visible ? 1 : 0}`);
+      }
+    }
+  }
+  const w = (name: string, rows: string[]) => fs.writeFileSync(path.join(tmp, name), rows.join('\n') + '\n');
+  w('images.txt', lines.images);
+  w('image_class_labels.txt', lines.labels);
+  w('train_test_split.txt', lines.split);
+  w('bounding_boxes.txt', lines.boxes);
+  w('parts/part_locs.txt', lines.parts);
+  w('parts/parts.txt', PART_NAMES.map((n, i) => `${i + 1} ${n}`));
+  w('classes.txt', specs.map((s, c) => `${c + 1} ${String(c + 1).padStart(3, '0')}.${s.name.replace(/[^A-Za-z0-9]+/g, '_')}`));
+  w('class_parts.txt', specs.flatMap((s, c) => (Object.keys(s.parts) as DefiningPart[]).flatMap((p) => DEFINING_IDS[p].map((pid) => `${c + 1} ${pid}`))));
+  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}.`,
+    'CUB-200-2011 layout; class_parts.txt lists the CUB part ids that define each class.']);
+  fs.renameSync(tmp, root);
+  return root;
+}
