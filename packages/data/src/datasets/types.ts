@@ -15,8 +15,10 @@ export interface PartLocation {
 export interface Sample {
   /** The dataset's own image id. */
   id: number;
-  /** Absolute path of the image file. */
+  /** Absolute path of the image file (empty for in-memory images). */
   path: string;
+  /** In-memory pixels (CIFAR-10), interleaved RGB, when there is no file. */
+  pixels?: { width: number; height: number; data: Uint8Array };
   /** 0-based class. */
   label: number;
   train: boolean;
