@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@pixpnet/engine';
+import { writeSynthDataset } from './synth/write.js';
+import { readCub } from './datasets/cub.js';
+import { DataLoader } from './loader.js';
+import type { TransformPreset } from './transforms/presets.js';
+
+const preset: TransformPreset = { crop: 32, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
+let dir = '';
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
+  await writeSynthDataset({ out: dir, classes: 2, perClass: 5, size: 32, seed: 1 });
+});
+
+describe('DataLoader', () => {
+  it('yields NHWC batches with labels and indices, shuffles by seed and epoch, and caches decoded images', async () => {
+    const ds = readCub(dir);
+    const loader = new DataLoader(ds.samples, preset, { batchSize: 4, shuffle: true, dropLast: true, seed: 3 });
+    expect(loader.length).toBe(2);
+    const seen: number[][] = [];
+    const before = tf.memory().numTensors;
+    for (const _ of [1, 2]) {
+      const epoch: number[] = [];
+      for await (const b of loader) {
+        expect(b.x.shape).toEqual([4, 32, 32, 3]);
+        expect(Array.from(b.y.dataSync())).toEqual(b.indices.map((i) => ds.samples[i]!.label));
+        epoch.push(...b.indices);
+        tf.dispose([b.x, b.y]);
+      }
+      seen.push(epoch);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    expect(seen[0]).toHaveLength(8);
+    expect(seen[0]).not.toEqual(seen[1]); // a new order each epoch
+  });
+
+  it('fails on a corrupt image naming it, or skips and counts it with skipCorrupt', async () => {
+    const ds = readCub(dir);
+    const bad = path.join(dir, 'broken.png');
+    fs.writeFileSync(bad, 'garbage');
+    const samples = [...ds.samples.slice(0, 3), { ...ds.samples[0]!, path: bad }];
+    await expect((async () => { for await (const b of new DataLoader(samples, preset, { batchSize: 2 })) tf.dispose([b.x, b.y]); })())
+      .rejects.toThrow(/broken.png/);
+    const skipping = new DataLoader(samples, preset, { batchSize: 2, skipCorrupt: true });
+    let n = 0;
+    for await (const b of skipping) { n += b.indices.length; tf.dispose([b.x, b.y]); }
+    expect(n).toBe(3);
+    expect(skipping.skipped).toEqual([bad]);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Batches of a dataset as an async iterable: NHWC float32 tensors, labels and original indices, with seeded
+ * shuffling, prefetch of the next batch while the current one is used, concurrent decoding (sharp works off
+ * the main thread), and a decoded-image cache so that later epochs decode no file again.
+ */
+import { log, tf } from '@pixpnet/engine';
+import type { Tensor1D, Tensor4D } from '@pixpnet/engine';
+import type { Sample } from './datasets/types.js';
+import type { TransformPreset } from './transforms/presets.js';
+import { evalTransform } from './transforms/eval.js';
+import type { TransformedImage } from './transforms/eval.js';
+
+/** One batch; dispose `x` and `y` when done. */
+export interface Batch {
+  x: Tensor4D;
+  y: Tensor1D;
+  /** Indices into the loader's sample list. */
+  indices: number[];
+}
+
+/** Options of {@link DataLoader}. */
+export interface LoaderOptions {
+  batchSize: number;
+  shuffle?: boolean;
+  dropLast?: boolean;
+  seed?: number;
+  /** Images decoded at once (default 4). */
+  concurrency?: number;
+  /** Keep decoded images for later epochs (default true). */
+  cache?: boolean;
+  /** Skip unreadable images (counted and reported at the end of the epoch) instead of failing. */
+  skipCorrupt?: boolean;
+}
+
+/** A loader over samples with a transform preset. Iterate it once per epoch. */
+export class DataLoader implements AsyncIterable<Batch> {
+  private readonly cache = new Map<number, TransformedImage>();
+  private epoch = 0;
+  /** Files skipped in the last epoch (with `skipCorrupt`). */
+  skipped: string[] = [];
+
+  constructor(
+    readonly samples: readonly Sample[],
+    readonly preset: TransformPreset,
+    readonly options: LoaderOptions,
+  ) {
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${options.batchSize}.`);
+  }
+
+  /** Batches per epoch. */
+  get length(): number {
+    const n = this.samples.length / this.options.batchSize;
+    return this.options.dropLast ? Math.floor(n) : Math.ceil(n);
+  }
+
+  private order(): number[] {
+    const idx = this.samples.map((_, i) => i);
+    if (!this.options.shuffle) return idx;
+    let a = ((this.options.seed ?? 0) * 2654435761 + this.epoch * 40503) >>> 0;
+    const rnd = () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    for (let i = idx.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
+    }
+    return idx;
+  }
+
+  private async load(i: number): Promise<TransformedImage | undefined> {
+    const hit = this.cache.get(i);
+    if (hit) return hit;
+    try {
+      const img = await evalTransform(this.samples[i]!, this.preset);
+      if (this.options.cache !== false) this.cache.set(i, img);
+      return img;
+    } catch (e) {
+      if (!this.options.skipCorrupt) throw e;
+      this.skipped.push(this.samples[i]!.path || `#${i}`);
+      return undefined;
+    }
+  }
+
+  private async decode(indices: number[]): Promise<Array<[number, TransformedImage | undefined]>> {
+    const out: Array<[number, TransformedImage | undefined]> = [];
+    const conc = this.options.concurrency ?? 4;
+    for (let k = 0; k < indices.length; k += conc) {
+      const part = indices.slice(k, k + conc);
+      const imgs = await Promise.all(part.map((i) => this.load(i)));
+      part.forEach((i, n) => out.push([i, imgs[n]]));
+    }
+    return out;
+  }
+
+  private toBatch(items: Array<[number, TransformedImage | undefined]>): Batch | undefined {
+    const ok = items.filter((it): it is [number, TransformedImage] => it[1] !== undefined);
+    if (!ok.length) return undefined;
+    const { width: w, height: h } = ok[0]![1].geometry;
+    const data = new Float32Array(ok.length * w * h * 3);
+    ok.forEach(([, img], n) => {
+      if (img.geometry.width !== w || img.geometry.height !== h) {
+        throw new Error(`Images of one batch differ in size (${img.geometry.width}x${img.geometry.height} vs ${w}x${h}): give the preset a crop or downsample size.`);
+      }
+      data.set(img.data, n * w * h * 3);
+    });
+    return {
+      x: tf.tensor4d(data, [ok.length, h, w, 3]),
+      y: tf.tensor1d(ok.map(([i]) => this.samples[i]!.label), 'int32'),
+      indices: ok.map(([i]) => i),
+    };
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const order = this.order();
+    this.epoch++;
+    this.skipped = [];
+    const bs = this.options.batchSize;
+    const chunks: number[][] = [];
+    for (let k = 0; k < order.length; k += bs) {
+      const c = order.slice(k, k + bs);
+      if (c.length === bs || !this.options.dropLast) chunks.push(c);
+    }
+    let next = chunks.length ? this.decode(chunks[0]!) : undefined;
+    for (let k = 0; k < chunks.length; k++) {
+      const items = await next!;
+      next = k + 1 < chunks.length ? this.decode(chunks[k + 1]!) : undefined; // prefetch while the batch is used
+      const batch = this.toBatch(items);
+      if (batch) yield batch;
+    }
+    if (this.skipped.length) log.warning(`Skipped ${this.skipped.length} unreadable image(s): ${this.skipped.slice(0, 5).join(', ')}${this.skipped.length > 5 ? ', …' : ''}`);
+  }
+}
