@@ -19,3 +19,5 @@ export { evalTransform, mapPoint } from './transforms/eval.js';
 export type { Geometry, TransformedImage } from './transforms/eval.js';
 export { DataLoader } from './loader.js';
 export type { Batch, LoaderOptions } from './loader.js';
+export { makeSplits, permutation } from './splits.js';
+export type { SplitOptions, Splits } from './splits.js';
