@@ -21,3 +21,7 @@ export { DataLoader } from './loader.js';
 export type { Batch, LoaderOptions } from './loader.js';
 export { makeSplits, permutation } from './splits.js';
 export type { SplitOptions, Splits } from './splits.js';
+export { augment, gaussianBlur, adjustSharpness } from './transforms/augment.js';
+export type { AugmentOptions, Random } from './transforms/augment.js';
+export { compose, invert, apply as applyHomography, warp, fromPoints } from './transforms/homography.js';
+export type { H3, Rgb } from './transforms/homography.js';

@@ -1,0 +1,89 @@
+/** 3×3 homographies (row-major) on continuous image coordinates (pixel `i` spans `[i, i+1)`). */
+
+export type H3 = number[]; // 9 numbers
+
+export const identity = (): H3 => [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+/** `a · b` (apply b first). */
+export function compose(a: H3, b: H3): H3 {
+  const o: H3 = new Array(9).fill(0);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) o[i * 3 + j] = o[i * 3 + j]! + a[i * 3 + k]! * b[k * 3 + j]!;
+  return o;
+}
+
+export function invert(m: H3): H3 {
+  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (Math.abs(det) < 1e-12) throw new Error('singular transform');
+  return [A / det, -(b * i - c * h) / det, (b * f - c * e) / det, B / det, (a * i - c * g) / det, -(a * f - c * d) / det, C / det, -(a * h - b * g) / det, (a * e - b * d) / det];
+}
+
+export function apply(m: H3, x: number, y: number): [number, number] {
+  const w = m[6]! * x + m[7]! * y + m[8]!;
+  return [(m[0]! * x + m[1]! * y + m[2]!) / w, (m[3]! * x + m[4]! * y + m[5]!) / w];
+}
+
+export const scale = (sx: number, sy: number): H3 => [sx, 0, 0, 0, sy, 0, 0, 0, 1];
+export const translate = (tx: number, ty: number): H3 => [1, 0, tx, 0, 1, ty, 0, 0, 1];
+
+/** The homography taking the 4 points `src` to `dst` (solves the usual 8×8 system). */
+export function fromPoints(src: Array<[number, number]>, dst: Array<[number, number]>): H3 {
+  const A: number[][] = [];
+  const bv: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const [x, y] = src[k]!, [u, v] = dst[k]!;
+    A.push([x, y, 1, 0, 0, 0, -u * x, -u * y]); bv.push(u);
+    A.push([0, 0, 0, x, y, 1, -v * x, -v * y]); bv.push(v);
+  }
+  // Gaussian elimination with partial pivoting
+  for (let c = 0; c < 8; c++) {
+    let p = c;
+    for (let r = c + 1; r < 8; r++) if (Math.abs(A[r]![c]!) > Math.abs(A[p]![c]!)) p = r;
+    [A[c], A[p]] = [A[p]!, A[c]!];
+    [bv[c], bv[p]] = [bv[p]!, bv[c]!];
+    for (let r = 0; r < 8; r++) {
+      if (r === c) continue;
+      const f = A[r]![c]! / A[c]![c]!;
+      for (let k = c; k < 8; k++) A[r]![k] = A[r]![k]! - f * A[c]![k]!;
+      bv[r] = bv[r]! - f * bv[c]!;
+    }
+  }
+  const h = bv.map((v, i) => v / A[i]![i]!);
+  return [...h, 1];
+}
+
+/** RGB bytes `w × h`. */
+export interface Rgb {
+  data: Uint8Array;
+  w: number;
+  h: number;
+}
+
+/** Resamples `img` through `m` (old → new coordinates) into `outW × outH`; outside pixels are `fill`. */
+export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'nearest' | 'bilinear', fill = 0): Rgb {
+  const inv = invert(m);
+  const out = new Uint8Array(outW * outH * 3);
+  for (let y = 0; y < outH; y++) {
+    for (let x = 0; x < outW; x++) {
+      const [sx, sy] = apply(inv, x + 0.5, y + 0.5);
+      const o = (y * outW + x) * 3;
+      if (interp === 'nearest') {
+        const ix = Math.floor(sx), iy = Math.floor(sy);
+        if (ix < 0 || iy < 0 || ix >= img.w || iy >= img.h) { out.fill(fill, o, o + 3); continue; }
+        const s = (iy * img.w + ix) * 3;
+        out[o] = img.data[s]!; out[o + 1] = img.data[s + 1]!; out[o + 2] = img.data[s + 2]!;
+      } else {
+        const fx = sx - 0.5, fy = sy - 0.5;
+        const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
+        if (x0 < -1 || y0 < -1 || x0 >= img.w || y0 >= img.h) { out.fill(fill, o, o + 3); continue; }
+        for (let c = 0; c < 3; c++) {
+          const px = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= img.w || yy >= img.h ? fill : img.data[(yy * img.w + xx) * 3 + c]!);
+          const v = (1 - ay) * ((1 - ax) * px(x0, y0) + ax * px(x0 + 1, y0)) + ay * ((1 - ax) * px(x0, y0 + 1) + ax * px(x0 + 1, y0 + 1));
+          out[o + c] = Math.max(0, Math.min(255, Math.round(v)));
+        }
+      }
+    }
+  }
+  return { data: out, w: outW, h: outH };
+}
