@@ -39,6 +39,21 @@ describe('DataLoader', () => {
     expect(seen[0]).not.toEqual(seen[1]); // a new order each epoch
   });
 
+  it('augments afresh every epoch in training mode, from cached decodes, with keypoint transforms', async () => {
+    const ds = readCub(dir);
+    const loader = new DataLoader(ds.samples.slice(0, 2), { ...preset, crop: 24 }, { batchSize: 2, augment: true, seed: 1 });
+    const epochs: Float32Array[] = [];
+    for (const _ of [1, 2]) {
+      for await (const b of loader) {
+        expect(b.x.shape).toEqual([2, 24, 24, 3]);
+        expect(b.transforms).toHaveLength(2);
+        epochs.push(b.x.dataSync() as Float32Array);
+        tf.dispose([b.x, b.y]);
+      }
+    }
+    expect(Array.from(epochs[0]!)).not.toEqual(Array.from(epochs[1]!));
+  });
+
   it('fails on a corrupt image naming it, or skips and counts it with skipCorrupt', async () => {
     const ds = readCub(dir);
     const bad = path.join(dir, 'broken.png');

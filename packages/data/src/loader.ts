@@ -7,8 +7,11 @@ import { log, tf } from '@pixpnet/engine';
 import type { Tensor1D, Tensor4D } from '@pixpnet/engine';
 import type { Sample } from './datasets/types.js';
 import type { TransformPreset } from './transforms/presets.js';
-import { evalTransform } from './transforms/eval.js';
-import type { TransformedImage } from './transforms/eval.js';
+import { finishEval, normalise, prepareImage } from './transforms/eval.js';
+import type { PreparedImage, TransformedImage } from './transforms/eval.js';
+import { augment } from './transforms/augment.js';
+import { compose, scale, warp } from './transforms/homography.js';
+import type { H3 } from './transforms/homography.js';
 
 /** One batch; dispose `x` and `y` when done. */
 export interface Batch {
@@ -16,6 +19,8 @@ export interface Batch {
   y: Tensor1D;
   /** Indices into the loader's sample list. */
   indices: number[];
+  /** Per image, the homography from original image coordinates to batch pixels (for part keypoints). */
+  transforms: H3[];
 }
 
 /** Options of {@link DataLoader}. */
@@ -30,11 +35,18 @@ export interface LoaderOptions {
   cache?: boolean;
   /** Skip unreadable images (counted and reported at the end of the epoch) instead of failing. */
   skipCorrupt?: boolean;
+  /** Training mode: fresh seeded augmentation (spec §5.2) every epoch; decoded images are still cached. */
+  augment?: boolean;
+}
+
+/** A loaded item: normalised pixels and the homography from original image coordinates to them. */
+export interface LoadedImage extends TransformedImage {
+  transform: H3;
 }
 
 /** A loader over samples with a transform preset. Iterate it once per epoch. */
 export class DataLoader implements AsyncIterable<Batch> {
-  private readonly cache = new Map<number, TransformedImage>();
+  private readonly cache = new Map<number, PreparedImage>();
   private epoch = 0;
   /** Files skipped in the last epoch (with `skipCorrupt`). */
   skipped: string[] = [];
@@ -70,13 +82,40 @@ export class DataLoader implements AsyncIterable<Batch> {
     return idx;
   }
 
-  private async load(i: number): Promise<TransformedImage | undefined> {
-    const hit = this.cache.get(i);
-    if (hit) return hit;
+  /** Seeded uniform numbers for (epoch, image). */
+  private random(i: number): () => number {
+    let a = (((this.options.seed ?? 0) * 2654435761) ^ (this.epoch * 97531) ^ (i * 7919)) >>> 0;
+    return () => {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  private async load(i: number): Promise<LoadedImage | undefined> {
     try {
-      const img = await evalTransform(this.samples[i]!, this.preset);
-      if (this.options.cache !== false) this.cache.set(i, img);
-      return img;
+      let prep = this.cache.get(i);
+      if (!prep) {
+        prep = await prepareImage(this.samples[i]!, this.preset);
+        if (this.options.cache !== false) this.cache.set(i, prep);
+      }
+      const g = prep.geometry;
+      const base: H3 = [g.sx, 0, g.tx, 0, g.sy, g.ty, 0, 0, 1];
+      if (!this.options.augment) {
+        const out = await finishEval(prep, this.preset);
+        const e = out.geometry;
+        return { ...out, transform: [e.sx, 0, e.tx, 0, e.sy, e.ty, 0, 0, 1] };
+      }
+      const p = this.preset;
+      let { image, transform } = augment(prep.rgb, this.random(i), { ...(p.crop ? { crop: p.crop } : {}), ...(p.cropPadding !== undefined ? { cropPadding: p.cropPadding } : {}) });
+      if (p.downsample) {
+        const m = scale(p.downsample / image.w, p.downsample / image.h);
+        image = warp(image, m, p.downsample, p.downsample, 'bilinear');
+        transform = compose(m, transform);
+      }
+      const full = compose(transform, base);
+      return { data: normalise(image, p), geometry: { sx: NaN, sy: NaN, tx: NaN, ty: NaN, width: image.w, height: image.h }, origShape: prep.origShape, transform: full };
     } catch (e) {
       if (!this.options.skipCorrupt) throw e;
       this.skipped.push(this.samples[i]!.path || `#${i}`);
@@ -84,8 +123,8 @@ export class DataLoader implements AsyncIterable<Batch> {
     }
   }
 
-  private async decode(indices: number[]): Promise<Array<[number, TransformedImage | undefined]>> {
-    const out: Array<[number, TransformedImage | undefined]> = [];
+  private async decode(indices: number[]): Promise<Array<[number, LoadedImage | undefined]>> {
+    const out: Array<[number, LoadedImage | undefined]> = [];
     const conc = this.options.concurrency ?? 4;
     for (let k = 0; k < indices.length; k += conc) {
       const part = indices.slice(k, k + conc);
@@ -95,8 +134,8 @@ export class DataLoader implements AsyncIterable<Batch> {
     return out;
   }
 
-  private toBatch(items: Array<[number, TransformedImage | undefined]>): Batch | undefined {
-    const ok = items.filter((it): it is [number, TransformedImage] => it[1] !== undefined);
+  private toBatch(items: Array<[number, LoadedImage | undefined]>): Batch | undefined {
+    const ok = items.filter((it): it is [number, LoadedImage] => it[1] !== undefined);
     if (!ok.length) return undefined;
     const { width: w, height: h } = ok[0]![1].geometry;
     const data = new Float32Array(ok.length * w * h * 3);
@@ -110,6 +149,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       x: tf.tensor4d(data, [ok.length, h, w, 3]),
       y: tf.tensor1d(ok.map(([i]) => this.samples[i]!.label), 'int32'),
       indices: ok.map(([i]) => i),
+      transforms: ok.map(([, img]) => img.transform),
     };
   }
 

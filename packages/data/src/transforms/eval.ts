@@ -32,34 +32,32 @@ export function mapPoint(g: Geometry, x: number, y: number): [number, number] {
   return [x * g.sx + g.tx, y * g.sy + g.ty];
 }
 
-/** Runs the evaluation pipeline on one sample. Errors name the file. */
-export async function evalTransform(sample: Sample, p: TransformPreset): Promise<TransformedImage> {
-  let img: Sharp;
-  let w: number, h: number;
+/** A decoded image after the size steps shared by training and evaluation (bbox crop, resizes). */
+export interface PreparedImage {
+  rgb: { data: Uint8Array; w: number; h: number };
+  /** Original → prepared coordinates. */
+  geometry: { sx: number; sy: number; tx: number; ty: number };
+  origShape: [number, number, number];
+}
+
+const raw = async (s: Sharp) => {
+  const { data, info } = await s.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), w: info.width, h: info.height };
+};
+const from = (b: { data: Uint8Array; w: number; h: number }) => sharp(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.length), { raw: { width: b.w, height: b.h, channels: 3 } });
+
+/** Decodes a sample and applies bbox crop, conditional resize and resize (spec §5.2 steps 1–2). Errors name the file. */
+export async function prepareImage(sample: Sample, p: TransformPreset): Promise<PreparedImage> {
+  let buf: { data: Uint8Array; w: number; h: number };
   try {
-    img = sample.pixels
-      ? sharp(Buffer.from(sample.pixels.data), { raw: { width: sample.pixels.width, height: sample.pixels.height, channels: 3 } })
-      : sharp(sample.path, { failOn: 'error' });
-    const meta = sample.pixels ? { width: sample.pixels.width, height: sample.pixels.height } : await img.metadata();
-    if (!meta.width || !meta.height) throw new Error('no size');
-    [w, h] = [meta.width, meta.height];
-  } catch (e) {
-    throw new Error(`Cannot read image ${sample.path || `#${sample.id}`}: ${(e as Error).message}`);
-  }
-  const origShape: [number, number, number] = [3, h, w];
-  const g = { sx: 1, sy: 1, tx: 0, ty: 0 };
-  // every step is materialised: sharp reorders lazy operations, and the geometry must follow the spec's order
-  let buf: { data: Buffer; w: number; h: number };
-  const raw = async (s: Sharp) => {
-    const { data, info } = await s.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
-    return { data, w: info.width, h: info.height };
-  };
-  const from = (b: typeof buf) => sharp(b.data, { raw: { width: b.w, height: b.h, channels: 3 } });
-  try {
-    buf = await raw(img.rotate());
+    buf = sample.pixels
+      ? { data: sample.pixels.data, w: sample.pixels.width, h: sample.pixels.height }
+      : await raw(sharp(sample.path, { failOn: 'error' }).rotate());
   } catch (e) {
     throw new Error(`Cannot decode image ${sample.path || `#${sample.id}`}: ${(e as Error).message}`);
   }
+  const origShape: [number, number, number] = [3, buf.h, buf.w];
+  const g = { sx: 1, sy: 1, tx: 0, ty: 0 };
   const crop = async (left: number, top: number, cw: number, ch: number) => {
     buf = await raw(from(buf).extract({ left, top, width: cw, height: ch }));
     g.tx -= left;
@@ -78,13 +76,37 @@ export async function evalTransform(sample: Sample, p: TransformPreset): Promise
   }
   if (p.crop && (!p.resize || p.resize < p.crop) && (buf.w < p.crop || buf.h < p.crop)) await resize(...shorter(p.crop));
   if (p.resize) await (p.crop ? resize(...shorter(p.resize)) : resize(p.resize, p.resize));
+  return { rgb: buf, geometry: g, origShape };
+}
+
+/** Normalised HWC float32 from RGB bytes. */
+export function normalise(rgb: { data: Uint8Array; w: number; h: number }, p: TransformPreset): Float32Array {
+  const n = rgb.w * rgb.h;
+  const data = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) data[i * 3 + c] = (rgb.data[i * 3 + c]! / 255 - p.mean[c]!) / p.std[c]!;
+  return data;
+}
+
+/** The evaluation steps after {@link prepareImage}: centre crop, downsample, normalise (spec §5.2 steps 4–6). */
+export async function finishEval(prep: PreparedImage, p: TransformPreset): Promise<TransformedImage> {
+  let buf = prep.rgb;
+  const g = { ...prep.geometry };
   if (p.crop) {
     const cw = Math.min(p.crop, buf.w), ch = Math.min(p.crop, buf.h);
-    await crop(Math.round((buf.w - cw) / 2), Math.round((buf.h - ch) / 2), cw, ch);
+    const left = Math.round((buf.w - cw) / 2), top = Math.round((buf.h - ch) / 2);
+    if (cw !== buf.w || ch !== buf.h) buf = await raw(from(buf).extract({ left, top, width: cw, height: ch }));
+    g.tx -= left;
+    g.ty -= top;
   }
-  if (p.downsample) await resize(p.downsample, p.downsample);
-  const n = buf.w * buf.h;
-  const data = new Float32Array(n * 3);
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) data[i * 3 + c] = (buf.data[i * 3 + c]! / 255 - p.mean[c]!) / p.std[c]!;
-  return { data, geometry: { ...g, width: buf.w, height: buf.h }, origShape };
+  if (p.downsample) {
+    const [fx, fy] = [p.downsample / buf.w, p.downsample / buf.h];
+    buf = await raw(from(buf).resize(p.downsample, p.downsample, { fit: 'fill', kernel: 'linear' }));
+    g.sx *= fx; g.sy *= fy; g.tx *= fx; g.ty *= fy;
+  }
+  return { data: normalise(buf, p), geometry: { ...g, width: buf.w, height: buf.h }, origShape: prep.origShape };
+}
+
+/** Runs the evaluation pipeline on one sample. Errors name the file. */
+export async function evalTransform(sample: Sample, p: TransformPreset): Promise<TransformedImage> {
+  return finishEval(await prepareImage(sample, p), p);
 }
