@@ -25,3 +25,4 @@ export { augment, gaussianBlur, adjustSharpness } from './transforms/augment.js'
 export type { AugmentOptions, Random } from './transforms/augment.js';
 export { compose, invert, apply as applyHomography, warp, fromPoints } from './transforms/homography.js';
 export type { H3, Rgb } from './transforms/homography.js';
+export { Rng } from './rng.js';

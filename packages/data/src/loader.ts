@@ -12,6 +12,7 @@ import type { PreparedImage, TransformedImage } from './transforms/eval.js';
 import { augment } from './transforms/augment.js';
 import { compose, scale, warp } from './transforms/homography.js';
 import type { H3 } from './transforms/homography.js';
+import { Rng } from './rng.js';
 
 /** One batch; dispose `x` and `y` when done. */
 export interface Batch {
@@ -67,30 +68,13 @@ export class DataLoader implements AsyncIterable<Batch> {
 
   private order(): number[] {
     const idx = this.samples.map((_, i) => i);
-    if (!this.options.shuffle) return idx;
-    let a = ((this.options.seed ?? 0) * 2654435761 + this.epoch * 40503) >>> 0;
-    const rnd = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-    for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(rnd() * (i + 1));
-      [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-    }
-    return idx;
+    return this.options.shuffle ? new Rng((((this.options.seed ?? 0) * 2654435761) + this.epoch * 40503) >>> 0).shuffle(idx) : idx;
   }
 
   /** Seeded uniform numbers for (epoch, image). */
   private random(i: number): () => number {
-    let a = (((this.options.seed ?? 0) * 2654435761) ^ (this.epoch * 97531) ^ (i * 7919)) >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const r = new Rng((((this.options.seed ?? 0) * 2654435761) ^ (this.epoch * 97531) ^ (i * 7919)) >>> 0);
+    return () => r.next();
   }
 
   private async load(i: number): Promise<LoadedImage | undefined> {

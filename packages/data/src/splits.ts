@@ -3,6 +3,7 @@
  * unaugmented training view (original indices, test transform).
  */
 import type { Sample } from './datasets/types.js';
+import { Rng } from './rng.js';
 
 /** Options of {@link makeSplits}. */
 export interface SplitOptions {
@@ -32,21 +33,9 @@ export interface Splits {
   valAugmented: boolean;
 }
 
-/** A seeded permutation of `0..n-1` (mulberry32 + Fisher–Yates). */
+/** A seeded permutation of `0..n-1`. */
 export function permutation(n: number, seed: number): number[] {
-  let a = seed >>> 0;
-  const rnd = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const idx = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [idx[i], idx[j]] = [idx[j]!, idx[i]!];
-  }
-  return idx;
+  return new Rng(seed).shuffle(Array.from({ length: n }, (_, i) => i));
 }
 
 /** Splits a dataset's samples into train (augmented, repeated), validation, test and the unaugmented train view. */

@@ -2,16 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { augment, adjustSharpness, gaussianBlur } from './augment.js';
 import { apply } from './homography.js';
 import type { Rgb } from './homography.js';
+import { Rng } from '../rng.js';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number) => {
+  const r = new Rng(seed);
+  return () => r.next();
+};
 
 /** A black image with a white 2×2 square at (px, py). */
 function square(w: number, h: number, px: number, py: number): Rgb {
