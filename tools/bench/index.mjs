@@ -2,9 +2,11 @@
 // `npm run bench -- <name> [options]`: long measurements that never run in tests.
 //   engine   a ProtoPNet-style VGG training and inference step, ours vs PyTorch (see engine.mjs)
 //   rf       receptive-field analysis of every fixture model, ours vs the reference engine (see rf.mjs)
+//   data     decode + resize + augment images/s, our DataLoader vs torchvision/PIL (see data.mjs)
 const benches = {
   engine: () => import('./engine.mjs'),
   rf: () => import('./rf.mjs'),
+  data: () => import('./data.mjs'),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in benches)) {
