@@ -29,3 +29,5 @@ export { Rng } from './rng.js';
 export { readStanfordCars } from './datasets/cars.js';
 export { readMat } from './datasets/mat.js';
 export type { MatValue } from './datasets/mat.js';
+export { mapParts } from './transforms/parts.js';
+export type { MappedPart, MapPartsOptions } from './transforms/parts.js';
