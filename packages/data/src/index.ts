@@ -31,3 +31,6 @@ export { readMat } from './datasets/mat.js';
 export type { MatValue } from './datasets/mat.js';
 export { mapParts } from './transforms/parts.js';
 export type { MappedPart, MapPartsOptions } from './transforms/parts.js';
+export { loadImagenetSubset } from './datasets/imagenet_archives.js';
+export { writeMat, matDouble, matChar, matCell, matStruct } from './datasets/mat_write.js';
+export type { MatElement } from './datasets/mat_write.js';

@@ -1,39 +1,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readStanfordCars } from './cars.js';
 import { readMat } from './mat.js';
+import { matCell, matChar, matDouble, matStruct, writeMat } from './mat_write.js';
 
-// a minimal MATLAB level-5 writer, enough to write the devkit's files
-const pad8 = (b: Buffer) => Buffer.concat([b, Buffer.alloc((8 - (b.length % 8)) % 8)]);
-function el(type: number, body: Buffer): Buffer {
-  const tag = Buffer.alloc(8);
-  tag.writeUInt32LE(type, 0);
-  tag.writeUInt32LE(body.length, 4);
-  return Buffer.concat([tag, pad8(body)]);
-}
-const i32 = (xs: number[]) => { const b = Buffer.alloc(4 * xs.length); xs.forEach((x, i) => b.writeInt32LE(x, 4 * i)); return b; };
-const u32 = (xs: number[]) => { const b = Buffer.alloc(4 * xs.length); xs.forEach((x, i) => b.writeUInt32LE(x, 4 * i)); return b; };
-function mat(name: string, cls: number, dims: number[], payload: Buffer[]): Buffer {
-  return el(14, Buffer.concat([el(6, u32([cls, 0])), el(5, i32(dims)), el(1, Buffer.from(name)), ...payload]));
-}
-const dbl = (v: number, name = '') => { const b = Buffer.alloc(8); b.writeDoubleLE(v); return mat(name, 6, [1, 1], [el(9, b)]); };
-const chr = (s: string, name = '') => { const b = Buffer.alloc(2 * s.length); [...s].forEach((c, i) => b.writeUInt16LE(c.charCodeAt(0), 2 * i)); return mat(name, 4, [1, s.length], [el(4, b)]); };
-const cell = (name: string, items: Buffer[]) => mat(name, 1, [1, items.length], items);
-function struct(name: string, fields: string[], rows: Array<Record<string, Buffer>>): Buffer {
-  const names = Buffer.alloc(32 * fields.length);
-  fields.forEach((f, k) => names.write(f, 32 * k));
-  return mat(name, 2, [1, rows.length], [el(5, i32([32])), el(1, names), ...rows.flatMap((r) => fields.map((f) => r[f]!))]);
-}
-function file(vars: Buffer[], compress = false): Buffer {
-  const head = Buffer.alloc(128, ' ');
-  head.write('MATLAB 5.0 MAT-file, written by the PixPNet tests', 0);
-  head.writeUInt16LE(0x0100, 124);
-  head.write('IM', 126);
-  return Buffer.concat([head, ...vars.map((v) => (compress ? el(15, deflateSync(v)) : v))]);
-}
+const dbl = (v: number) => matDouble(v);
+const chr = (v: string) => matChar(v);
+const cell = (name: string, items: Buffer[]) => matCell(items, name);
+const struct = (name: string, fields: string[], rows: Array<Record<string, Buffer>>) => matStruct(fields, rows, name);
+const file = (vars: Buffer[], compress = false) => writeMat(vars, compress);
 
 function writeCars(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cars-'));
