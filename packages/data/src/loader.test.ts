@@ -54,6 +54,14 @@ describe('DataLoader', () => {
     expect(Array.from(epochs[0]!)).not.toEqual(Array.from(epochs[1]!));
   });
 
+  it('iterates a split given as original indices (repeats allowed) and reports them', async () => {
+    const ds = readCub(dir);
+    const loader = new DataLoader(ds.samples, preset, { batchSize: 3, indices: [7, 2, 7] });
+    const got: number[] = [];
+    for await (const b of loader) { got.push(...b.indices); tf.dispose([b.x, b.y]); }
+    expect(got).toEqual([7, 2, 7]);
+  });
+
   it('fails on a corrupt image naming it, or skips and counts it with skipCorrupt', async () => {
     const ds = readCub(dir);
     const bad = path.join(dir, 'broken.png');

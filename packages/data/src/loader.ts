@@ -18,7 +18,7 @@ import { Rng } from './rng.js';
 export interface Batch {
   x: Tensor4D;
   y: Tensor1D;
-  /** Indices into the loader's sample list. */
+  /** Original indices: positions in the sample list given to the loader (see `LoaderOptions.indices`). */
   indices: number[];
   /** Per image, the homography from original image coordinates to batch pixels (for part keypoints). */
   transforms: H3[];
@@ -38,6 +38,11 @@ export interface LoaderOptions {
   skipCorrupt?: boolean;
   /** Training mode: fresh seeded augmentation (spec §5.2) every epoch; decoded images are still cached. */
   augment?: boolean;
+  /**
+   * The items to iterate, as positions in `samples` (repeats allowed: an augment factor, a split from
+   * `makeSplits`); default every sample once. Batches report these original positions.
+   */
+  indices?: readonly number[];
 }
 
 /** A loaded item: normalised pixels and the homography from original image coordinates to them. */
@@ -60,14 +65,18 @@ export class DataLoader implements AsyncIterable<Batch> {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${options.batchSize}.`);
   }
 
+  private get items(): readonly number[] {
+    return this.options.indices ?? this.samples.map((_, i) => i);
+  }
+
   /** Batches per epoch. */
   get length(): number {
-    const n = this.samples.length / this.options.batchSize;
+    const n = this.items.length / this.options.batchSize;
     return this.options.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
   private order(): number[] {
-    const idx = this.samples.map((_, i) => i);
+    const idx = [...this.items];
     return this.options.shuffle ? new Rng((((this.options.seed ?? 0) * 2654435761) + this.epoch * 40503) >>> 0).shuffle(idx) : idx;
   }
 
