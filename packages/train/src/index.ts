@@ -1,6 +1,7 @@
 /**
- * `@pixpnet/train`: The PixPNet training loop, losses, optimizers, schedules, push, checkpoints and run outputs.
+ * `@pixpnet/train`: the PixPNet training pipeline (being built; see the project issues). Today: the losses.
  *
  * @packageDocumentation
  */
-export {};
+export { protoLosses, DEFAULT_COEFFICIENTS } from './losses.js';
+export type { LossCoefficients, LossTerms } from './losses.js';
