@@ -25,7 +25,7 @@ export { augment, gaussianBlur, adjustSharpness } from './transforms/augment.js'
 export type { AugmentOptions, Random } from './transforms/augment.js';
 export { compose, invert, apply as applyHomography, warp, fromPoints } from './transforms/homography.js';
 export type { H3, Rgb } from './transforms/homography.js';
-export { Rng } from './rng.js';
+export { Rng } from '@pixpnet/engine';
 export { readStanfordCars } from './datasets/cars.js';
 export { readMat } from './datasets/mat.js';
 export type { MatValue } from './datasets/mat.js';

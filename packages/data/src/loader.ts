@@ -12,7 +12,7 @@ import type { PreparedImage, TransformedImage } from './transforms/eval.js';
 import { augment } from './transforms/augment.js';
 import { compose, scale, warp } from './transforms/homography.js';
 import type { H3 } from './transforms/homography.js';
-import { Rng } from './rng.js';
+import { Rng } from '@pixpnet/engine';
 
 /** One batch; dispose `x` and `y` when done. */
 export interface Batch {

@@ -3,7 +3,7 @@
  * unaugmented training view (original indices, test transform).
  */
 import type { Sample } from './datasets/types.js';
-import { Rng } from './rng.js';
+import { Rng } from '@pixpnet/engine';
 
 /** Options of {@link makeSplits}. */
 export interface SplitOptions {

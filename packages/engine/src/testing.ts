@@ -3,17 +3,12 @@
  * and tensor-leak accounting. No test framework is imported here.
  */
 import { tf } from './tf.js';
+import { Rng } from './rng.js';
 
-/** A small, fast, seeded PRNG (mulberry32) returning floats in [0, 1). */
+/** A seeded PRNG returning floats in [0, 1) (the engine's {@link Rng}). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** `n` seeded values uniform in [-1, 1). */

@@ -3,7 +3,7 @@
  * (facing right, unit size) and placed by one affine transform, so every part's keypoint is known exactly.
  * Classes are defined by the attributes of two of the parts {beak, wing, tail, crown}; everything else varies.
  */
-import type { Rng } from '../rng.js';
+import type { Rng } from '@pixpnet/engine';
 
 /** Parts whose attributes can define a class. */
 export const DEFINING_PARTS = ['beak', 'wing', 'tail', 'crown'] as const;

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { Rng } from '../rng.js';
+import { Rng } from '@pixpnet/engine';
 import { CUB_IDS, drawBackground, drawBird, makeClasses } from './bird.js';
 import type { DefiningPart } from './bird.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { augment, adjustSharpness, gaussianBlur } from './augment.js';
 import { apply } from './homography.js';
 import type { Rgb } from './homography.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@pixpnet/engine';
 
 const rng = (seed: number) => {
   const r = new Rng(seed);

@@ -1,4 +1,4 @@
-/** A seeded PRNG (mulberry32) with the helpers the generator uses. */
+/** A seeded PRNG (mulberry32) with small helpers: the one source of reproducible randomness outside tfjs. */
 export class Rng {
   private a: number;
   constructor(seed: number) {
