@@ -1,5 +1,5 @@
 /**
- * `@pixpnet/train`: the PixPNet training pipeline (being built; see the project issues). Today: the losses and the learning-rate schedules.
+ * `@pixpnet/train`: the PixPNet training pipeline (being built; see the project issues). Today: losses, learning-rate schedules and grouped optimizers.
  *
  * @packageDocumentation
  */
@@ -7,3 +7,5 @@ export { protoLosses, DEFAULT_COEFFICIENTS } from './losses.js';
 export type { LossCoefficients, LossTerms } from './losses.js';
 export { lrMultiplier, baseSchedule } from './schedule.js';
 export type { ScheduleOptions } from './schedule.js';
+export { GroupedOptimizer, optimizerName } from './optimizers.js';
+export type { OptimizerOptions, ParamGroup } from './optimizers.js';

@@ -1,0 +1,108 @@
+/**
+ * Optimizers by name with the four parameter groups of spec §3.3 (backbone at `fine_tune_lr`, add-on at `lr`,
+ * prototypes without weight decay, readout at `readout_lr` without weight decay) and a readout optimizer that
+ * shares group 3's hyper-parameters but keeps its own state. Weight decay is classic L2 added to the gradient
+ * (not AdamW). tfjs optimizers have no groups, so each group is its own tfjs optimizer.
+ */
+import { tf } from '@pixpnet/engine';
+import type { Tensor, Variable } from '@pixpnet/engine';
+import type { ProtoNet } from '@pixpnet/models';
+
+/** `--optimizer.*` options used here. */
+export interface OptimizerOptions {
+  /** Case-insensitive; snake case of CamelCase names accepted (`adam`, `sgd`, `rmsprop`/`rm_sprop`, `adamax`, `adagrad`, `adadelta`). */
+  name?: string;
+  lr?: number;
+  weightDecay?: number;
+  momentum?: number;
+  fineTuneLr?: number;
+  readoutLr?: number;
+}
+
+/** One parameter group: its variables and mutable hyper-parameters (the LR schedule writes `lr`). */
+export interface ParamGroup {
+  name: 'backbone' | 'addOn' | 'prototypes' | 'readout';
+  vars: Variable[];
+  hp: { lr: number; baseLr: number; weightDecay: number; momentum: number };
+}
+
+const MAKERS: Record<string, (hp: ParamGroup['hp']) => tf.Optimizer> = {
+  adam: (hp) => tf.train.adam(hp.lr),
+  sgd: (hp) => (hp.momentum ? tf.train.momentum(hp.lr, hp.momentum) : tf.train.sgd(hp.lr)),
+  rmsprop: (hp) => tf.train.rmsprop(hp.lr, 0.99, hp.momentum, 1e-8),
+  adamax: (hp) => tf.train.adamax(hp.lr),
+  adagrad: (hp) => tf.train.adagrad(hp.lr),
+  adadelta: (hp) => tf.train.adadelta(hp.lr),
+};
+
+/** The canonical optimizer name (`AdamW` is refused: the reference uses L2 weight decay). */
+export function optimizerName(name: string): string {
+  const n = name.toLowerCase().replace(/_/g, '');
+  if (!MAKERS[n]) throw new Error(`Unknown optimizer '${name}': use one of ${Object.keys(MAKERS).join(', ')} (case-insensitive).`);
+  return n;
+}
+
+/** Group-wise optimizers: `apply(grads)` steps every group, `applyReadout(grads)` only the readout optimizer. */
+export class GroupedOptimizer {
+  readonly groups: ParamGroup[];
+  private readonly main = new Map<ParamGroup['name'], tf.Optimizer>();
+  private readonly readoutOpt?: tf.Optimizer;
+  private readonly kind: string;
+
+  constructor(model: ProtoNet, o: OptimizerOptions = {}) {
+    this.kind = optimizerName(o.name ?? 'adam');
+    const lr = o.lr ?? 1e-3, wd = o.weightDecay ?? 0, mom = o.momentum ?? 0;
+    const g = model.variableGroups();
+    const mk = (name: ParamGroup['name'], vars: Variable[], glr: number, gwd: number): ParamGroup =>
+      ({ name, vars, hp: { lr: glr, baseLr: glr, weightDecay: gwd, momentum: mom } });
+    this.groups = [
+      mk('backbone', g.backbone, o.fineTuneLr ?? 1e-4, wd),
+      mk('addOn', g.addOn, lr, wd),
+      mk('prototypes', g.prototypes, lr, 0),
+      mk('readout', g.readout, o.readoutLr ?? 1e-4, 0),
+    ];
+    for (const grp of this.groups) if (grp.vars.length) this.main.set(grp.name, MAKERS[this.kind]!(grp.hp));
+    const ro = this.groups[3]!;
+    if (ro.vars.length) this.readoutOpt = MAKERS[this.kind]!(ro.hp);
+  }
+
+  /** Multiplies every group's base LR (the schedule of spec §3.4); both readout optimizers follow group 3. */
+  setLrMultiplier(m: number): void {
+    for (const grp of this.groups) {
+      grp.hp.lr = grp.hp.baseLr * m;
+      const opt = this.main.get(grp.name) as unknown as { learningRate?: number } | undefined;
+      if (opt) opt.learningRate = grp.hp.lr;
+    }
+    if (this.readoutOpt) (this.readoutOpt as unknown as { learningRate: number }).learningRate = this.groups[3]!.hp.lr;
+  }
+
+  private step(opt: tf.Optimizer, grp: ParamGroup, grads: tf.NamedTensorMap): void {
+    const mine: Record<string, Tensor> = {};
+    for (const v of grp.vars) {
+      const gv = grads[v.name];
+      if (!gv) continue;
+      mine[v.name] = grp.hp.weightDecay ? tf.add(gv, tf.mul(v, grp.hp.weightDecay)) : gv;
+    }
+    if (Object.keys(mine).length) opt.applyGradients(mine as tf.NamedTensorMap);
+  }
+
+  /** Applies gradients (by variable name) to every group's optimizer. */
+  apply(grads: tf.NamedTensorMap): void {
+    tf.tidy(() => {
+      for (const grp of this.groups) {
+        const opt = this.main.get(grp.name);
+        if (opt) this.step(opt, grp, grads);
+      }
+    });
+  }
+
+  /** Applies gradients to the readout only, with the readout optimizer (readout fine-tuning after a push). */
+  applyReadout(grads: tf.NamedTensorMap): void {
+    if (this.readoutOpt) tf.tidy(() => this.step(this.readoutOpt!, this.groups[3]!, grads));
+  }
+
+  dispose(): void {
+    for (const o of this.main.values()) o.dispose();
+    this.readoutOpt?.dispose();
+  }
+}
