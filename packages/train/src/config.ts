@@ -1,0 +1,104 @@
+/**
+ * Run configuration: YAML files with the command line's dashed nested keys, command-line overrides, defaults —
+ * precedence command line > file > defaults — validated by a JSON Schema (ajv) built from {@link TRAIN_OPTIONS}
+ * before any work starts. Errors name the key and the valid choices.
+ */
+import { Ajv } from 'ajv';
+import YAML from 'yaml';
+import { TRAIN_OPTIONS } from './options.js';
+import type { OptionSpec } from './options.js';
+
+/** A flat configuration: `section.option` → value. */
+export type FlatConfig = Record<string, unknown>;
+
+function schemaOf(o: OptionSpec): Record<string, unknown> {
+  switch (o.type) {
+    case 'int': return { type: 'integer' };
+    case 'float': return { type: 'number' };
+    case 'flag': return { type: 'boolean' };
+    case 'intList': return { type: 'array', items: { type: 'integer' } };
+    default: return o.choices ? { type: 'string', enum: [...o.choices] } : { type: 'string' };
+  }
+}
+
+/** The JSON Schema of a flat configuration. */
+export function configSchema(): Record<string, unknown> {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(TRAIN_OPTIONS.map((o) => [o.key, schemaOf(o)])),
+    required: ['dataset.name', 'model.feature-extractor', 'model.feature-layer'],
+  };
+}
+
+const ajv = new Ajv({ allErrors: true });
+const validate = ajv.compile(configSchema());
+
+/** Flattens a nested YAML mapping into dashed dotted keys (`dataset: {val-size: .1}` → `dataset.val-size`); nulls are dropped. */
+export function flatten(obj: unknown, prefix = ''): FlatConfig {
+  const out: FlatConfig = {};
+  if (obj === null || obj === undefined) return out;
+  if (typeof obj !== 'object' || Array.isArray(obj)) throw new Error(`config: expected a mapping${prefix ? ` at '${prefix}'` : ''}`);
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v, key));
+    else out[key] = v;
+  }
+  return out;
+}
+
+/** `no-x: true` in a file, or `--section.no-x`, clears the negatable flag `x`. */
+function normaliseFlags(c: FlatConfig): FlatConfig {
+  const out: FlatConfig = {};
+  for (const [k, v] of Object.entries(c)) {
+    const m = k.match(/^(.*?)(?:^|\.)no-(.+)$/);
+    const base = m ? `${m[1] ? `${m[1]}.` : ''}${m[2]}` : undefined;
+    const spec = base ? TRAIN_OPTIONS.find((o) => o.key === base && o.negatable) : undefined;
+    if (spec && base) {
+      if (v === true) out[base] = false;
+    } else out[k] = v;
+  }
+  return out;
+}
+
+/** Parses a command-line value by the option's type. */
+export function parseValue(key: string, raw: string | string[]): unknown {
+  const o = TRAIN_OPTIONS.find((s) => s.key === key);
+  if (!o) return raw;
+  const one = Array.isArray(raw) ? raw[0]! : raw;
+  if (o.type === 'int' || o.type === 'float') return Number(one);
+  if (o.type === 'flag') return one === '' || one === 'true';
+  if (o.type === 'intList') return (Array.isArray(raw) ? raw : raw.split(',')).map(Number);
+  return one;
+}
+
+/** The resolved configuration: defaults, then the YAML file's values, then command-line overrides. */
+export function resolveConfig(yamlText: string | undefined, overrides: FlatConfig = {}, source = 'the config file'): FlatConfig {
+  let fromFile: FlatConfig = {};
+  if (yamlText !== undefined) {
+    let doc: unknown;
+    try {
+      doc = YAML.parse(yamlText);
+    } catch (e) {
+      throw new Error(`${source} is not valid YAML: ${(e as Error).message}`);
+    }
+    fromFile = normaliseFlags(flatten(doc));
+  }
+  const defaults = Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.default !== undefined).map((o) => [o.key, o.default]));
+  const config = { ...defaults, ...fromFile, ...normaliseFlags(overrides) };
+  if (!validate(config)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const key = e.instancePath ? e.instancePath.slice(1).replace(/~1/g, '/') : String(e.params['missingProperty'] ?? e.params['additionalProperty'] ?? '');
+      if (e.keyword === 'additionalProperties') {
+        const near = TRAIN_OPTIONS.filter((o) => o.key.split('.')[0] === key.split('.')[0]).map((o) => o.key);
+        return `unknown option '${key}'${near.length ? ` (options of that section: ${near.join(', ')})` : ''}`;
+      }
+      if (e.keyword === 'required') return `'${e.params['missingProperty']}' is required`;
+      if (e.keyword === 'enum') return `'${key}' must be one of ${(e.params['allowedValues'] as string[]).join(', ')}, got ${JSON.stringify(config[key])}`;
+      return `'${key}' ${e.message}, got ${JSON.stringify(config[key])}`;
+    });
+    throw new Error(`Invalid configuration (${source} and the command line): ${problems.join('; ')}.`);
+  }
+  return config;
+}

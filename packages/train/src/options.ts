@@ -1,0 +1,73 @@
+/**
+ * Every option of `pixpnet train` (spec §3.10), defined once: the YAML keys, the command-line flags, the JSON
+ * Schema (ajv) and `--help` all come from this table. Option names keep the reference's dashed `section.option`.
+ */
+
+/** One option. */
+export interface OptionSpec {
+  /** `section.option-name` (or a top-level name). */
+  key: string;
+  type: 'int' | 'float' | 'string' | 'path' | 'flag' | 'intList';
+  default?: unknown;
+  choices?: readonly string[];
+  help: string;
+  /** `--section.no-x` clears a flag that is on by default. */
+  negatable?: boolean;
+}
+
+/** The options, in the spec's order. */
+export const TRAIN_OPTIONS: readonly OptionSpec[] = [
+  { key: 'seed', type: 'int', help: 'global seed (unset: random)' },
+  { key: 'log-dir', type: 'path', default: 'logs/protonet', help: 'output root' },
+  { key: 'run-id', type: 'string', help: 'appended to the dataset subfolder as __<id>' },
+  { key: 'debug', type: 'flag', default: false, help: '3 batches per split, _DEBUG suffix' },
+  { key: 'tb-logging', type: 'flag', default: false, help: 'TensorBoard histograms' },
+  { key: 'dataset.name', type: 'string', help: 'dataset key (spec §5), e.g. CUB200224 or SYNTHPARTS' },
+  { key: 'dataset.val-size', type: 'float', default: 0.2, help: 'fraction of the training split held out for validation' },
+  { key: 'dataset.augment-factor', type: 'int', default: 1, help: 'training-set repeat factor per epoch' },
+  { key: 'dataset.root', type: 'path', default: 'data', help: 'data root; the dataset lives in <root>/<key lower-case>' },
+  { key: 'dataset.crop-to-bbox', type: 'flag', default: false, help: 'crop images to their bounding box (CUB only)' },
+  { key: 'train.epochs', type: 'int', default: 50, help: 'epochs' },
+  { key: 'train.batch-size', type: 'int', default: 128, help: 'training batch size (also used for push)' },
+  { key: 'train.accumulate-grad-batches', type: 'int', help: 'gradient accumulation' },
+  { key: 'train.checkpoint', type: 'flag', default: false, negatable: true, help: 'keep the latest checkpoint and reload it before testing' },
+  { key: 'train.gradient-clip-norm', type: 'float', help: 'gradient norm clipping' },
+  { key: 'train.val-every-n-epoch', type: 'int', help: 'validation period (default max(1, round(epochs/50)))' },
+  { key: 'train.push-prototypes', type: 'flag', default: true, negatable: true, help: 'enable push' },
+  { key: 'train.push-every', type: 'int', default: 10, help: 'push period in epochs (also after the first and last epoch)' },
+  { key: 'train.readout-push-epochs', type: 'int', default: 20, help: 'readout-only epochs after each push (not for proto)' },
+  { key: 'train.push-duplicate-filter', type: 'string', default: 'sample', choices: ['sample', 'patch', 'none'], help: 'duplicate prevention during push' },
+  { key: 'test.batch-size', type: 'int', help: 'evaluation batch size (default: the training batch size)' },
+  { key: 'optimizer.name', type: 'string', default: 'sgd', help: 'optimizer' },
+  { key: 'optimizer.lr', type: 'float', default: 0.1, help: 'base LR (add-on layers and prototypes)' },
+  { key: 'optimizer.lr-scheduler', type: 'string', default: 'cosine', choices: ['cosine', 'step', 'multistep'], help: 'scheduler' },
+  { key: 'optimizer.lr-factor', type: 'float', default: 0.1, help: 'decay factor (step/multistep)' },
+  { key: 'optimizer.lr-schedule', type: 'intList', default: [100, 150], help: 'milestones (step: exactly 1 value)' },
+  { key: 'optimizer.weight-decay', type: 'float', default: 2e-4, help: 'L2 penalty (default groups)' },
+  { key: 'optimizer.momentum', type: 'float', default: 0.9, help: 'momentum (only if the optimizer accepts it)' },
+  { key: 'optimizer.warmup-period', type: 'int', default: 5, help: 'exponential-warmup constant and number of warm-only epochs' },
+  { key: 'optimizer.fine-tune-lr', type: 'float', default: 1e-4, help: 'backbone LR' },
+  { key: 'optimizer.readout-lr', type: 'float', default: 1e-4, help: 'readout LR' },
+  { key: 'model.name', type: 'string', default: 'protonet', choices: ['protonet'], help: 'model family' },
+  { key: 'model.feature-extractor', type: 'string', help: 'backbone name (spec §2.1), required' },
+  { key: 'model.feature-layer', type: 'string', help: 'cut layer, required' },
+  { key: 'model.pretrained', type: 'flag', default: true, negatable: true, help: 'start from pretrained backbone weights' },
+  { key: 'model.pretrained-weights', type: 'string', help: 'where they are: a path, an http(s) URL or hf:<org>/<repo>' },
+  { key: 'model.num-prototypes', type: 'int', default: 500, help: 'P' },
+  { key: 'model.prototype-dim', type: 'int', default: 512, help: 'D' },
+  { key: 'model.prototype-kernel-size', type: 'int', default: 1, help: 'K (must be 1 for the receptive-field mapping)' },
+  { key: 'model.init-weights', type: 'flag', default: true, negatable: true, help: 'spec §2.8 initialisation' },
+  { key: 'model.prototype-activation', type: 'string', default: 'log', choices: ['log', 'linear'], help: 'spec §2.5' },
+  { key: 'model.add-on-layers-type', type: 'string', default: 'regular', choices: ['regular', 'bottleneck'], help: 'spec §2.2' },
+  { key: 'model.epsilon', type: 'float', default: 1e-6, help: 'ε of the log activation' },
+  { key: 'model.learn-prototypes', type: 'flag', default: true, negatable: true, help: 'train the prototype vectors by gradient descent' },
+  { key: 'model.incorrect-strength', type: 'float', default: -0.5, help: 'initial wrong-class readout weight' },
+  { key: 'model.correct-strength', type: 'float', default: 1.0, help: 'initial right-class readout weight' },
+  { key: 'model.class-specific', type: 'flag', default: true, negatable: true, help: 'class-partitioned prototypes' },
+  { key: 'model.readout-type', type: 'string', default: 'linear', choices: ['linear', 'sparse', 'proto'], help: 'spec §2.7' },
+  { key: 'model.distance', type: 'string', default: 'l2', choices: ['l2', 'cosine'], help: 'spec §2.4' },
+  { key: 'loss.xent', type: 'float', default: 1.0, help: 'cross-entropy coefficient' },
+  { key: 'loss.cluster', type: 'float', default: 0.8, help: 'cluster coefficient' },
+  { key: 'loss.separation', type: 'float', default: 0.08, help: 'separation coefficient' },
+  { key: 'loss.l1', type: 'float', default: 1e-4, help: 'L1 coefficient' },
+];
