@@ -107,14 +107,14 @@ export function toTorchLayout(spec: ParamSpec, values: Float32Array): Float32Arr
   if (spec.layout === 'vector') return values;
   if (spec.layout === 'linear' || spec.layout === 'linearAsConv') {
     const [o, i] = spec.torchShape as [number, number];
-    const out = new Float32Array(values.length);
-    for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) out[a * i + b] = values[b * o + a]!;
-    return out;
+    return transpose2d(values, i, o);
   }
   const [o, i, kh, kw] = spec.torchShape as [number, number, number, number];
-  const out = new Float32Array(values.length);
-  for (let a = 0; a < o; a++) for (let b = 0; b < i; b++) for (let y = 0; y < kh; y++) for (let x = 0; x < kw; x++) {
-    out[((a * i + b) * kh + y) * kw + x] = values[((y * kw + x) * i + b) * o + a]!;
+  // [kh, kw, I, O] → [(I, kh, kw), O] by moving the taps behind I, then → [O, (I, kh, kw)]
+  let t = values;
+  if (kh !== 1 || kw !== 1) {
+    t = new Float32Array(values.length);
+    for (let b = 0; b < i; b++) for (let p = 0; p < kh * kw; p++) t.set(values.subarray((p * i + b) * o, (p * i + b + 1) * o), (b * kh * kw + p) * o);
   }
-  return out;
+  return transpose2d(t, i * kh * kw, o);
 }

@@ -4,6 +4,7 @@
  * pipeline keeps the aspect ratio (its mapped parts are wrong for non-square images).
  */
 import type { PartLocation } from '../datasets/types.js';
+import { mapPoint } from './eval.js';
 import type { Geometry } from './eval.js';
 import type { TransformPreset } from './presets.js';
 
@@ -49,7 +50,10 @@ export function mapParts(parts: readonly PartLocation[], o: MapPartsOptions): { 
     const g = o.geometry;
     if (!g) throw new Error('mapParts: give the image geometry (from evalTransform), or legacyPartMapping.');
     // a part at pixel (x, y) is the point at its centre; back to pixel indices after mapping
-    map = (x, y) => [(x + 0.5) * g.sx + g.tx - 0.5, (y + 0.5) * g.sy + g.ty - 0.5];
+    map = (x, y) => {
+      const [mx, my] = mapPoint(g, x + 0.5, y + 0.5);
+      return [mx - 0.5, my - 0.5];
+    };
     size = [g.height, g.width];
   }
   const out: MappedPart[] = [];
