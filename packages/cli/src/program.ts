@@ -5,6 +5,7 @@ import { cliVersion } from './versions.js';
 import { registerInfo } from './commands/info.js';
 import { registerRf } from './commands/rf.js';
 import { registerData } from './commands/data.js';
+import { registerTrain } from './commands/train.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -17,5 +18,6 @@ export function createProgram(): Command {
   registerInfo(program);
   registerRf(program);
   registerData(program);
+  registerTrain(program);
   return program;
 }

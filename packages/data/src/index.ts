@@ -34,3 +34,5 @@ export type { MappedPart, MapPartsOptions } from './transforms/parts.js';
 export { loadImagenetSubset } from './datasets/imagenet_archives.js';
 export { writeMat, matDouble, matChar, matCell, matStruct } from './datasets/mat_write.js';
 export type { MatElement } from './datasets/mat_write.js';
+export { openDataset, datasetKey, DATASET_KEYS, SYNTHPARTS_DEFAULTS } from './datasets/registry.js';
+export type { OpenedDataset, OpenOptions } from './datasets/registry.js';

@@ -53,7 +53,11 @@ export interface LoadedImage extends TransformedImage {
 /** A loader over samples with a transform preset. Iterate it once per epoch. */
 export class DataLoader implements AsyncIterable<Batch> {
   private readonly cache = new Map<number, PreparedImage>();
-  private epoch = 0;
+  /**
+   * The epoch the next iteration runs: its shuffle order and augmentation derive from the seed and this number
+   * alone, and each iteration increments it. Set it to replay an epoch exactly (resuming a run).
+   */
+  epoch = 0;
   /** Files skipped in the last epoch (with `skipCorrupt`). */
   skipped: string[] = [];
 
@@ -80,13 +84,13 @@ export class DataLoader implements AsyncIterable<Batch> {
     return this.options.shuffle ? new Rng((((this.options.seed ?? 0) * 2654435761) + this.epoch * 40503) >>> 0).shuffle(idx) : idx;
   }
 
-  /** Seeded uniform numbers for (epoch, image). */
-  private random(i: number): () => number {
-    const r = new Rng((((this.options.seed ?? 0) * 2654435761) ^ (this.epoch * 97531) ^ (i * 7919)) >>> 0);
+  /** Seeded uniform numbers for (epoch, position in the epoch): repeats of one image (augment factor) differ. */
+  private random(epoch: number, pos: number): () => number {
+    const r = new Rng((((this.options.seed ?? 0) * 2654435761) ^ (epoch * 97531) ^ (pos * 7919)) >>> 0);
     return () => r.next();
   }
 
-  private async load(i: number): Promise<LoadedImage | undefined> {
+  private async load(i: number, epoch: number, pos: number): Promise<LoadedImage | undefined> {
     try {
       let prep = this.cache.get(i);
       if (!prep) {
@@ -101,7 +105,7 @@ export class DataLoader implements AsyncIterable<Batch> {
         return { ...out, transform: [e.sx, 0, e.tx, 0, e.sy, e.ty, 0, 0, 1] };
       }
       const p = this.preset;
-      let { image, transform } = augment(prep.rgb, this.random(i), { ...(p.crop ? { crop: p.crop } : {}), ...(p.cropPadding !== undefined ? { cropPadding: p.cropPadding } : {}) });
+      let { image, transform } = augment(prep.rgb, this.random(epoch, pos), { ...(p.crop ? { crop: p.crop } : {}), ...(p.cropPadding !== undefined ? { cropPadding: p.cropPadding } : {}) });
       if (p.downsample) {
         const m = scale(p.downsample / image.w, p.downsample / image.h);
         image = warp(image, m, p.downsample, p.downsample, 'bilinear');
@@ -116,12 +120,12 @@ export class DataLoader implements AsyncIterable<Batch> {
     }
   }
 
-  private async decode(indices: number[]): Promise<Array<[number, LoadedImage | undefined]>> {
+  private async decode(indices: number[], epoch: number, first: number): Promise<Array<[number, LoadedImage | undefined]>> {
     const out: Array<[number, LoadedImage | undefined]> = [];
     const conc = this.options.concurrency ?? 4;
     for (let k = 0; k < indices.length; k += conc) {
       const part = indices.slice(k, k + conc);
-      const imgs = await Promise.all(part.map((i) => this.load(i)));
+      const imgs = await Promise.all(part.map((i, n) => this.load(i, epoch, first + k + n)));
       part.forEach((i, n) => out.push([i, imgs[n]]));
     }
     return out;
@@ -148,7 +152,7 @@ export class DataLoader implements AsyncIterable<Batch> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const order = this.order();
-    this.epoch++;
+    const epoch = this.epoch++;
     this.skipped = [];
     const bs = this.options.batchSize;
     const chunks: number[][] = [];
@@ -156,10 +160,10 @@ export class DataLoader implements AsyncIterable<Batch> {
       const c = order.slice(k, k + bs);
       if (c.length === bs || !this.options.dropLast) chunks.push(c);
     }
-    let next = chunks.length ? this.decode(chunks[0]!) : undefined;
+    let next = chunks.length ? this.decode(chunks[0]!, epoch, 0) : undefined;
     for (let k = 0; k < chunks.length; k++) {
       const items = await next!;
-      next = k + 1 < chunks.length ? this.decode(chunks[k + 1]!) : undefined; // prefetch while the batch is used
+      next = k + 1 < chunks.length ? this.decode(chunks[k + 1]!, epoch, (k + 1) * bs) : undefined; // prefetch while the batch is used
       const batch = this.toBatch(items);
       if (batch) yield batch;
     }

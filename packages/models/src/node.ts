@@ -2,7 +2,7 @@
  * `@pixpnet/models/node`: the parts that need Node's file system and network: pretrained weights (path, URL,
  * `hf:`) and saving/loading model folders.
  */
-export { resolvePretrained, loadPretrained, hfUrl, cacheDir } from './weights/pretrained.js';
+export { resolvePretrained, loadPretrained, hfUrl, cacheDir, defaultPretrained } from './weights/pretrained.js';
 export type { PretrainedOptions } from './weights/pretrained.js';
 export { saveProtoNet, loadProtoNet } from './weights/model_files.js';
 export { createProtoNet } from './weights/create.js';

@@ -1,14 +1,40 @@
 /**
- * `@pixpnet/train`: the PixPNet training pipeline (being built; see the project issues). Today: losses, learning-rate schedules and grouped optimizers.
+ * `@pixpnet/train`: the PixPNet training pipeline — configuration (spec §3.10), losses, optimizers, schedules,
+ * the fit loop with push (§3.5, §4), checkpoints and resume, run outputs, all streamed as RxJS events.
  *
  * @packageDocumentation
  */
+export { train, latestCheckpoint } from './run.js';
+export type { TrainOptions } from './run.js';
+export type {
+  TrainEvent, Phase, RunStartEvent, EpochStartEvent, StepEvent, MetricsEvent, ValidationEvent, PushEvent, EpochEndEvent, CheckpointEvent, TestEvent,
+  RunEndEvent, ErrorEvent, ModelInfoRecord,
+} from './events.js';
+export { attachWriters } from './writers/index.js';
+export { CsvMetricsWriter, readMetricsCsv } from './writers/csv.js';
+export { ResultsWriter } from './writers/results.js';
+export { TensorBoardWriter, readTensorBoardEvents } from './writers/tensorboard.js';
+export type { TensorBoardEvent, TensorBoardHistogram, TensorBoardWriterOptions } from './writers/tensorboard.js';
+export { loadRun, runCheckpoint } from './load_run.js';
+export type { LoadedRun } from './load_run.js';
+export { saveCheckpoint, readCheckpoint, modelFromCheckpoint, restoreOptimizer, modelStateDict, writeAtomic } from './checkpoint.js';
+export type { Checkpoint, CheckpointMeta, LoopState } from './checkpoint.js';
+export { pushPrototypes, PushState, quantiles } from './push.js';
+export type { DuplicateFilter, PushBatch, PushStats } from './push.js';
+export { FitLoop, DivergedError } from './trainer.js';
+export type { LoopInputs } from './trainer.js';
+export { settingsOf, checkSettings } from './settings.js';
+export type { Settings } from './settings.js';
+export { createRunDir, runPaths, timestamp } from './run_dir.js';
+export { nestConfig, flattenNested } from './nested.js';
+export { metricNames, lossKeys, MetricAccumulator } from './metrics.js';
+export { microBatchSize, bytesPerSample, WASM_STEP_BUDGET } from './memory.js';
 export { protoLosses, DEFAULT_COEFFICIENTS } from './losses.js';
 export type { LossCoefficients, LossTerms } from './losses.js';
 export { lrMultiplier, baseSchedule } from './schedule.js';
 export type { ScheduleOptions } from './schedule.js';
 export { GroupedOptimizer, optimizerName } from './optimizers.js';
-export type { OptimizerOptions, ParamGroup } from './optimizers.js';
+export type { OptimizerOptions, ParamGroup, NamedTensor } from './optimizers.js';
 export { TRAIN_OPTIONS } from './options.js';
 export type { OptionSpec } from './options.js';
 export { resolveConfig, configSchema, flatten, parseValue } from './config.js';

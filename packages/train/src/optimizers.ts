@@ -8,6 +8,12 @@ import { tf } from '@pixpnet/engine';
 import type { Tensor, Variable } from '@pixpnet/engine';
 import type { ProtoNet } from '@pixpnet/models';
 
+/** A tensor with its optimizer-weight name (tfjs `NamedTensor`). */
+export interface NamedTensor {
+  name: string;
+  tensor: Tensor;
+}
+
 /** `--optimizer.*` options used here. */
 export interface OptimizerOptions {
   /** Case-insensitive; snake case of CamelCase names accepted (`adam`, `sgd`, `rmsprop`/`rm_sprop`, `adamax`, `adagrad`, `adadelta`). */
@@ -99,6 +105,48 @@ export class GroupedOptimizer {
   /** Applies gradients to the readout only, with the readout optimizer (readout fine-tuning after a push). */
   applyReadout(grads: tf.NamedTensorMap): void {
     if (this.readoutOpt) tf.tidy(() => this.step(this.readoutOpt!, this.groups[3]!, grads));
+  }
+
+  /** Every optimizer by role: the four groups' and `readoutOptimizer`. */
+  private optimizers(): Array<[string, tf.Optimizer]> {
+    const out: Array<[string, tf.Optimizer]> = [...this.main.entries()];
+    if (this.readoutOpt) out.push(['readoutOptimizer', this.readoutOpt]);
+    return out;
+  }
+
+  /**
+   * The optimizers' state (iterations, moments, Adam's bias-correction powers) as named tensors, for a
+   * checkpoint. The caller disposes the tensors.
+   */
+  async getState(): Promise<Record<string, NamedTensor[]>> {
+    const out: Record<string, NamedTensor[]> = {};
+    for (const [role, opt] of this.optimizers()) {
+      const list = await opt.getWeights();
+      // copies: the moments are the optimizer's own variables
+      const own = list.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+      list.forEach((w, k) => { if (k === 0) w.tensor.dispose(); }); // the iterations scalar is a fresh tensor
+      for (const extra of ['accBeta1', 'accBeta2', 'accumulatedBeta1'] as const) {
+        const v = (opt as unknown as Record<string, tf.Tensor | undefined>)[extra];
+        if (v instanceof tf.Tensor) own.push({ name: `#${extra}`, tensor: tf.clone(v) });
+      }
+      out[role] = own;
+    }
+    return out;
+  }
+
+  /** Restores {@link getState}'s output into fresh optimizers (tensors are copied; the caller keeps ownership). */
+  async setState(state: Record<string, NamedTensor[]>): Promise<void> {
+    for (const [role, opt] of this.optimizers()) {
+      const list = state[role];
+      if (!list) throw new Error(`The checkpoint lacks the state of the ${role} optimizer: was it written with another optimizer configuration?`);
+      const weights = list.filter((w) => !w.name.startsWith('#')).map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
+      await opt.setWeights(weights);
+      tf.dispose(weights.map((w) => w.tensor)); // the new variables hold their own references
+      for (const w of list.filter((x) => x.name.startsWith('#'))) {
+        const v = (opt as unknown as Record<string, tf.Variable | undefined>)[w.name.slice(1)];
+        if (v) tf.tidy(() => v.assign(tf.reshape(w.tensor, v.shape)));
+      }
+    }
   }
 
   dispose(): void {

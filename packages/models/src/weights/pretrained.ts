@@ -119,3 +119,9 @@ export async function loadPretrained(spec: string, options: PretrainedOptions = 
   const { tensors } = readSafetensors(new Uint8Array(fs.readFileSync(file)), file);
   return isTimmStateDict(tensors) ? timmToTorchvision(tensors) : tensors;
 }
+
+/** ImageNet weights for backbones whose torchvision weights timm republishes on the Hugging Face Hub. */
+export function defaultPretrained(backbone: string): string | undefined {
+  if (/^(vgg(11|13|16|19)(_bn)?|resnet(18|34|50|101|152))$/.test(backbone)) return `hf:timm/${backbone}.tv_in1k`;
+  return undefined;
+}

@@ -73,9 +73,9 @@ export function writeSafetensors(dict: StateDict, metadata: Record<string, strin
     header[key] = { dtype: 'F32', shape: e.shape, data_offsets: [offset, offset + e.data.length * 4] };
     offset += e.data.length * 4;
   }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8);
-  const head = new TextEncoder().encode(json);
+  const raw = new TextEncoder().encode(JSON.stringify(header));
+  const head = new Uint8Array(raw.length + ((8 - (raw.length % 8)) % 8)).fill(0x20); // padded with spaces (byte length)
+  head.set(raw);
   const out = new Uint8Array(8 + head.length + offset);
   const view = new DataView(out.buffer);
   view.setBigUint64(0, BigInt(head.length), true);

@@ -1,0 +1,81 @@
+/**
+ * `pixpnet train -c config.yaml [--section.option value ...]` and `pixpnet train --resume RUN_DIR`: every option
+ * of spec §3.10 comes from `TRAIN_OPTIONS` (YAML keys, flags, validation and this help are one table).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { lastValueFrom, share } from 'rxjs';
+import { initBackend, log } from '@pixpnet/engine';
+import { TRAIN_OPTIONS, attachWriters, parseValue, resolveConfig, train } from '@pixpnet/train';
+import type { FlatConfig, OptionSpec } from '@pixpnet/train';
+import { engineOptions } from '../options.js';
+import type { GlobalOptions } from '../options.js';
+import { attachProgress } from '../progress.js';
+
+const METAVAR: Record<OptionSpec['type'], string> = { int: '<int>', float: '<float>', string: '<str>', path: '<path>', flag: '', intList: '<int...>' };
+
+function describeDefault(o: OptionSpec): string {
+  if (o.default === undefined) return '';
+  return ` (default: ${Array.isArray(o.default) ? o.default.join(' ') : String(o.default)})`;
+}
+
+/** Adds `train`. */
+export function registerTrain(program: Command): void {
+  const cmd = program
+    .command('train')
+    .description('train PixPNet (spec §3): -c config.yaml, any option below overrides the file; or --resume RUN_DIR')
+    .option('-c, --config <file>', 'YAML config file (same dashed nested keys as the options)')
+    .option('--resume <run_dir>', 'continue a killed run from its latest checkpoint (ignores every other option)');
+  const keys = new Map<string, string>(); // commander attribute → option key
+  for (const o of TRAIN_OPTIONS) {
+    const flag = o.type === 'flag' ? `--${o.key}` : `--${o.key} ${METAVAR[o.type]}`;
+    const opt = new Option(flag, `${o.help}${describeDefault(o)}`);
+    if (o.choices) opt.choices([...o.choices]);
+    cmd.addOption(opt);
+    keys.set(opt.attributeName(), o.key);
+    if (o.negatable) {
+      const dot = o.key.lastIndexOf('.');
+      const neg = new Option(`--${o.key.slice(0, dot + 1)}no-${o.key.slice(dot + 1)}`, `turn off --${o.key}`);
+      cmd.addOption(neg);
+      keys.set(neg.attributeName(), `${o.key.slice(0, dot + 1)}no-${o.key.slice(dot + 1)}`);
+    }
+  }
+  cmd.action(async (_o: unknown, self: Command) => {
+    const all = self.optsWithGlobals<GlobalOptions & { config?: string; resume?: string } & Record<string, unknown>>();
+    const overrides: FlatConfig = {};
+    for (const [attr, key] of keys) {
+      const v = self.getOptionValue(attr) as string | string[] | boolean | undefined;
+      if (v === undefined) continue;
+      overrides[key] = typeof v === 'boolean' ? v : parseValue(key, v);
+    }
+    let config: FlatConfig | undefined;
+    if (all.resume) {
+      if (all.config || Object.keys(overrides).length) log.warning('--resume continues the run with its own configuration: the other options are ignored.');
+      if (!fs.existsSync(all.resume)) throw new Error(`--resume ${all.resume}: no such run directory.`);
+    } else {
+      if (!all.config && !Object.keys(overrides).length) throw new Error('Give a config file (-c configs/protonets/proto-synthparts.yaml) or options; see pixpnet train --help.');
+      let text: string | undefined;
+      if (all.config) {
+        if (!fs.existsSync(all.config)) throw new Error(`Config file ${all.config} does not exist.`);
+        text = fs.readFileSync(all.config, 'utf8');
+      }
+      config = resolveConfig(text, overrides, all.config ?? 'the command line');
+      log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
+    }
+    await initBackend(engineOptions(all));
+    const events = train({ ...(config ? { config } : {}), ...(all.config ? { configPath: path.resolve(all.config) } : {}), ...(all.resume ? { resume: all.resume } : {}) })
+      .pipe(share());
+    attachWriters(events);
+    attachProgress(events);
+    let end: { runDir: string; checkpoint: string; modelDir: string; scores: Record<string, number> } | undefined;
+    events.subscribe({ next: (e) => { if (e.type === 'runEnd') end = e; }, error: () => undefined });
+    await lastValueFrom(events, { defaultValue: undefined });
+    if (end) {
+      const acc = end.scores['test_accuracy'];
+      process.stdout.write(`test accuracy: ${acc !== undefined ? (acc * 100).toFixed(1) : '?'} %\n` +
+        `results:    ${path.join(end.runDir, 'results')}\ncheckpoint: ${end.checkpoint}\nmodel:      ${end.modelDir}\n`);
+    }
+  });
+}

@@ -1,0 +1,60 @@
+/** Progress of a training run drawn from its events: cli-progress bars with ETA on a terminal, one log line per epoch otherwise. */
+import cliProgress from 'cli-progress';
+import type { Observable } from 'rxjs';
+import { log } from '@pixpnet/engine';
+import type { TrainEvent } from '@pixpnet/train';
+
+const fmt = (v: number | undefined, d = 3) => (v === undefined ? '–' : v.toFixed(d));
+
+/** Subscribes a progress display to a run's events. */
+export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.WriteStream = process.stderr): void {
+  const tty = Boolean(stream.isTTY);
+  let bar: cliProgress.SingleBar | undefined;
+  let epochs = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  events.subscribe({
+    next: (e) => {
+      switch (e.type) {
+        case 'runStart':
+          epochs = e.epochs;
+          log.info(`Run directory ${e.runDir}: ${e.sizes.train} training items (${e.stepsPerEpoch} batches/epoch), ${e.sizes.val} validation, ${e.sizes.test} test; ${e.backend}` +
+            (e.resumed ? `; resumed after epoch ${e.resumed.epoch}` : ''));
+          break;
+        case 'epochStart':
+          if (tty) {
+            stop();
+            const label = e.phase === 'readout' ? `readout ${e.readoutEpoch! + 1}` : e.phase;
+            bar = new cliProgress.SingleBar({
+              format: `epoch ${e.epoch + 1}/${epochs} ${label.padEnd(6)} [{bar}] {value}/{total} | loss {loss} acc {acc} | ETA {eta_formatted}`,
+              stream, hideCursor: true, clearOnComplete: false, etaBuffer: 20,
+            }, cliProgress.Presets.shades_classic);
+            bar.start(e.batches, 0, { loss: '–', acc: '–' });
+          }
+          break;
+        case 'step':
+          bar?.update(e.batch, { loss: fmt(e.metrics['train_total_loss']), acc: fmt(e.metrics['train_accuracy']) });
+          break;
+        case 'epochEnd':
+          stop();
+          log.info(`epoch ${e.epoch + 1}/${epochs}: train loss ${fmt(e.metrics['train_total_loss'])}, accuracy ${fmt(e.metrics['train_accuracy'])} (${e.seconds.toFixed(1)} s)`);
+          break;
+        case 'validation':
+          stop();
+          log.info(`epoch ${e.epoch + 1}/${epochs}: validation loss ${fmt(e.metrics['val_total_loss'])}, accuracy ${fmt(e.metrics['val_accuracy'])}`);
+          break;
+        case 'test':
+          log.info(`test: loss ${fmt(e.metrics['test_total_loss'])}, accuracy ${fmt(e.metrics['test_accuracy'])}, balanced ${fmt(e.metrics['test_weighted_accuracy'])}`);
+          break;
+        case 'runEnd':
+          log.info(`Done in ${e.seconds.toFixed(1)} s`);
+          break;
+        default:
+      }
+    },
+    error: () => stop(),
+    complete: () => stop(),
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Datasets by key (spec §5.1): `dataset.name` upper-cased without dashes (`cub200-224` → `CUB200224`), read from
+ * `<root>/<key lower-cased>`, with the key's transform preset and input size. `SYNTHPARTS` is the embedded
+ * synthetic parts dataset: it is generated there on first use (nothing is downloaded).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { log } from '@pixpnet/engine';
+import { readCub } from './cub.js';
+import { readStanfordCars } from './cars.js';
+import { readCifar10 } from './cifar10.js';
+import { IMAGENETTE_WNIDS, readImageFolder, readImagenette } from './image_folder.js';
+import { loadImagenetSubset } from './imagenet_archives.js';
+import { DatasetError } from './read_table.js';
+import type { DatasetIndex } from './types.js';
+import { PRESETS, presetInputSize } from '../transforms/presets.js';
+import type { TransformPreset } from '../transforms/presets.js';
+import { writeSynthDataset } from '../synth/write.js';
+import type { SynthOptions } from '../synth/write.js';
+
+/** What {@link openDataset} returns. */
+export interface OpenedDataset {
+  /** The dataset key, e.g. `CUB200224`. */
+  key: string;
+  /** The folder it was read from: `<root>/<key lower-cased>`. */
+  dir: string;
+  index: DatasetIndex;
+  preset: TransformPreset;
+  /** Square input size of the model (spec §5.1 `input_size`). */
+  inputSize: number;
+  numClasses: number;
+}
+
+/** Options of {@link openDataset}. */
+export interface OpenOptions {
+  /** Crop images to their bounding box (CUB only; the `…BBOX` keys always do). */
+  cropToBbox?: boolean;
+  /** Read part annotations where the dataset has them (default true). */
+  parts?: boolean;
+}
+
+/** The synthetic dataset generated for `SYNTHPARTS` when its folder is empty. */
+export const SYNTHPARTS_DEFAULTS: Omit<SynthOptions, 'out'> = { classes: 10, perClass: 60, size: 64, seed: 0 };
+
+/** `dataset.name` → key: upper case, dashes removed. */
+export function datasetKey(name: string): string {
+  return name.toUpperCase().replace(/-/g, '');
+}
+
+/** Every supported key. */
+export const DATASET_KEYS: readonly string[] = Object.keys(PRESETS);
+
+async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIndex> {
+  if (key.startsWith('CUB200')) return readCub(dir, { parts: o.parts !== false });
+  if (key === 'SYNTHPARTS') {
+    if (!fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt'))) {
+      log.info(`Generating the synthetic parts dataset in ${dir} (${SYNTHPARTS_DEFAULTS.classes} classes × ${SYNTHPARTS_DEFAULTS.perClass} images, ${SYNTHPARTS_DEFAULTS.size}px)`);
+      await writeSynthDataset({ ...SYNTHPARTS_DEFAULTS, out: dir });
+    }
+    return { ...readCub(dir, { parts: o.parts !== false }), name: 'SYNTHPARTS' };
+  }
+  if (key === 'CARS224') return readStanfordCars(dir);
+  if (key === 'CIFAR10') return readCifar10(dir);
+  if (key === 'IMAGENETTE') {
+    try {
+      return readImagenette(dir);
+    } catch (e) {
+      if (!(e instanceof DatasetError)) throw e;
+      return loadImagenetSubset(dir, IMAGENETTE_WNIDS);
+    }
+  }
+  // IMAGENET: an extracted train/<wnid>/, val/<wnid>/ tree
+  const train = readImageFolder(path.join(dir, 'train'), { train: true, name: 'IMAGENET' });
+  const val = readImageFolder(path.join(dir, 'val'), { train: false, classes: train.classNames, name: 'IMAGENET' });
+  return { ...train, root: dir, samples: [...train.samples, ...val.samples.map((s, i) => ({ ...s, id: train.samples.length + i }))] };
+}
+
+/** Opens the dataset `name` under `root` (spec §5.1). Errors name the folder expected and how to fill it. */
+export async function openDataset(name: string, root: string, options: OpenOptions = {}): Promise<OpenedDataset> {
+  const key = datasetKey(name);
+  const preset0 = PRESETS[key];
+  if (!preset0) {
+    const why = key === 'MNIST' ? ' (MNIST, the reference default, is not supported)' : '';
+    throw new DatasetError(`Unknown dataset '${name}'${why}: set --dataset.name to one of ${DATASET_KEYS.join(', ')}.`);
+  }
+  if (options.cropToBbox && !key.startsWith('CUB200')) throw new DatasetError(`--dataset.crop-to-bbox works only with the CUB datasets, not ${key}.`);
+  const preset = options.cropToBbox ? { ...preset0, bboxCrop: true } : preset0;
+  const dir = path.join(root, key.toLowerCase());
+  const index = await read(key, dir, options);
+  return { key, dir, index, preset, inputSize: presetInputSize(preset)!, numClasses: index.classNames.length };
+}
+

@@ -1,0 +1,165 @@
+/**
+ * Checkpoints: one safetensors file holding the model (torch layout, the reference's key names of spec §3.8),
+ * the optimizers' state and, in its metadata, the run state needed to resume. Written atomically: a temporary
+ * file in the same folder, fsync, rename — a run killed at any moment leaves the previous checkpoint intact.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { tf } from '@pixpnet/engine';
+import { ProtoNet, exportStateDict, loadStateDict, readSafetensors, writeSafetensors } from '@pixpnet/models';
+import type { ProtoNetConfig, StateDict } from '@pixpnet/models';
+import type { GroupedOptimizer, NamedTensor } from './optimizers.js';
+
+/** The run state stored with a checkpoint. */
+export interface LoopState {
+  /** Epochs completed (the next epoch to run, 0-based). */
+  epoch: number;
+  /** Optimizer steps taken. */
+  globalStep: number;
+  /** Rows of `metrics.csv` written so far. */
+  csvRows: number;
+  /** Wall seconds of each completed training epoch. */
+  epochSeconds: number[];
+  /** Inference timing so far: forwards, samples, seconds. */
+  inference: { calls: number; samples: number; seconds: number };
+  /** The seed the run uses (chosen at random when none was given). */
+  seed: number;
+}
+
+/** Checkpoint metadata (JSON in the safetensors header). */
+export interface CheckpointMeta {
+  format: 'pixpnet-checkpoint';
+  version: 1;
+  /** The resolved run configuration (flat, dashed keys). */
+  config: Record<string, unknown>;
+  model: Omit<ProtoNetConfig, 'backboneWeights'>;
+  push: { sampleIdxs: number[]; fmapIdxs: number[] };
+  loop: LoopState;
+  /** Optimizer tensors by role, in `getWeights` order: their checkpoint keys and tfjs names. */
+  optimizers: Record<string, Array<{ key: string; name: string }>>;
+}
+
+const PREFIX = { features: 'model.features.', addOn: 'model.add_on_layers.' };
+
+function entry(t: tf.Tensor, shape = t.shape): { shape: number[]; data: Float32Array } {
+  return { shape, data: Float32Array.from(t.dataSync() as Float32Array) };
+}
+
+/** The model as a torch-layout state dict with the reference's keys. */
+export function modelStateDict(model: ProtoNet): StateDict {
+  const out: StateDict = new Map();
+  for (const [k, v] of exportStateDict(model.backbone)) out.set(PREFIX.features + k, v);
+  for (const [k, v] of exportStateDict(model.addOn)) out.set(PREFIX.addOn + k, v);
+  const { numPrototypes: P, prototypeDim: D } = model.config;
+  out.set('model.prototype_vectors', entry(model.prototypes, [P, D, 1, 1]));
+  out.set('model.prototype_class_identity', entry(model.classIdentity));
+  if (model.readout) out.set('model.last_layer.weight', entry(model.readout));
+  return out;
+}
+
+/** Writes `data` to `file` atomically (temporary file, fsync, rename). */
+export function writeAtomic(file: string, data: Uint8Array | string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** Saves a checkpoint to `file` (atomically). */
+export async function saveCheckpoint(file: string, model: ProtoNet, optimizer: GroupedOptimizer, config: Record<string, unknown>, loop: LoopState): Promise<void> {
+  const dict = modelStateDict(model);
+  const optimizers: CheckpointMeta['optimizers'] = {};
+  const state = await optimizer.getState();
+  try {
+    for (const [role, list] of Object.entries(state)) {
+      optimizers[role] = list.map((w, k) => {
+        const key = `optimizer.${role}.${k}`;
+        dict.set(key, entry(w.tensor, w.tensor.rank === 0 ? [1] : w.tensor.shape));
+        return { key, name: w.name };
+      });
+    }
+  } finally {
+    tf.dispose(Object.values(state).flatMap((l) => l.map((w) => w.tensor)));
+  }
+  const meta: CheckpointMeta = {
+    format: 'pixpnet-checkpoint', version: 1, config, model: { ...model.config },
+    push: { sampleIdxs: Array.from(model.push.sampleIdxs), fmapIdxs: Array.from(model.push.fmapIdxs) }, loop, optimizers,
+  };
+  writeAtomic(file, writeSafetensors(dict, { pixpnet: JSON.stringify(meta) }));
+}
+
+/** A checkpoint read back. */
+export interface Checkpoint {
+  file: string;
+  meta: CheckpointMeta;
+  tensors: StateDict;
+}
+
+/** Reads a checkpoint; errors say what is wrong with the file. */
+export function readCheckpoint(file: string): Checkpoint {
+  if (!fs.existsSync(file)) throw new Error(`Checkpoint ${file} does not exist.`);
+  let parsed;
+  try {
+    parsed = readSafetensors(new Uint8Array(fs.readFileSync(file)), file);
+  } catch (e) {
+    throw new Error(`${file} is not a readable PixPNet checkpoint (${(e as Error).message}). It may be truncated: delete it to resume from an earlier one.`);
+  }
+  const raw = parsed.metadata['pixpnet'];
+  const meta = raw ? (JSON.parse(raw) as CheckpointMeta) : undefined;
+  if (meta?.format !== 'pixpnet-checkpoint') throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (no "pixpnet" metadata).`);
+  return { file, meta, tensors: parsed.tensors };
+}
+
+function take(dict: StateDict, prefix: string): StateDict {
+  return new Map([...dict].filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
+/** Builds the checkpoint's model and loads its weights and push records. */
+export function modelFromCheckpoint(ck: Checkpoint): ProtoNet {
+  const model = new ProtoNet({ ...ck.meta.model });
+  try {
+    loadStateDict(model.backbone, take(ck.tensors, PREFIX.features), `${ck.file} (model.features.*)`);
+    loadStateDict(model.addOn, take(ck.tensors, PREFIX.addOn), `${ck.file} (model.add_on_layers.*)`);
+    const get = (k: string, shape: number[]) => {
+      const e = ck.tensors.get(k);
+      if (!e || e.data.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`${ck.file}: '${k}' is missing or has the wrong size for this model.`);
+      return tf.tensor(e.data, shape);
+    };
+    const { numPrototypes: P, prototypeDim: D, numClasses: C } = model.config;
+    tf.tidy(() => {
+      model.prototypes.assign(get('model.prototype_vectors', [P, D]));
+      if (model.readout) model.readout.assign(get('model.last_layer.weight', model.readout.shape));
+    });
+    const ident = get('model.prototype_class_identity', [P, C]);
+    model.classIdentity.dispose();
+    model.classIdentity = ident as tf.Tensor2D;
+    model.push = { sampleIdxs: Int32Array.from(ck.meta.push.sampleIdxs), fmapIdxs: Int32Array.from(ck.meta.push.fmapIdxs) };
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** Restores the optimizers' state from a checkpoint. */
+export async function restoreOptimizer(ck: Checkpoint, optimizer: GroupedOptimizer): Promise<void> {
+  const state: Record<string, NamedTensor[]> = {};
+  for (const [role, list] of Object.entries(ck.meta.optimizers)) {
+    state[role] = list.map(({ key, name }) => {
+      const e = ck.tensors.get(key);
+      if (!e) throw new Error(`${ck.file}: optimizer tensor '${key}' is missing.`);
+      return { name, tensor: tf.tensor(e.data, e.shape) };
+    });
+  }
+  try {
+    await optimizer.setState(state);
+  } finally {
+    tf.dispose(Object.values(state).flatMap((l) => l.map((w) => w.tensor)));
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Loading a finished run (spec §3.9): the nested `results/config.yaml` back to a flat config (real types and
+ * nulls kept), the checkpoint from `best_model_path.txt` (relative to `results/`) or else the single `*.ckpt`
+ * under the run, and the model rebuilt with its weights.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { ProtoNet } from '@pixpnet/models';
+import { modelFromCheckpoint, readCheckpoint } from './checkpoint.js';
+import { flattenNested } from './nested.js';
+import { runPaths } from './run_dir.js';
+
+/** A finished run. */
+export interface LoadedRun {
+  runDir: string;
+  /** Flat configuration with dashed keys, as `resolveConfig` gives (plus the derived entries). */
+  config: Record<string, unknown>;
+  /** The nested configuration as written. */
+  nested: Record<string, unknown>;
+  checkpoint: string;
+  model: ProtoNet;
+  /** `results/scores.yaml`'s first map, when present. */
+  scores?: Record<string, number>;
+}
+
+function findCheckpoints(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...findCheckpoints(p));
+    else if (e.name.endsWith('.ckpt')) out.push(p);
+  }
+  return out;
+}
+
+/** The checkpoint a finished run's model comes from. */
+export function runCheckpoint(runDir: string): string {
+  const results = runPaths(runDir).results;
+  const pointer = path.join(results, 'best_model_path.txt');
+  if (fs.existsSync(pointer)) {
+    const target = fs.readFileSync(pointer, 'utf8').trim();
+    const abs = path.isAbsolute(target) ? target : path.resolve(results, target);
+    if (target && fs.existsSync(abs)) return abs;
+  }
+  const found = findCheckpoints(runDir);
+  if (found.length !== 1) {
+    throw new Error(`${runDir}: expected exactly one .ckpt file (best_model_path.txt missing or stale), found ${found.length}` +
+      `${found.length ? `: ${found.map((f) => path.relative(runDir, f)).join(', ')}` : ''}. Is it a finished PixPNet run directory?`);
+  }
+  return found[0]!;
+}
+
+/** Loads a finished run's configuration and model. */
+export function loadRun(runDir: string): LoadedRun {
+  const cfgFile = path.join(runPaths(runDir).results, 'config.yaml');
+  if (!fs.existsSync(cfgFile)) throw new Error(`${runDir} has no results/config.yaml: the run did not finish (resume it with pixpnet train --resume ${runDir}).`);
+  const nested = YAML.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  const checkpoint = runCheckpoint(runDir);
+  const model = modelFromCheckpoint(readCheckpoint(checkpoint));
+  const scoresFile = path.join(runPaths(runDir).results, 'scores.yaml');
+  const scores = fs.existsSync(scoresFile) ? (YAML.parse(fs.readFileSync(scoresFile, 'utf8')) as Array<Record<string, number>>)[0] : undefined;
+  return { runDir, config: flattenNested(nested), nested, checkpoint, model, ...(scores ? { scores } : {}) };
+}

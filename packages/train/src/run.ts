@@ -1,0 +1,218 @@
+/**
+ * `train()`: the whole run of spec §3.1 as a cold RxJS `Observable<TrainEvent>` — open the dataset, build or
+ * restore the model, fit (§3.5), test, report. Outputs are subscribers (see `attachWriters`). Unsubscribing
+ * stops the run at the next batch.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Observable } from 'rxjs';
+import { engineInfo, initBackend, log } from '@pixpnet/engine';
+import { DataLoader, makeSplits, openDataset } from '@pixpnet/data';
+import { modelInfo } from '@pixpnet/models';
+import type { ProtoNet } from '@pixpnet/models';
+import { createProtoNet, defaultPretrained, saveProtoNet } from '@pixpnet/models/node';
+import type { FlatConfig } from './config.js';
+import { GroupedOptimizer } from './optimizers.js';
+import { checkSettings, settingsOf } from './settings.js';
+import type { Settings } from './settings.js';
+import { createRunDir, runPaths } from './run_dir.js';
+import { nestConfig } from './nested.js';
+import { metricNames } from './metrics.js';
+import { microBatchSize, WASM_STEP_BUDGET } from './memory.js';
+import { modelFromCheckpoint, readCheckpoint, restoreOptimizer } from './checkpoint.js';
+import type { Checkpoint, LoopState } from './checkpoint.js';
+import { FitLoop } from './trainer.js';
+import type { ModelInfoRecord, TrainEvent } from './events.js';
+
+/** Options of {@link train}. */
+export interface TrainOptions {
+  /** The resolved flat configuration (`resolveConfig`); ignored when resuming (the checkpoint's is used). */
+  config?: FlatConfig;
+  /** The config file it came from (recorded in `results/config.yaml`). */
+  configPath?: string;
+  /** Resume the run in this directory from its latest checkpoint. */
+  resume?: string;
+  /** Bytes one training step may use (default: 2.5 GiB on wasm, unlimited elsewhere). */
+  stepMemoryBudget?: number;
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** The latest checkpoint of a run directory (highest epoch, then step). */
+export function latestCheckpoint(runDir: string): string {
+  const dir = runPaths(runDir).checkpoints;
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^epoch=\d+-step=\d+\.ckpt$/.test(f)) : [];
+  if (!files.length) {
+    throw new Error(`${runDir} has no checkpoint in csv/version_0/checkpoints/: a run can be resumed once its first epoch has finished. Start it again instead.`);
+  }
+  const num = (f: string) => f.match(/\d+/g)!.map(Number) as [number, number];
+  files.sort((a, b) => num(b)[0] - num(a)[0] || num(b)[1] - num(a)[1]);
+  return path.join(dir, files[0]!);
+}
+
+function protoConfig(s: Settings, numClasses: number, inputSize: number, seed: number) {
+  const m = s.model;
+  return {
+    backbone: m.featureExtractor, featureLayer: m.featureLayer, numClasses, inputSize: [inputSize, inputSize] as [number, number],
+    numPrototypes: m.numPrototypes, prototypeDim: m.prototypeDim, addOnType: m.addOnLayersType, distance: m.distance,
+    activation: m.prototypeActivation, epsilon: m.epsilon, readout: m.readoutType, classSpecific: m.classSpecific,
+    correctStrength: m.correctStrength, incorrectStrength: m.incorrectStrength, learnPrototypes: m.learnPrototypes, seed,
+  };
+}
+
+async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancelled: () => boolean): Promise<void> {
+  const t0 = performance.now();
+  const engine = engineInfo() ?? (await initBackend()); // the caller's choice, else the default (wasm here)
+  let ck: Checkpoint | undefined;
+  let config: FlatConfig;
+  if (options.resume) {
+    const file = latestCheckpoint(options.resume);
+    ck = readCheckpoint(file);
+    config = ck.meta.config;
+    log.info(`Resuming ${options.resume} from ${path.basename(file)} (epoch ${ck.meta.loop.epoch} of ${config['train.epochs']} done)`);
+  } else {
+    if (!options.config) throw new Error('train: give a resolved configuration (resolveConfig) or a run directory to resume.');
+    config = { ...options.config };
+  }
+  const s = settingsOf(config);
+  checkSettings(s);
+  const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
+  if (s.seed === undefined) {
+    config['seed'] = seed;
+    log.info(`No --seed given: using ${seed}`);
+  }
+  const backend = `${engine.backend}${engine.threads ? ` (${engine.threads} threads)` : ''}`;
+
+  // data
+  const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts: false });
+  const splits = makeSplits(ds.index.samples, { valSize: s.dataset.valSize, seed, augmentFactor: s.dataset.augmentFactor });
+  const maxBatches = s.debug ? 3 : undefined;
+  if (splits.train.length < s.train.batchSize) {
+    throw new Error(`The training split has ${splits.train.length} items, fewer than --train.batch-size ${s.train.batchSize}: every batch would be dropped. ` +
+      'Lower the batch size or raise --dataset.augment-factor.');
+  }
+  if (!splits.test.length) throw new Error(`${ds.key} in ${ds.dir} has no test images.`);
+
+  // run directory
+  const runDir = options.resume ?? createRunDir({ logDir: s.logDir, dataset: ds.key, ...(s.runId ? { runId: s.runId } : {}), model: s.model.name, debug: s.debug });
+  const paths = runPaths(runDir);
+
+  // model and optimizer
+  let model: ProtoNet | undefined;
+  let optimizer: GroupedOptimizer | undefined;
+  try {
+    if (ck) model = modelFromCheckpoint(ck);
+    else {
+      if (!s.model.initWeights) log.warning('--model.no-init-weights: the add-on and readout are initialised as spec §2.8 regardless.');
+      let pretrained: string | false = false;
+      if (s.model.pretrained) {
+        const src = s.model.pretrainedWeights ?? defaultPretrained(s.model.featureExtractor);
+        if (!src) {
+          throw new Error(`--model.pretrained: no known ImageNet weights for ${s.model.featureExtractor}. Give --model.pretrained-weights (a file, an http(s) URL or ` +
+            'hf:<org>/<repo>) or pass --model.no-pretrained.');
+        }
+        pretrained = src;
+      }
+      model = await createProtoNet({ ...protoConfig(s, ds.numClasses, ds.inputSize, seed), pretrained });
+    }
+    const o = s.optimizer;
+    optimizer = new GroupedOptimizer(model, { name: o.name, lr: o.lr, weightDecay: o.weightDecay, momentum: o.momentum, fineTuneLr: o.fineTuneLr, readoutLr: o.readoutLr });
+    if (ck) await restoreOptimizer(ck, optimizer);
+
+    const budget = options.stepMemoryBudget ?? (engine.backend === 'wasm' ? WASM_STEP_BUDGET : Infinity);
+    const microBatch = microBatchSize(model, s.train.batchSize, budget);
+    if (microBatch < s.train.batchSize) {
+      log.warning(`A training batch of ${s.train.batchSize} would not fit the ${(budget / 2 ** 30).toFixed(1)} GiB step budget of ${engine.backend}: ` +
+        `gradients are summed over micro-batches of ${microBatch} (batch-norm statistics are per micro-batch).`);
+    }
+
+    const loader = (indices: number[], batchSize: number, train: boolean) =>
+      new DataLoader(ds.index.samples, ds.preset, { batchSize, indices, seed, shuffle: train, dropLast: train, augment: train });
+    const loaders = {
+      train: loader(splits.train, s.train.batchSize, true),
+      ...(splits.val.length ? { val: loader(splits.val, s.test.batchSize, false) } : {}),
+      test: loader(splits.test, s.test.batchSize, false),
+      ...(s.train.pushPrototypes ? { push: loader(splits.trainUnaugmented, s.train.batchSize, false) } : {}),
+    };
+    const state: LoopState = ck ? { ...ck.meta.loop } : { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed };
+    const withVal = loaders.val !== undefined;
+    const resultsConfig = nestConfig({
+      ...config, 'log-dir': runDir, 'git-commit-hash': gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
+      'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? null,
+    });
+    const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
+    emit({
+      type: 'runStart', runDir, config, resultsConfig,
+      metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal }),
+      sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
+      stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend,
+      ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
+    });
+
+    const loop = new FitLoop({
+      settings: s, config, model, optimizer, loaders, microBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,
+      ...(maxBatches ? { maxBatches } : {}),
+    });
+    if (s.debug && loaders.val && !ck) await new FitLoop({ ...loop['io'], maxBatches: 2, emit: () => undefined }).evaluate(loaders.val, 'val'); // sanity check
+    let checkpoint = await loop.fit(ck?.file);
+    if (cancelled()) return;
+    if (!checkpoint) checkpoint = await loop.checkpoint(state.epoch - 1);
+    if (s.train.checkpoint) {
+      // spec §3.1 step 8: the tested model is the one reloaded from the checkpoint
+      const reloaded = modelFromCheckpoint(readCheckpoint(checkpoint));
+      model.dispose();
+      model = reloaded;
+      (loop['io'] as { model: ProtoNet }).model = model;
+    }
+    const scores = await loop.evaluate(loaders.test, 'test');
+    emit({ type: 'test', metrics: scores });
+    emit({ type: 'metrics', epoch: state.epoch - 1, step: state.globalStep, values: scores });
+    await saveProtoNet(model, paths.model);
+
+    const info = modelInfo(model);
+    const inf = state.inference;
+    const total = state.epochSeconds.reduce((a, b) => a + b, 0);
+    const modelInfoRecord: ModelInfoRecord = {
+      model_size: info.sizeMB, trainable_parameters: info.trainableParams, total_parameters: info.totalParams, macs: info.macs * s.train.batchSize,
+      train_time_total: total, train_time_per_epoch: state.epochSeconds.length ? total / state.epochSeconds.length : 0,
+      inference_time_per_sample: inf.samples ? inf.seconds / inf.samples : 0, inference_time_per_batch: inf.calls ? inf.seconds / inf.calls : 0, backend,
+    };
+    emit({ type: 'runEnd', runDir, scores, modelInfo: modelInfoRecord, checkpoint, modelDir: paths.model, writeBestModelPath: s.train.checkpoint, seconds: (performance.now() - t0) / 1000 });
+  } finally {
+    optimizer?.dispose();
+    model?.dispose();
+  }
+}
+
+/**
+ * Trains PixPNet as configured (or resumes a run): a cold Observable — nothing happens until it is subscribed,
+ * and each subscription is one run. Failures are emitted as an `error` event, then as the Observable's error.
+ */
+export function train(options: TrainOptions): Observable<TrainEvent> {
+  return new Observable<TrainEvent>((subscriber) => {
+    let stopped = false;
+    let where: { epoch?: number; globalStep?: number } = {};
+    const emit = (e: TrainEvent) => {
+      if (e.type === 'step') where = { epoch: e.epoch, globalStep: e.globalStep };
+      if (!stopped) subscriber.next(e);
+    };
+    // start after the subscribers of a shared/connected stream are in place
+    Promise.resolve()
+      .then(() => run(options, emit, () => stopped))
+      .then(() => subscriber.complete(), (err: unknown) => {
+        const message = err instanceof Error ? err.message : String(err);
+        emit({ type: 'error', message, ...where });
+        subscriber.error(err);
+      });
+    return () => {
+      stopped = true;
+    };
+  });
+}

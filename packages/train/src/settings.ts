@@ -1,0 +1,82 @@
+/** A typed view of a resolved flat configuration (spec §3.10 keys), with the derived values of spec §3.1/§3.6. */
+import type { FlatConfig } from './config.js';
+import type { DuplicateFilter } from './push.js';
+
+/** Every setting the pipeline reads, typed. */
+export interface Settings {
+  seed?: number;
+  logDir: string;
+  runId?: string;
+  debug: boolean;
+  tbLogging: boolean;
+  dataset: { name: string; valSize: number; augmentFactor: number; root: string; cropToBbox: boolean };
+  train: {
+    epochs: number; batchSize: number; accumulateGradBatches: number; checkpoint: boolean; gradientClipNorm?: number;
+    valEveryNEpoch: number; pushPrototypes: boolean; pushEvery: number; readoutPushEpochs: number; pushDuplicateFilter: DuplicateFilter;
+  };
+  test: { batchSize: number };
+  optimizer: {
+    name: string; lr: number; lrScheduler: 'cosine' | 'step' | 'multistep'; lrFactor: number; lrSchedule: number[]; weightDecay: number;
+    momentum: number; warmupPeriod: number; fineTuneLr: number; readoutLr: number;
+  };
+  model: {
+    name: string; featureExtractor: string; featureLayer: string; pretrained: boolean; pretrainedWeights?: string; numPrototypes: number;
+    prototypeDim: number; prototypeKernelSize: number; initWeights: boolean; prototypeActivation: 'log' | 'linear';
+    addOnLayersType: 'regular' | 'bottleneck'; epsilon: number; learnPrototypes: boolean; incorrectStrength: number; correctStrength: number;
+    classSpecific: boolean; readoutType: 'linear' | 'sparse' | 'proto'; distance: 'l2' | 'cosine';
+  };
+  loss: { xent: number; cluster: number; separation: number; l1: number };
+}
+
+/** Reads the typed settings; `val-every-n-epoch` defaults to `max(1, round(E/50))`, `test.batch-size` to the training one. */
+export function settingsOf(c: FlatConfig): Settings {
+  const g = <T>(k: string) => c[k] as T;
+  const epochs = g<number>('train.epochs');
+  return {
+    ...(c['seed'] !== undefined ? { seed: g<number>('seed') } : {}),
+    logDir: g('log-dir'),
+    ...(c['run-id'] !== undefined ? { runId: String(c['run-id']) } : {}),
+    debug: g('debug'),
+    tbLogging: g('tb-logging'),
+    dataset: { name: g('dataset.name'), valSize: g('dataset.val-size'), augmentFactor: g('dataset.augment-factor'), root: g('dataset.root'), cropToBbox: g('dataset.crop-to-bbox') },
+    train: {
+      epochs, batchSize: g('train.batch-size'), accumulateGradBatches: g<number | undefined>('train.accumulate-grad-batches') ?? 1,
+      checkpoint: g('train.checkpoint'),
+      ...(c['train.gradient-clip-norm'] !== undefined ? { gradientClipNorm: g<number>('train.gradient-clip-norm') } : {}),
+      valEveryNEpoch: g<number | undefined>('train.val-every-n-epoch') ?? Math.max(1, Math.round(epochs / 50)),
+      pushPrototypes: g('train.push-prototypes'), pushEvery: g('train.push-every'), readoutPushEpochs: g('train.readout-push-epochs'),
+      pushDuplicateFilter: g('train.push-duplicate-filter'),
+    },
+    test: { batchSize: g<number | undefined>('test.batch-size') ?? g<number>('train.batch-size') },
+    optimizer: {
+      name: g('optimizer.name'), lr: g('optimizer.lr'), lrScheduler: g('optimizer.lr-scheduler'), lrFactor: g('optimizer.lr-factor'),
+      lrSchedule: g('optimizer.lr-schedule'), weightDecay: g('optimizer.weight-decay'), momentum: g('optimizer.momentum'),
+      warmupPeriod: g('optimizer.warmup-period'), fineTuneLr: g('optimizer.fine-tune-lr'), readoutLr: g('optimizer.readout-lr'),
+    },
+    model: {
+      name: g('model.name'), featureExtractor: g('model.feature-extractor'), featureLayer: g('model.feature-layer'), pretrained: g('model.pretrained'),
+      ...(c['model.pretrained-weights'] !== undefined ? { pretrainedWeights: g<string>('model.pretrained-weights') } : {}),
+      numPrototypes: g('model.num-prototypes'), prototypeDim: g('model.prototype-dim'), prototypeKernelSize: g('model.prototype-kernel-size'),
+      initWeights: g('model.init-weights'), prototypeActivation: g('model.prototype-activation'), addOnLayersType: g('model.add-on-layers-type'),
+      epsilon: g('model.epsilon'), learnPrototypes: g('model.learn-prototypes'), incorrectStrength: g('model.incorrect-strength'),
+      correctStrength: g('model.correct-strength'), classSpecific: g('model.class-specific'), readoutType: g('model.readout-type'), distance: g('model.distance'),
+    },
+    loss: { xent: g('loss.xent'), cluster: g('loss.cluster'), separation: g('loss.separation'), l1: g('loss.l1') },
+  };
+}
+
+/** Checks what the schema cannot: value ranges and combinations. Errors name the option and the fix. */
+export function checkSettings(s: Settings): void {
+  const bad: string[] = [];
+  const positive = { 'train.epochs': s.train.epochs, 'train.batch-size': s.train.batchSize, 'test.batch-size': s.test.batchSize, 'train.push-every': s.train.pushEvery,
+    'dataset.augment-factor': s.dataset.augmentFactor, 'model.num-prototypes': s.model.numPrototypes, 'model.prototype-dim': s.model.prototypeDim,
+    'train.accumulate-grad-batches': s.train.accumulateGradBatches, 'train.val-every-n-epoch': s.train.valEveryNEpoch };
+  for (const [k, v] of Object.entries(positive)) if (!(v >= 1)) bad.push(`--${k} must be at least 1, got ${v}`);
+  if (!(s.dataset.valSize >= 0 && s.dataset.valSize < 1)) bad.push(`--dataset.val-size must be in [0, 1), got ${s.dataset.valSize}`);
+  if (s.model.prototypeKernelSize !== 1) bad.push(`--model.prototype-kernel-size must be 1 (the receptive-field mapping needs 1×1 prototypes), got ${s.model.prototypeKernelSize}`);
+  if (s.optimizer.warmupPeriod < 0) bad.push(`--optimizer.warmup-period must be ≥ 0, got ${s.optimizer.warmupPeriod}`);
+  if (s.train.readoutPushEpochs < 0) bad.push(`--train.readout-push-epochs must be ≥ 0, got ${s.train.readoutPushEpochs}`);
+  if (s.train.gradientClipNorm !== undefined && !(s.train.gradientClipNorm > 0)) bad.push(`--train.gradient-clip-norm must be positive, got ${s.train.gradientClipNorm}`);
+  if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.length !== 1) bad.push(`--optimizer.lr-scheduler step needs exactly one value in --optimizer.lr-schedule, got [${s.optimizer.lrSchedule}]`);
+  if (bad.length) throw new Error(`Invalid configuration: ${bad.join('; ')}.`);
+}

@@ -1,0 +1,311 @@
+/**
+ * The PixPNet fit loop (spec §3.5): warm-only then joint epochs, validation when due, push after the first, every
+ * `push-every`-th and the last epoch, readout fine-tuning after a push, an atomic checkpoint after every epoch,
+ * then the test. Gradient accumulation, micro-batching, gradient clipping and an abort on a non-finite loss.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { log, tf } from '@pixpnet/engine';
+import type { Tensor, Tensor1D, Tensor4D, Variable } from '@pixpnet/engine';
+import type { ProtoNet } from '@pixpnet/models';
+import type { Batch, DataLoader } from '@pixpnet/data';
+import { protoLosses } from './losses.js';
+import type { LossCoefficients, LossTerms } from './losses.js';
+import { lrMultiplier } from './schedule.js';
+import type { GroupedOptimizer } from './optimizers.js';
+import { pushPrototypes } from './push.js';
+import { MetricAccumulator, batchAccuracy } from './metrics.js';
+import { saveCheckpoint } from './checkpoint.js';
+import type { LoopState } from './checkpoint.js';
+import type { Settings } from './settings.js';
+import type { Phase, TrainEvent } from './events.js';
+
+/** Raised when the loss becomes NaN or infinite. */
+export class DivergedError extends Error {}
+
+/** Everything the loop works on. */
+export interface LoopInputs {
+  settings: Settings;
+  config: Record<string, unknown>;
+  model: ProtoNet;
+  optimizer: GroupedOptimizer;
+  loaders: { train: DataLoader; val?: DataLoader; test: DataLoader; push?: DataLoader };
+  /** Cap on batches per split (`--debug`: 3). */
+  maxBatches?: number;
+  /** Micro-batch size (≤ batch size). */
+  microBatch: number;
+  checkpointDir: string;
+  state: LoopState;
+  emit: (e: TrainEvent) => void;
+  /** True when the subscriber has gone: stop at the next batch. */
+  cancelled: () => boolean;
+}
+
+const LOSS_NAMES: Array<[keyof LossTerms, string, keyof LossCoefficients | undefined]> = [
+  ['xent', 'xent', 'xent'], ['cluster', 'cluster_loss', 'cluster'], ['separation', 'separation_loss', 'separation'],
+  ['avgSeparation', 'avg_separation_loss', undefined], ['l1', 'l1_loss', 'l1'],
+];
+
+/** Loss values of one batch by metric key (without prefix), with the weighted copies of spec §3.7. */
+function lossValues(terms: LossTerms, c: Required<LossCoefficients>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [field, key, coef] of LOSS_NAMES) {
+    const t = terms[field];
+    if (!t) continue;
+    const v = t.dataSync()[0]!;
+    out[key] = v;
+    if (coef) out[`${key}_weighted`] = v * c[coef];
+  }
+  out['total_loss'] = terms.total.dataSync()[0]!;
+  return out;
+}
+
+/** The fit loop's state machine; `run()` trains from `state.epoch` to the end and tests. */
+export class FitLoop {
+  private readonly s: Settings;
+  private readonly coef: Required<LossCoefficients>;
+  private lastCheckpoint?: string;
+
+  constructor(private readonly io: LoopInputs) {
+    this.s = io.settings;
+    this.coef = { ...io.settings.loss };
+  }
+
+  private lrs(): number[] {
+    return this.io.optimizer.groups.map((g) => g.hp.lr);
+  }
+
+  private emitRow(epoch: number, values: Record<string, number>): void {
+    this.io.state.csvRows++;
+    this.io.emit({ type: 'metrics', epoch, step: this.io.state.globalStep, values });
+  }
+
+  private async *batches(loader: DataLoader, epochId: number): AsyncGenerator<Batch> {
+    loader.epoch = epochId;
+    let k = 0;
+    for await (const b of loader) {
+      if (this.io.maxBatches !== undefined && k >= this.io.maxBatches) {
+        tf.dispose([b.x, b.y]);
+        break;
+      }
+      k++;
+      yield b;
+    }
+  }
+
+  private batchCount(loader: DataLoader): number {
+    return Math.min(loader.length, this.io.maxBatches ?? Infinity);
+  }
+
+  /** Variables that get gradients in a phase (the readout phase only moves the readout, spec §3.5). */
+  private trainables(phase: Phase): Variable[] {
+    const g = this.io.model.variableGroups();
+    if (phase === 'readout') return g.readout;
+    return [...(phase === 'joint' ? g.backbone : []), ...g.addOn, ...g.prototypes, ...g.readout];
+  }
+
+  /** Forward + backward of one batch in micro-batches; returns summed gradients (scaled by `scale`) and the metric values. */
+  private gradients(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number): { grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array } {
+    const n = x.shape[0], mb = this.io.microBatch;
+    let grads: tf.NamedTensorMap = {};
+    const valueSums: Record<string, number> = {};
+    const predicted = new Int32Array(n);
+    for (let start = 0; start < n; start += mb) {
+      const len = Math.min(mb, n - start);
+      const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
+      const ys = len === n ? y : tf.slice(y, [start], [len]);
+      let terms: LossTerms | undefined;
+      let logits: Tensor | undefined;
+      const { value, grads: g } = tf.variableGrads(() => {
+        const out = this.io.model.forward(xs, { training: true });
+        terms = protoLosses(this.io.model, out.logits, out.minDistances, ys, this.coef);
+        logits = tf.keep(tf.argMax(out.logits, 1));
+        for (const t of Object.values(terms)) tf.keep(t);
+        return tf.mul(terms.total, (scale * len) / n) as tf.Scalar;
+      }, vars);
+      value.dispose();
+      const vals = lossValues(terms!, this.coef);
+      for (const [k, v] of Object.entries(vals)) valueSums[k] = (valueSums[k] ?? 0) + (v * len) / n;
+      predicted.set(logits!.dataSync() as Int32Array, start);
+      tf.dispose([logits!, ...Object.values(terms!)]);
+      if (xs !== x) tf.dispose([xs, ys]);
+      if (!Object.keys(grads).length) grads = g;
+      else {
+        const sum: tf.NamedTensorMap = {};
+        for (const k of Object.keys(g)) sum[k] = tf.add(grads[k]!, g[k]!);
+        tf.dispose([...Object.values(grads), ...Object.values(g)]);
+        grads = sum;
+      }
+    }
+    return { grads, values: valueSums, predicted };
+  }
+
+  /** Clips gradients to a global norm (torch `clip_grad_norm_`: coefficient `max/(norm + 1e-6)` when below 1). */
+  private clip(grads: tf.NamedTensorMap): tf.NamedTensorMap {
+    const max = this.s.train.gradientClipNorm;
+    if (max === undefined) return grads;
+    const total = tf.tidy(() => Math.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]!));
+    const coef = max / (total + 1e-6);
+    if (coef >= 1) return grads;
+    const out: tf.NamedTensorMap = {};
+    for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, coef);
+    tf.dispose(Object.values(grads));
+    return out;
+  }
+
+  /** One pass over the training loader. */
+  private async trainEpoch(epoch: number, phase: Phase, readoutEpoch?: number): Promise<Record<string, number>> {
+    const { io, s } = this;
+    const loader = io.loaders.train;
+    const batches = this.batchCount(loader);
+    io.emit({ type: 'epochStart', epoch, phase, ...(readoutEpoch !== undefined ? { readoutEpoch } : {}), batches, lrs: this.lrs() });
+    const vars = this.trainables(phase);
+    const k = s.train.accumulateGradBatches;
+    const acc = new MetricAccumulator(io.model.config.numClasses);
+    let pending: tf.NamedTensorMap | undefined;
+    let inGroup = 0;
+    let b = 0;
+    // readout epochs replay distinct seeded epochs of the loader, so a resumed run draws the same augmentations
+    const epochId = phase === 'readout' ? 1_000_000 + epoch * 1000 + readoutEpoch! : epoch;
+    for await (const batch of this.batches(loader, epochId)) {
+      if (io.cancelled()) {
+        tf.dispose([batch.x, batch.y]);
+        break;
+      }
+      const t0 = performance.now();
+      let step;
+      try {
+        step = this.gradients(batch.x, batch.y, vars, 1 / k);
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
+      const labels = batch.y.shape[0] ? Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label)) : new Int32Array();
+      const total = step.values['total_loss']!;
+      if (!Number.isFinite(total)) {
+        tf.dispose(Object.values(step.grads));
+        tf.dispose(pending ? Object.values(pending) : []);
+        throw new DivergedError(`train_total_loss is ${total} at epoch ${epoch}, batch ${b} (step ${io.state.globalStep}): training diverged. ` +
+          'Lower --optimizer.lr, set --train.gradient-clip-norm, or check the input data; run with --debug to find the first bad operation.');
+      }
+      if (pending) {
+        const sum: tf.NamedTensorMap = {};
+        for (const key of Object.keys(step.grads)) sum[key] = tf.add(pending[key]!, step.grads[key]!);
+        tf.dispose([...Object.values(pending), ...Object.values(step.grads)]);
+        pending = sum;
+      } else pending = step.grads;
+      inGroup++;
+      b++;
+      if (inGroup === k || b === batches) {
+        const clipped = this.clip(pending);
+        if (phase === 'readout') io.optimizer.applyReadout(clipped);
+        else io.optimizer.apply(clipped);
+        tf.dispose(Object.values(clipped));
+        pending = undefined;
+        inGroup = 0;
+        io.state.globalStep++;
+      }
+      acc.add(step.values, step.predicted, labels);
+      const metrics: Record<string, number> = {};
+      for (const [key, v] of Object.entries(step.values)) metrics[`train_${key}`] = v;
+      Object.assign(metrics, batchAccuracy(step.predicted, labels, io.model.config.numClasses, 'train'));
+      const lrs = this.lrs();
+      io.emit({ type: 'step', epoch, phase, globalStep: io.state.globalStep, batch: b, batches, metrics, lrs, seconds: (performance.now() - t0) / 1000 });
+      this.emitRow(epoch, { ...metrics, ...Object.fromEntries(lrs.map((lr, i) => [`hp/lr_group_${i}`, lr])) });
+    }
+    if (pending) tf.dispose(Object.values(pending));
+    return acc.result('train');
+  }
+
+  /** Evaluation over a loader (eval mode): mean losses and accuracies with the split's prefix. */
+  async evaluate(loader: DataLoader, prefix: 'val' | 'test', timed = false): Promise<Record<string, number>> {
+    const { io } = this;
+    const acc = new MetricAccumulator(io.model.config.numClasses);
+    for await (const batch of this.batches(loader, 0)) {
+      const t0 = performance.now();
+      const values = tf.tidy(() => {
+        const out = io.model.forward(batch.x, { training: false });
+        const pred = tf.argMax(out.logits, 1);
+        const terms = protoLosses(io.model, out.logits, out.minDistances, batch.y, this.coef);
+        return { vals: lossValues(terms, this.coef), pred: pred.dataSync() as Int32Array };
+      });
+      if (timed) {
+        io.state.inference.calls++;
+        io.state.inference.samples += batch.x.shape[0];
+        io.state.inference.seconds += (performance.now() - t0) / 1000;
+      }
+      acc.add(values.vals, values.pred, Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label)));
+      tf.dispose([batch.x, batch.y]);
+    }
+    return acc.result(prefix);
+  }
+
+  private async push(epoch: number): Promise<void> {
+    const { io } = this;
+    const t0 = performance.now();
+    const loader = io.loaders.push!;
+    const self = this;
+    async function* pushBatches() {
+      for await (const b of self.batches(loader, 0)) {
+        try {
+          yield { x: b.x, y: Int32Array.from(b.indices.map((i) => loader.samples[i]!.label)), indices: b.indices };
+        } finally {
+          tf.dispose([b.x, b.y]);
+        }
+      }
+    }
+    const stats = await pushPrototypes(io.model, pushBatches(), this.s.train.pushDuplicateFilter);
+    const q = stats.quantiles.map((v) => v.toPrecision(4)).join(' / ');
+    log.info(`push after epoch ${epoch + 1}: best distances (0/25/50/75/100 %) ${q}; ${stats.distinctSamples} images for ${io.model.config.numPrototypes} prototypes` +
+      `${stats.unassigned ? `, ${stats.unassigned} without a candidate (zeroed)` : ''}${stats.nans ? `, ${stats.nans} NaN` : ''}; ` +
+      `prototype norm ${stats.normBefore.toPrecision(4)} → ${stats.normAfter.toPrecision(4)}`);
+    io.emit({ type: 'push', epoch, stats, seconds: (performance.now() - t0) / 1000 });
+  }
+
+  /** Writes the epoch's checkpoint atomically and removes the previous one. */
+  async checkpoint(epoch: number): Promise<string> {
+    const { io } = this;
+    const file = path.join(io.checkpointDir, `epoch=${epoch}-step=${io.state.globalStep}.ckpt`);
+    await saveCheckpoint(file, io.model, io.optimizer, io.config, io.state);
+    for (const f of fs.existsSync(io.checkpointDir) ? fs.readdirSync(io.checkpointDir) : []) {
+      const p = path.join(io.checkpointDir, f);
+      if (f.endsWith('.ckpt') && p !== file) fs.rmSync(p, { force: true });
+    }
+    this.lastCheckpoint = file;
+    io.emit({ type: 'checkpoint', epoch, globalStep: io.state.globalStep, path: file });
+    return file;
+  }
+
+  /** Trains the remaining epochs; returns the last checkpoint written. */
+  async fit(existingCheckpoint?: string): Promise<string | undefined> {
+    const { io, s } = this;
+    this.lastCheckpoint = existingCheckpoint;
+    const E = s.train.epochs, W = s.optimizer.warmupPeriod;
+    for (let epoch = io.state.epoch; epoch < E && !io.cancelled(); epoch++) {
+      const t0 = performance.now();
+      const e1 = epoch + 1;
+      const phase: Phase = e1 <= W ? 'warm' : 'joint';
+      io.optimizer.setLrMultiplier(lrMultiplier(epoch, { scheduler: s.optimizer.lrScheduler, epochs: E, lrSchedule: s.optimizer.lrSchedule, lrFactor: s.optimizer.lrFactor, warmupPeriod: W }));
+      const trainMetrics = await this.trainEpoch(epoch, phase);
+      if (io.cancelled()) break;
+      if (io.loaders.val && e1 % s.train.valEveryNEpoch === 0) {
+        const metrics = await this.evaluate(io.loaders.val, 'val', true);
+        io.emit({ type: 'validation', epoch, metrics });
+        this.emitRow(epoch, metrics);
+      }
+      if (s.train.pushPrototypes && (e1 % s.train.pushEvery === 0 || e1 === 1 || e1 === E)) {
+        await this.push(epoch);
+        const m = io.model;
+        if (s.train.readoutPushEpochs > 0 && m.config.readout !== 'proto' && m.readout) {
+          for (let r = 0; r < s.train.readoutPushEpochs && !io.cancelled(); r++) await this.trainEpoch(epoch, 'readout', r);
+        }
+      }
+      if (io.cancelled()) break;
+      const seconds = (performance.now() - t0) / 1000;
+      io.state.epochSeconds.push(seconds);
+      io.state.epoch = epoch + 1;
+      io.emit({ type: 'epochEnd', epoch, metrics: trainMetrics, seconds });
+      await this.checkpoint(epoch);
+    }
+    return this.lastCheckpoint;
+  }
+}

@@ -1,0 +1,24 @@
+/** `results/` (spec §3.8): config.yaml (4-space indentation), scores.yaml, model_info.yaml, best_model_path.txt. */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { runPaths } from '../run_dir.js';
+import type { RunEndEvent, RunStartEvent } from '../events.js';
+
+/** Writes the results folder when the run ends. */
+export class ResultsWriter {
+  private config: Record<string, unknown> = {};
+
+  start(e: RunStartEvent): void {
+    this.config = e.resultsConfig;
+  }
+
+  end(e: RunEndEvent): void {
+    const dir = runPaths(e.runDir).results;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
+    fs.writeFileSync(path.join(dir, 'scores.yaml'), YAML.stringify([e.scores]));
+    fs.writeFileSync(path.join(dir, 'model_info.yaml'), YAML.stringify(e.modelInfo));
+    if (e.writeBestModelPath) fs.writeFileSync(path.join(dir, 'best_model_path.txt'), path.relative(dir, e.checkpoint));
+  }
+}

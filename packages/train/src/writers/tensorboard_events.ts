@@ -1,0 +1,47 @@
+/** TensorBoard output of a run: every `metrics` row as scalars, in `tensorboard/version_0/` with `hparams.yaml`. */
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { runPaths } from '../run_dir.js';
+import type { MetricsEvent, RunStartEvent } from '../events.js';
+import { readTensorBoardEvents, TensorBoardWriter } from './tensorboard.js';
+
+/** Writes scalars as they come. On resume the earlier event files are rewritten to the rows the checkpoint had seen. */
+export class TensorBoardMetricsWriter {
+  private writer?: TensorBoardWriter;
+
+  start(e: RunStartEvent): void {
+    const dir = runPaths(e.runDir).tensorboard;
+    fs.mkdirSync(dir, { recursive: true });
+    const old = fs.readdirSync(dir).filter((f) => f.startsWith('events.out.tfevents.')).map((f) => path.join(dir, f)).sort();
+    this.writer = new TensorBoardWriter(dir);
+    if (e.resumed) {
+      let rows = 0;
+      for (const f of old) {
+        for (const ev of readTensorBoardEvents(f)) {
+          if (Object.keys(ev.scalars).length && rows < e.resumed.csvRows) {
+            rows++;
+            this.writer.addScalars(ev.scalars, ev.step, ev.wallTime);
+          }
+        }
+      }
+      this.writer.flush();
+    }
+    for (const f of old) fs.rmSync(f, { force: true });
+    const section = (k: string) => e.resultsConfig[k] ?? {};
+    fs.writeFileSync(path.join(dir, 'hparams.yaml'), YAML.stringify({ optimizer: section('optimizer'), train: section('train'), model: section('model') }));
+  }
+
+  row(e: MetricsEvent): void {
+    this.writer?.addScalars(e.values, e.step);
+  }
+
+  flush(): void {
+    this.writer?.flush();
+  }
+
+  close(): void {
+    this.writer?.close();
+    this.writer = undefined;
+  }
+}
