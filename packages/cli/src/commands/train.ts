@@ -9,7 +9,11 @@ import type { Command } from 'commander';
 import { lastValueFrom, share } from 'rxjs';
 import { initBackend, log } from '@pixpnet/engine';
 import { TRAIN_OPTIONS, attachWriters, parseValue, resolveConfig, train } from '@pixpnet/train';
-import type { FlatConfig, OptionSpec } from '@pixpnet/train';
+import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
+import { datasetKey, openDataset } from '@pixpnet/data';
+import { loadProtoNet } from '@pixpnet/models/node';
+import { prototypePartGrounding, readClassParts } from '@pixpnet/eval';
+import YAML from 'yaml';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
@@ -69,13 +73,38 @@ export function registerTrain(program: Command): void {
       .pipe(share());
     attachWriters(events);
     attachProgress(events);
-    let end: { runDir: string; checkpoint: string; modelDir: string; scores: Record<string, number> } | undefined;
-    events.subscribe({ next: (e) => { if (e.type === 'runEnd') end = e; }, error: () => undefined });
+    let end: (RunEndEvent & { config: Record<string, unknown> }) | undefined;
+    let resolved: Record<string, unknown> = {};
+    events.subscribe({
+      next: (e) => {
+        if (e.type === 'runStart') resolved = e.config;
+        if (e.type === 'runEnd') end = { ...e, config: resolved };
+      },
+      error: () => undefined,
+    });
     await lastValueFrom(events, { defaultValue: undefined });
     if (end) {
       const acc = end.scores['test_accuracy'];
-      process.stdout.write(`test accuracy: ${acc !== undefined ? (acc * 100).toFixed(1) : '?'} %\n` +
+      let grounding = '';
+      const cfg = end.config;
+      if (datasetKey(String(cfg['dataset.name'])) === 'SYNTHPARTS') {
+        const g = await partGrounding(end.modelDir, String(cfg['dataset.name']), String(cfg['dataset.root']));
+        fs.writeFileSync(path.join(end.runDir, 'results', 'part_grounding.yaml'), YAML.stringify({ prototypes: g.prototypes, hits: g.hits, rate: g.rate, chance: g.chance }));
+        grounding = `prototypes on class-defining parts: ${(g.rate * 100).toFixed(1)} % (${g.hits}/${g.prototypes}; chance ${(g.chance * 100).toFixed(1)} %)\n`;
+      }
+      process.stdout.write(`test accuracy: ${acc !== undefined ? (acc * 100).toFixed(1) : '?'} %\n${grounding}` +
         `results:    ${path.join(end.runDir, 'results')}\ncheckpoint: ${end.checkpoint}\nmodel:      ${end.modelDir}\n`);
     }
   });
+}
+
+/** How often the trained model's pushed prototypes sit on their class's defining parts (synthetic dataset). */
+async function partGrounding(modelDir: string, name: string, root: string) {
+  const ds = await openDataset(name, root, { parts: true });
+  const model = loadProtoNet(modelDir);
+  try {
+    return await prototypePartGrounding(model, ds.index, ds.preset, readClassParts(ds.dir));
+  } finally {
+    model.dispose();
+  }
 }

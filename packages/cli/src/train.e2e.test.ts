@@ -1,0 +1,149 @@
+/**
+ * End to end: `pixpnet train -c configs/protonets/proto-synthparts-dummy.yaml` as a user runs it (a child
+ * process), the whole output tree, a run killed with SIGKILL after its first checkpoint and resumed with
+ * `--resume` ending with the same metrics as the uninterrupted run, and the run loader.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { loadRun, readMetricsCsv, readTensorBoardEvents } from '@pixpnet/train';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const bin = path.resolve(here, '../bin/pixpnet.js');
+const config = path.resolve(here, '../../../configs/protonets/proto-synthparts-dummy.yaml');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-e2e-'));
+const data = path.join(tmp, 'data');
+
+function pixpnet(args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, PIXPNET_LOG_LEVEL: 'INFO' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function runDirs(logDir: string): string[] {
+  const base = path.join(logDir, 'synthparts', 'protonet');
+  return fs.existsSync(base) ? fs.readdirSync(base).map((d) => path.join(base, d)) : [];
+}
+
+function files(dir: string): string[] {
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).replace(/events\.out\.tfevents\..*/, 'events.out.tfevents.*')).sort();
+}
+
+const scores = (dir: string) => YAML.parse(fs.readFileSync(path.join(dir, 'results', 'scores.yaml'), 'utf8')) as Array<Record<string, number>>;
+
+describe('pixpnet train (end to end)', () => {
+  let full = '';
+  beforeAll(() => {
+    const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'a')]);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    [full] = runDirs(path.join(tmp, 'a'));
+    expect(r.out).toContain(path.join(full!, 'results'));
+  }, 300_000);
+
+  it('writes the output tree of spec §3.8', () => {
+    expect(files(full)).toEqual([
+      'csv/version_0/checkpoints/epoch=1-step=30.ckpt', 'csv/version_0/hparams.yaml', 'csv/version_0/metrics.csv',
+      'model/model.json', 'model/weights.bin',
+      'results/best_model_path.txt', 'results/config.yaml', 'results/model_info.yaml', 'results/scores.yaml',
+      'tensorboard/version_0/events.out.tfevents.*', 'tensorboard/version_0/hparams.yaml',
+    ]);
+    expect(path.basename(full)).toMatch(/^\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d$/);
+    const cfg = YAML.parse(fs.readFileSync(path.join(full, 'results', 'config.yaml'), 'utf8'));
+    expect(cfg.dataset.needs_unaugmented).toBe(true);
+    expect(cfg.train.val_every_n_epoch).toBe(1);
+    expect(cfg.test.batch_size).toBe(16);
+    expect(cfg.log_dir).toBe(full);
+    expect(cfg.config).toBe(config);
+    expect(fs.readFileSync(path.join(full, 'results', 'config.yaml'), 'utf8')).toMatch(/^dataset:\n {4}val_size: 0\.2$/m);
+    const info = YAML.parse(fs.readFileSync(path.join(full, 'results', 'model_info.yaml'), 'utf8'));
+    for (const k of ['model_size', 'trainable_parameters', 'total_parameters', 'macs', 'train_time_total', 'train_time_per_epoch', 'inference_time_per_sample', 'inference_time_per_batch']) {
+      expect(info[k]).toBeGreaterThan(0);
+    }
+    expect(info.backend).toMatch(/^wasm/);
+    const s = scores(full);
+    expect(s).toHaveLength(1);
+    expect(Object.keys(s[0]!).sort()).toEqual(['test_accuracy', 'test_total_loss', 'test_weighted_accuracy', 'test_xent', 'test_xent_weighted']);
+    expect(fs.readFileSync(path.join(full, 'results', 'best_model_path.txt'), 'utf8')).toBe('../csv/version_0/checkpoints/epoch=1-step=30.ckpt');
+  });
+
+  it('logs every step, each validation and the test in metrics.csv, and the same scalars to TensorBoard', () => {
+    const rows = readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv'));
+    const train = rows.filter((r) => r['train_total_loss'] !== undefined);
+    expect(train).toHaveLength(30); // 240 training images / 16, two epochs
+    expect(rows.filter((r) => r['val_accuracy'] !== undefined)).toHaveLength(2);
+    expect(rows.filter((r) => r['test_accuracy'] !== undefined)).toHaveLength(1);
+    expect(train[0]!['hp/lr_group_1']).toBeCloseTo(3e-3 * (1 - Math.exp(-2)), 9); // spec §3.4 warmup, W = 1
+    const events = fs.readdirSync(path.join(full, 'tensorboard', 'version_0')).filter((f) => f.startsWith('events'));
+    const tb = readTensorBoardEvents(path.join(full, 'tensorboard', 'version_0', events[0]!)).filter((e) => Object.keys(e.scalars).length);
+    expect(tb).toHaveLength(rows.length);
+    expect(tb[tb.length - 1]!.scalars['test_accuracy']).toBeCloseTo(rows[rows.length - 1]!['test_accuracy']!, 6);
+  });
+
+  it('loads the finished run (spec §3.9)', () => {
+    const run = loadRun(full);
+    try {
+      expect(run.config['dataset.name']).toBe('SYNTHPARTS');
+      expect(run.config['model.num-prototypes']).toBe(20);
+      expect(run.model.config.numPrototypes).toBe(20);
+      expect(Array.from(run.model.push.sampleIdxs).every((i) => i >= 0)).toBe(true);
+      expect(run.scores!['test_accuracy']).toBe(scores(full)[0]!['test_accuracy']);
+    } finally {
+      run.model.dispose();
+    }
+  });
+
+  it('resumes a run killed after its first checkpoint and ends with the same metrics', async () => {
+    const logDir = path.join(tmp, 'b');
+    const child = spawn(process.execPath, [bin, 'train', '-c', config, '--dataset.root', data, '--log-dir', logDir], { stdio: 'ignore' });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const [dir] = runDirs(logDir);
+        const ckpts = dir ? path.join(dir, 'csv', 'version_0', 'checkpoints') : '';
+        if (ckpts && fs.existsSync(ckpts) && fs.readdirSync(ckpts).some((f) => f.startsWith('epoch=0-'))) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 20);
+      child.on('exit', () => {
+        clearInterval(timer);
+        reject(new Error('the run ended before it could be killed'));
+      });
+    });
+    await new Promise((r) => child.on('exit', r));
+    const [dir] = runDirs(logDir);
+    expect(fs.existsSync(path.join(dir!, 'results', 'scores.yaml'))).toBe(false);
+    const r = pixpnet(['train', '--resume', dir!]);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    expect(scores(dir!)).toEqual(scores(full));
+    const a = readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv'));
+    const b = readMetricsCsv(path.join(dir!, 'csv', 'version_0', 'metrics.csv'));
+    expect(b).toEqual(a);
+    expect(files(dir!)).toEqual(files(full));
+  }, 300_000);
+
+  it('refuses a bad option before any work, naming the key and the choices', () => {
+    const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--train.push-duplicate-filter', 'pixel']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/push-duplicate-filter/);
+    expect(r.err).toMatch(/sample, patch, none/);
+    const u = pixpnet(['train', '-c', config, '--dataset.root', data, '--train.epoch', '3']);
+    expect(u.code).not.toBe(0);
+    expect(u.err).toMatch(/--train\.epochs/);
+    expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
+  });
+
+  it('--help documents every option with its default', () => {
+    const r = pixpnet(['train', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--dataset\.val-size <float>\s+fraction of the training split held out for validation \(default: 0\.2\)/);
+    expect(r.out).toMatch(/--train\.no-push-prototypes/);
+    expect(r.out).toMatch(/--optimizer\.lr-schedule <int\.\.\.>/);
+  });
+});

@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, Rng, tf } from '@pixpnet/engine';
+import { DataLoader } from '@pixpnet/data';
+import type { Sample, TransformPreset } from '@pixpnet/data';
+import { ProtoNet } from '@pixpnet/models';
+import { resolveConfig } from './config.js';
+import { settingsOf } from './settings.js';
+import { GroupedOptimizer } from './optimizers.js';
+import { FitLoop, DivergedError } from './trainer.js';
+import { modelFromCheckpoint, readCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
+import type { LoopState } from './checkpoint.js';
+import type { TrainEvent } from './events.js';
+import { microBatchSize } from './memory.js';
+
+const preset: TransformPreset = { crop: 32, cropPadding: 4, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
+
+function samples(n: number): Sample[] {
+  const rng = new Rng(5);
+  return Array.from({ length: n }, (_, i) => {
+    const label = i % 2;
+    const data = Uint8Array.from({ length: 32 * 32 * 3 }, (_, k) => (k % 3 === label ? 200 : 40) + Math.floor(rng.next() * 40));
+    return { id: i, path: '', label, train: true, pixels: { width: 32, height: 32, data } };
+  });
+}
+
+function setup(overrides: Record<string, unknown> = {}) {
+  const config = resolveConfig(undefined, {
+    'dataset.name': 'SYNTHPARTS', 'model.feature-extractor': 'vgg_nano_bn', 'model.feature-layer': 'maxpool3', 'model.no-pretrained': true,
+    'model.num-prototypes': 4, 'model.prototype-dim': 4, 'model.readout-type': 'linear', 'optimizer.name': 'adam', 'optimizer.lr': 1e-3,
+    'optimizer.warmup-period': 0, 'train.epochs': 2, 'train.batch-size': 4, 'train.push-every': 1, 'train.readout-push-epochs': 1, 'seed': 3, ...overrides,
+  });
+  const settings = settingsOf(config);
+  const model = new ProtoNet({ backbone: 'vgg_nano_bn', featureLayer: 'maxpool3', numClasses: 2, inputSize: [32, 32], numPrototypes: 4, prototypeDim: 4, seed: 3 });
+  const optimizer = new GroupedOptimizer(model, { name: 'adam', lr: 1e-3, fineTuneLr: 1e-3, readoutLr: 1e-3 });
+  const s = samples(12);
+  const mk = (train: boolean) => new DataLoader(s, preset, { batchSize: 4, seed: 3, shuffle: train, dropLast: train, augment: train });
+  const state: LoopState = { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed: 3 };
+  const events: TrainEvent[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-fit-'));
+  const loop = new FitLoop({
+    settings, config, model, optimizer, loaders: { train: mk(true), val: mk(false), test: mk(false), push: mk(false) }, microBatch: 4,
+    checkpointDir: dir, state, emit: (e) => events.push(e), cancelled: () => false,
+  });
+  return { loop, model, optimizer, state, events, dir, settings };
+}
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+});
+
+describe('the fit loop', () => {
+  it('runs phases, validation, push and readout fine-tuning; leaks no tensor from one epoch to the next', async () => {
+    const { loop, model, optimizer, events, state } = setup();
+    const counts: number[] = [];
+    const emit = loop['io'].emit;
+    loop['io'].emit = (e: TrainEvent) => {
+      if (e.type === 'checkpoint') counts.push(tf.memory().numTensors);
+      emit(e);
+    };
+    await loop.fit();
+    expect(counts).toHaveLength(2);
+    expect(counts[1]).toBe(counts[0]);
+    const kinds = events.map((e) => (e.type === 'epochStart' ? `start:${e.phase}` : e.type)).filter((t) => t !== 'step' && t !== 'metrics');
+    expect(kinds).toEqual(['start:joint', 'validation', 'push', 'start:readout', 'epochEnd', 'checkpoint', 'start:joint', 'validation', 'push', 'start:readout', 'epochEnd', 'checkpoint']);
+    expect(state.globalStep).toBe(2 * (3 + 3)); // 12 images / 4 per batch, main and readout epochs
+    expect(Array.from(model.push.sampleIdxs).every((i) => i >= 0)).toBe(true);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('accumulates gradients over batches', async () => {
+    const { loop, model, optimizer, state } = setup({ 'train.accumulate-grad-batches': 2, 'train.no-push-prototypes': true, 'train.epochs': 1 });
+    await loop.fit();
+    expect(state.globalStep).toBe(2); // 3 batches: one group of 2, then the rest at the end of the epoch
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('aborts on a non-finite loss, naming the epoch and the fixes', async () => {
+    const { loop, model, optimizer } = setup();
+    model.prototypes.assign(tf.fill([4, 4], NaN));
+    await expect(loop.fit()).rejects.toThrow(DivergedError);
+    await expect(loop.fit()).rejects.toThrow(/train_total_loss is NaN at epoch 0.*Lower --optimizer\.lr/);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('checkpoints restore the model and the optimizers exactly', async () => {
+    const { loop, model, optimizer, state, dir, settings } = setup({ 'train.epochs': 1 });
+    await loop.fit();
+    const file = path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.ckpt'))!);
+    expect(path.basename(file)).toBe(`epoch=0-step=${state.globalStep}.ckpt`);
+    const ck = readCheckpoint(file);
+    expect(ck.meta.loop.globalStep).toBe(state.globalStep);
+    const copy = modelFromCheckpoint(ck);
+    const opt2 = new GroupedOptimizer(copy, { name: 'adam', lr: 1e-3, fineTuneLr: 1e-3, readoutLr: 1e-3 });
+    await restoreOptimizer(ck, opt2);
+    const x = tf.randomNormal([2, 32, 32, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const step = (m: ProtoNet, o: GroupedOptimizer) => {
+      const { grads, value } = tf.variableGrads(() => tf.mean(m.forward(x, { training: true }).logits) as tf.Scalar, m.trainableVariables());
+      // map by position: the two models' variables have different global names
+      o.apply(grads);
+      tf.dispose([value, ...Object.values(grads)]);
+      return m.forward(x).logits;
+    };
+    const a = step(model, optimizer), b = step(copy, opt2);
+    expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
+    expect(Array.from(copy.push.fmapIdxs)).toEqual(Array.from(model.push.fmapIdxs));
+    expect(settings.train.epochs).toBe(1);
+    tf.dispose([a, b, x]);
+    opt2.dispose();
+    copy.dispose();
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('micro-batches only when a batch does not fit the step budget', () => {
+    const { model, optimizer } = setup();
+    expect(microBatchSize(model, 64, Infinity)).toBe(64);
+    expect(microBatchSize(model, 64, 2 ** 30)).toBe(64);
+    expect(microBatchSize(model, 64, 20e6)).toBeLessThan(64);
+    optimizer.dispose();
+    model.dispose();
+  });
+});
