@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { initBackend } from '@pixpnet/engine';
 import { loadRun, readMetricsCsv, readTensorBoardEvents } from '@pixpnet/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,7 +38,8 @@ const scores = (dir: string) => YAML.parse(fs.readFileSync(path.join(dir, 'resul
 
 describe('pixpnet train (end to end)', () => {
   let full = '';
-  beforeAll(() => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' }); // for loadRun in this process
     const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'a')]);
     expect(r.err).not.toMatch(/\[ERROR\]/);
     expect(r.code).toBe(0);
@@ -47,9 +49,9 @@ describe('pixpnet train (end to end)', () => {
 
   it('writes the output tree of spec §3.8', () => {
     expect(files(full)).toEqual([
-      'csv/version_0/checkpoints/epoch=1-step=30.ckpt', 'csv/version_0/hparams.yaml', 'csv/version_0/metrics.csv',
+      'csv/version_0/checkpoints/epoch=1-step=50.ckpt', 'csv/version_0/hparams.yaml', 'csv/version_0/metrics.csv',
       'model/model.json', 'model/weights.bin',
-      'results/best_model_path.txt', 'results/config.yaml', 'results/model_info.yaml', 'results/scores.yaml',
+      'results/best_model_path.txt', 'results/config.yaml', 'results/model_info.yaml', 'results/part_grounding.yaml', 'results/scores.yaml',
       'tensorboard/version_0/events.out.tfevents.*', 'tensorboard/version_0/hparams.yaml',
     ]);
     expect(path.basename(full)).toMatch(/^\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d$/);
@@ -68,13 +70,13 @@ describe('pixpnet train (end to end)', () => {
     const s = scores(full);
     expect(s).toHaveLength(1);
     expect(Object.keys(s[0]!).sort()).toEqual(['test_accuracy', 'test_total_loss', 'test_weighted_accuracy', 'test_xent', 'test_xent_weighted']);
-    expect(fs.readFileSync(path.join(full, 'results', 'best_model_path.txt'), 'utf8')).toBe('../csv/version_0/checkpoints/epoch=1-step=30.ckpt');
+    expect(fs.readFileSync(path.join(full, 'results', 'best_model_path.txt'), 'utf8')).toBe('../csv/version_0/checkpoints/epoch=1-step=50.ckpt');
   });
 
   it('logs every step, each validation and the test in metrics.csv, and the same scalars to TensorBoard', () => {
     const rows = readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv'));
     const train = rows.filter((r) => r['train_total_loss'] !== undefined);
-    expect(train).toHaveLength(30); // 240 training images / 16, two epochs
+    expect(train).toHaveLength(50); // 400 training images / 16, two epochs
     expect(rows.filter((r) => r['val_accuracy'] !== undefined)).toHaveLength(2);
     expect(rows.filter((r) => r['test_accuracy'] !== undefined)).toHaveLength(1);
     expect(train[0]!['hp/lr_group_1']).toBeCloseTo(3e-3 * (1 - Math.exp(-2)), 9); // spec §3.4 warmup, W = 1

@@ -56,6 +56,13 @@ export interface MetricsEvent {
   values: Record<string, number>;
 }
 
+/** `--tb-logging` (spec §3.7): value distributions after a training step, by tag. */
+export interface HistogramsEvent {
+  type: 'histograms';
+  step: number;
+  values: Record<string, Float32Array>;
+}
+
 export interface ValidationEvent {
   type: 'validation';
   epoch: number;
@@ -125,5 +132,5 @@ export interface ErrorEvent {
 
 /** Any event of a run. */
 export type TrainEvent =
-  | RunStartEvent | EpochStartEvent | StepEvent | MetricsEvent | ValidationEvent | PushEvent | EpochEndEvent | CheckpointEvent | TestEvent | RunEndEvent
+  | RunStartEvent | EpochStartEvent | StepEvent | MetricsEvent | HistogramsEvent | ValidationEvent | PushEvent | EpochEndEvent | CheckpointEvent | TestEvent | RunEndEvent
   | ErrorEvent;

@@ -105,11 +105,15 @@ export class FitLoop {
   }
 
   /** Forward + backward of one batch in micro-batches; returns summed gradients (scaled by `scale`) and the metric values. */
-  private gradients(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number): { grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array } {
+  private gradients(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number): {
+    grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array; forward: Record<string, Float32Array>;
+  } {
     const n = x.shape[0], mb = this.io.microBatch;
     let grads: tf.NamedTensorMap = {};
     const valueSums: Record<string, number> = {};
     const predicted = new Int32Array(n);
+    const forward: Record<string, Float32Array> = {};
+    const histograms = this.s.tbLogging;
     for (let start = 0; start < n; start += mb) {
       const len = Math.min(mb, n - start);
       const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
@@ -118,6 +122,9 @@ export class FitLoop {
       let logits: Tensor | undefined;
       const { value, grads: g } = tf.variableGrads(() => {
         const out = this.io.model.forward(xs, { training: true });
+        if (histograms && start === 0) {
+          for (const [k, t] of Object.entries(out)) if (t.dtype === 'float32') forward[`forward/${k}`] = t.dataSync() as Float32Array;
+        }
         terms = protoLosses(this.io.model, out.logits, out.minDistances, ys, this.coef);
         logits = tf.keep(tf.argMax(out.logits, 1));
         for (const t of Object.values(terms)) tf.keep(t);
@@ -137,7 +144,7 @@ export class FitLoop {
         grads = sum;
       }
     }
-    return { grads, values: valueSums, predicted };
+    return { grads, values: valueSums, predicted, forward };
   }
 
   /** Clips gradients to a global norm (torch `clip_grad_norm_`: coefficient `max/(norm + 1e-6)` when below 1). */
@@ -151,6 +158,20 @@ export class FitLoop {
     for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, coef);
     tf.dispose(Object.values(grads));
     return out;
+  }
+
+  /** `--tb-logging`: the forward results, the add-on weights and the prototypes with their gradients (spec §3.7). */
+  private emitHistograms(forward: Record<string, Float32Array>, grads: tf.NamedTensorMap): void {
+    const m = this.io.model;
+    const values: Record<string, Float32Array> = { ...forward };
+    const add = (tag: string, v: Variable) => {
+      values[tag] = v.dataSync() as Float32Array;
+      const g = grads[v.name];
+      if (g) values[`${tag}.grad`] = g.dataSync() as Float32Array;
+    };
+    for (const [k, v] of m.addOn.variables()) if (k.endsWith('.weight')) add(`add_on_layers.${k}`, v);
+    add('prototype_vectors', m.prototypes);
+    this.io.emit({ type: 'histograms', step: this.io.state.globalStep, values });
   }
 
   /** One pass over the training loader. */
@@ -197,6 +218,7 @@ export class FitLoop {
       b++;
       if (inGroup === k || b === batches) {
         const clipped = this.clip(pending);
+        if (s.tbLogging) this.emitHistograms(step.forward, clipped);
         if (phase === 'readout') io.optimizer.applyReadout(clipped);
         else io.optimizer.apply(clipped);
         tf.dispose(Object.values(clipped));
@@ -268,7 +290,8 @@ export class FitLoop {
     await saveCheckpoint(file, io.model, io.optimizer, io.config, io.state);
     for (const f of fs.existsSync(io.checkpointDir) ? fs.readdirSync(io.checkpointDir) : []) {
       const p = path.join(io.checkpointDir, f);
-      if (f.endsWith('.ckpt') && p !== file) fs.rmSync(p, { force: true });
+      // the previous checkpoint, and half-written ones a killed run left behind
+      if ((f.endsWith('.ckpt') && p !== file) || /^\..*\.tmp-\d+$/.test(f)) fs.rmSync(p, { force: true });
     }
     this.lastCheckpoint = file;
     io.emit({ type: 'checkpoint', epoch, globalStep: io.state.globalStep, path: file });

@@ -1,5 +1,5 @@
 /** `pixpnet data …`: dataset tools. `synth` writes the embedded synthetic parts dataset. */
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { log } from '@pixpnet/engine';
 import { writeSynthDataset } from '@pixpnet/data';
@@ -21,9 +21,10 @@ export function registerData(program: Command): void {
     .option('--per-class <n>', 'images per class', whole, 40)
     .option('--size <px>', 'image size in pixels', whole, 64)
     .option('--seed <n>', 'random seed (same seed: byte-identical files)', whole, 0)
-    .action(async (o: { out: string; classes: number; perClass: number; size: number; seed: number }) => {
+    .addOption(new Option('--distractors <kind>', 'the non-defining parts: random attributes (hard) or plain grey (easy; what SYNTHPARTS generates)').choices(['random', 'plain']).default('random'))
+    .action(async (o: { out: string; classes: number; perClass: number; size: number; seed: number; distractors: 'random' | 'plain' }) => {
       const t0 = Date.now();
-      const root = await writeSynthDataset({ out: o.out, classes: o.classes, perClass: o.perClass, size: o.size, seed: o.seed });
+      const root = await writeSynthDataset({ out: o.out, classes: o.classes, perClass: o.perClass, size: o.size, seed: o.seed, distractors: o.distractors });
       log.info(`Wrote ${o.classes * o.perClass} images (${o.classes} classes, ${o.size}px) to ${root} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       process.stdout.write(`${root}\n`);
     });

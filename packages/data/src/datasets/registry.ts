@@ -40,7 +40,7 @@ export interface OpenOptions {
 }
 
 /** The synthetic dataset generated for `SYNTHPARTS` when its folder is empty. */
-export const SYNTHPARTS_DEFAULTS: Omit<SynthOptions, 'out'> = { classes: 10, perClass: 60, size: 64, seed: 0 };
+export const SYNTHPARTS_DEFAULTS: Omit<SynthOptions, 'out'> = { classes: 10, perClass: 100, size: 64, seed: 0, distractors: 'plain' };
 
 /** `dataset.name` → key: upper case, dashes removed. */
 export function datasetKey(name: string): string {
@@ -54,7 +54,7 @@ async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIn
   if (key.startsWith('CUB200')) return readCub(dir, { parts: o.parts !== false });
   if (key === 'SYNTHPARTS') {
     if (!fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt'))) {
-      log.info(`Generating the synthetic parts dataset in ${dir} (${SYNTHPARTS_DEFAULTS.classes} classes × ${SYNTHPARTS_DEFAULTS.perClass} images, ${SYNTHPARTS_DEFAULTS.size}px)`);
+      log.info(`Generating the synthetic parts dataset in ${dir} (${SYNTHPARTS_DEFAULTS.classes} classes × ${SYNTHPARTS_DEFAULTS.perClass} images, ${SYNTHPARTS_DEFAULTS.size}px, ${SYNTHPARTS_DEFAULTS.distractors} distractors)`);
       await writeSynthDataset({ ...SYNTHPARTS_DEFAULTS, out: dir });
     }
     return { ...readCub(dir, { parts: o.parts !== false }), name: 'SYNTHPARTS' };

@@ -52,9 +52,19 @@ const COLORS: Record<string, string> = {
   purple: '#8a3fc2', grey: '#8a8a8a',
 };
 
-/** Draws a bird of class `spec` (other attributes drawn from `rng`) into an `size`-pixel square. */
-export function drawBird(spec: ClassSpec, size: number, rng: Rng): Bird {
-  const attr = (p: DefiningPart) => spec.parts[p] ?? rng.pick(ATTRIBUTES[p]);
+/**
+ * How the parts that do not define the class are drawn: `random` attribute values (the class is a conjunction
+ * of two parts among look-alikes: hard), or `plain` grey ones (only the defining parts are coloured: easy).
+ */
+export type Distractors = 'random' | 'plain';
+
+
+/** The plain (grey) look of each part, for `plain` distractors. */
+export const PLAIN_ATTRIBUTES: Record<DefiningPart, string> = { beak: 'grey-short', wing: 'plain-grey', tail: 'pointed-grey', crown: 'none-grey' };
+
+/** Draws a bird of class `spec` (other parts per `distractors`) into a `size`-pixel square. */
+export function drawBird(spec: ClassSpec, size: number, rng: Rng, distractors: Distractors = 'random'): Bird {
+  const attr = (p: DefiningPart) => spec.parts[p] ?? (distractors === 'plain' ? PLAIN_ATTRIBUTES[p] : rng.pick(ATTRIBUTES[p]));
   const [beakColor, beakKind] = attr('beak').split('-') as [string, string];
   const [wingKind, wingColor] = attr('wing').split('-') as [string, string];
   const [tailKind, tailColor] = attr('tail').split('-') as [string, string];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { Rng } from '@pixpnet/engine';
 import { CUB_IDS, drawBackground, drawBird, makeClasses } from './bird.js';
-import type { DefiningPart } from './bird.js';
+import type { DefiningPart, Distractors } from './bird.js';
 
 /** Options of {@link writeSynthDataset}. */
 export interface SynthOptions {
@@ -23,6 +23,8 @@ export interface SynthOptions {
   seed?: number;
   /** Fraction of each class used for training (default 0.5, as CUB). */
   trainFraction?: number;
+  /** How the non-defining parts look (default `random`: the hard version). */
+  distractors?: Distractors;
 }
 
 const PART_NAMES = ['back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing', 'nape', 'right eye',
@@ -35,7 +37,8 @@ const DEFINING_IDS: Record<DefiningPart, number[]> = {
 
 /** Writes the dataset and returns the folder readCub reads. */
 export async function writeSynthDataset(options: SynthOptions): Promise<string> {
-  const { classes = 10, perClass = 40, size = 64, seed = 0, trainFraction = 0.5 } = options;
+  const { classes = 10, perClass = 40, size = 64, seed = 0, trainFraction = 0.5, distractors = 'random' } = options;
+  if (distractors !== 'random' && distractors !== 'plain') throw new Error(`synth: distractors must be 'random' or 'plain', got '${distractors}'.`);
   for (const [k, v] of Object.entries({ classes, perClass, size })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`synth: ${k} must be a whole number ≥ 1, got ${v}.`);
   }
@@ -55,7 +58,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
       id++;
       const rng = new Rng((seed * 1000003 + id * 7919) >>> 0);
       const bg = drawBackground(size, rng);
-      const bird = drawBird(specs[c]!, size, rng);
+      const bird = drawBird(specs[c]!, size, rng, distractors);
       const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">${bg.back}${bird.svg}${bg.front}</svg>`;
       const rel = `${dirName}/synth_${String(id).padStart(5, '0')}.png`;
       const png = await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
@@ -79,7 +82,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
   w('parts/parts.txt', PART_NAMES.map((n, i) => `${i + 1} ${n}`));
   w('classes.txt', specs.map((s, c) => `${c + 1} ${String(c + 1).padStart(3, '0')}.${s.name.replace(/[^A-Za-z0-9]+/g, '_')}`));
   w('class_parts.txt', specs.flatMap((s, c) => (Object.keys(s.parts) as DefiningPart[]).flatMap((p) => DEFINING_IDS[p].map((pid) => `${c + 1} ${pid}`))));
-  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}.`,
+  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}${distractors === 'plain' ? ', plain distractors' : ''}.`,
     'CUB-200-2011 layout; class_parts.txt lists the CUB part ids that define each class.']);
   fs.renameSync(tmp, root);
   return root;

@@ -17,7 +17,8 @@ export function attachWriters(events: Observable<TrainEvent>): Subscription {
       } else if (e.type === 'metrics') {
         csv.row(e);
         tb.row(e);
-      } else if (e.type === 'checkpoint') tb.flush();
+      } else if (e.type === 'histograms') tb.histograms(e);
+      else if (e.type === 'checkpoint') tb.flush();
       else if (e.type === 'runEnd') results.end(e);
     },
     complete: () => tb.close(),

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import type { MetricsEvent, RunStartEvent } from '../events.js';
+import type { HistogramsEvent, MetricsEvent, RunStartEvent } from '../events.js';
 import { readTensorBoardEvents, TensorBoardWriter } from './tensorboard.js';
 
 /** Writes scalars as they come. On resume the earlier event files are rewritten to the rows the checkpoint had seen. */
@@ -34,6 +34,13 @@ export class TensorBoardMetricsWriter {
 
   row(e: MetricsEvent): void {
     this.writer?.addScalars(e.values, e.step);
+  }
+
+  histograms(e: HistogramsEvent): void {
+    for (const [tag, v] of Object.entries(e.values)) {
+      const finite = v.every(Number.isFinite);
+      if (v.length && finite) this.writer?.addHistogram(tag, v, e.step);
+    }
   }
 
   flush(): void {
