@@ -117,6 +117,23 @@ describe('the fit loop', () => {
     model.dispose();
   });
 
+  it('splits batches into micro-batches and emits histograms with --tb-logging, without leaking tensors', async () => {
+    const { loop, model, optimizer, events, state } = setup({ 'train.epochs': 1, 'tb-logging': true, 'train.no-push-prototypes': true });
+    loop['io'].microBatch = 3; // batches of 4 run as 3 + 1
+    const before = tf.memory().numTensors;
+    await loop.fit();
+    expect(state.globalStep).toBe(3);
+    const h = events.filter((e) => e.type === 'histograms');
+    expect(h).toHaveLength(3);
+    const tags = Object.keys((h[0] as { values: Record<string, Float32Array> }).values);
+    expect(tags).toEqual(expect.arrayContaining(['forward/logits', 'forward/minDistances', 'prototype_vectors', 'prototype_vectors.grad', 'add_on_layers.conv_last.weight']));
+    // new tensors: the Adam moments (2 per variable + 2 bias-correction powers per optimizer)
+    const vars = model.trainableVariables().length;
+    expect(tf.memory().numTensors - before).toBeLessThanOrEqual(2 * vars + 4 * 3 + 4);
+    optimizer.dispose();
+    model.dispose();
+  });
+
   it('micro-batches only when a batch does not fit the step budget', () => {
     const { model, optimizer } = setup();
     expect(microBatchSize(model, 64, Infinity)).toBe(64);
