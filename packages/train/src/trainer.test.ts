@@ -13,7 +13,7 @@ import { FitLoop, DivergedError } from './trainer.js';
 import { modelFromCheckpoint, readCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import type { LoopState } from './checkpoint.js';
 import type { TrainEvent } from './events.js';
-import { microBatchSize } from './memory.js';
+import { bytesPerSample, microBatchSize } from './memory.js';
 
 const preset: TransformPreset = { crop: 32, cropPadding: 4, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
 
@@ -134,8 +134,19 @@ describe('the fit loop', () => {
     model.dispose();
   });
 
-  it('micro-batches only when a batch does not fit the step budget', () => {
+  it('micro-batches only when a batch does not fit the step budget, with an estimate above the measured peak', async () => {
     const { model, optimizer } = setup();
+    const x = tf.randomNormal([4, 32, 32, 3]) as tf.Tensor4D, y = tf.tensor1d([0, 1, 0, 1], 'int32');
+    const base = tf.memory().numBytes;
+    const prof = await tf.profile(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const o = model.forward(x, { training: true });
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(y, 2), o.logits) as tf.Scalar;
+      }, model.trainableVariables());
+      tf.dispose([value, ...Object.values(grads)]);
+    });
+    expect((prof.peakBytes - base) / 4).toBeLessThan(bytesPerSample(model));
+    tf.dispose([x, y]);
     expect(microBatchSize(model, 64, Infinity)).toBe(64);
     expect(microBatchSize(model, 64, 2 ** 30)).toBe(64);
     expect(microBatchSize(model, 64, 20e6)).toBeLessThan(64);
