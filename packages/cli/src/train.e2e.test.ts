@@ -63,7 +63,7 @@ describe('pixpnet train (end to end)', () => {
     expect(cfg.config).toBe(config);
     expect(fs.readFileSync(path.join(full, 'results', 'config.yaml'), 'utf8')).toMatch(/^dataset:\n {4}val_size: 0\.2$/m);
     const info = YAML.parse(fs.readFileSync(path.join(full, 'results', 'model_info.yaml'), 'utf8'));
-    for (const k of ['model_size', 'trainable_parameters', 'total_parameters', 'macs', 'train_time_total', 'train_time_per_epoch', 'inference_time_per_sample', 'inference_time_per_batch']) {
+    for (const k of ['model_size', 'trainable_parameters', 'total_parameters', 'macs', 'macs_per_image', 'train_time_total', 'train_time_per_epoch', 'inference_time_per_sample', 'inference_time_per_batch']) {
       expect(info[k]).toBeGreaterThan(0);
     }
     expect(info.backend).toMatch(/^wasm/);
@@ -99,35 +99,53 @@ describe('pixpnet train (end to end)', () => {
     }
   });
 
-  it('resumes a run killed after its first checkpoint and ends with the same metrics', async () => {
-    const logDir = path.join(tmp, 'b');
+  /** Starts a run and kills it (SIGKILL) as soon as `ready(runDir)` holds; returns the run directory. */
+  async function killed(logDir: string, ready: (dir: string) => boolean): Promise<string> {
     const child = spawn(process.execPath, [bin, 'train', '-c', config, '--dataset.root', data, '--log-dir', logDir], { stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('exit', r));
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         const [dir] = runDirs(logDir);
-        const ckpts = dir ? path.join(dir, 'csv', 'version_0', 'checkpoints') : '';
-        if (ckpts && fs.existsSync(ckpts) && fs.readdirSync(ckpts).some((f) => f.startsWith('epoch=0-'))) {
+        if (dir && ready(dir)) {
           clearInterval(timer);
           child.kill('SIGKILL');
           resolve();
         }
-      }, 20);
+      }, 10);
       child.on('exit', () => {
         clearInterval(timer);
         reject(new Error('the run ended before it could be killed'));
       });
     });
-    await new Promise((r) => child.on('exit', r));
-    const [dir] = runDirs(logDir);
-    expect(fs.existsSync(path.join(dir!, 'results', 'scores.yaml'))).toBe(false);
-    const r = pixpnet(['train', '--resume', dir!]);
+    await exited;
+    return runDirs(logDir)[0]!;
+  }
+
+  it('resumes a run killed after its first checkpoint and ends with the same metrics', async () => {
+    const dir = await killed(path.join(tmp, 'b'), (d) => {
+      const ckpts = path.join(d, 'csv', 'version_0', 'checkpoints');
+      return fs.existsSync(ckpts) && fs.readdirSync(ckpts).some((f) => f.startsWith('epoch=0-'));
+    });
+    expect(fs.existsSync(path.join(dir, 'results', 'scores.yaml'))).toBe(false);
+    const r = pixpnet(['train', '--resume', dir]);
     expect(r.err).not.toMatch(/\[ERROR\]/);
     expect(r.code).toBe(0);
-    expect(scores(dir!)).toEqual(scores(full));
+    expect(scores(dir)).toEqual(scores(full));
     const a = readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv'));
-    const b = readMetricsCsv(path.join(dir!, 'csv', 'version_0', 'metrics.csv'));
+    const b = readMetricsCsv(path.join(dir, 'csv', 'version_0', 'metrics.csv'));
     expect(b).toEqual(a);
-    expect(files(dir!)).toEqual(files(full));
+    expect(files(dir)).toEqual(files(full));
+  }, 300_000);
+
+  it('restarts a run killed before its first checkpoint from its recorded configuration', async () => {
+    const dir = await killed(path.join(tmp, 'd'), (d) => fs.existsSync(path.join(d, 'csv', 'version_0', 'metrics.csv')) &&
+      fs.readFileSync(path.join(d, 'csv', 'version_0', 'metrics.csv'), 'utf8').split('\n').length > 3);
+    expect(fs.existsSync(path.join(dir, 'csv', 'version_0', 'checkpoints'))).toBe(false);
+    const r = pixpnet(['train', '--resume', dir]);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    expect(scores(dir)).toEqual(scores(full));
+    expect(readMetricsCsv(path.join(dir, 'csv', 'version_0', 'metrics.csv'))).toEqual(readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv')));
   }, 300_000);
 
   it('refuses a bad option before any work, naming the key and the choices', () => {

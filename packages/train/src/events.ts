@@ -19,7 +19,9 @@ export interface RunStartEvent {
   epochs: number;
   backend: string;
   /** When resuming: the checkpoint and the state it restored. */
-  resumed?: { checkpoint: string; epoch: number; globalStep: number; csvRows: number };
+  resumed?: { checkpoint?: string; epoch: number; globalStep: number; csvRows: number };
+  /** The seed in use (the configured one, or the one drawn). */
+  seed: number;
 }
 
 export interface EpochStartEvent {
@@ -101,7 +103,9 @@ export interface ModelInfoRecord {
   model_size: number;
   trainable_parameters: number;
   total_parameters: number;
+  /** MACs of one training batch (the reference's fvcore figure). */
   macs: number;
+  macs_per_image: number;
   train_time_total: number;
   train_time_per_epoch: number;
   inference_time_per_sample: number;

@@ -54,7 +54,10 @@ export function runCheckpoint(runDir: string): string {
 /** Loads a finished run's configuration and model. */
 export function loadRun(runDir: string): LoadedRun {
   const cfgFile = path.join(runPaths(runDir).results, 'config.yaml');
-  if (!fs.existsSync(cfgFile)) throw new Error(`${runDir} has no results/config.yaml: the run did not finish (resume it with pixpnet train --resume ${runDir}).`);
+  if (!fs.existsSync(cfgFile)) throw new Error(`${runDir} has no results/config.yaml: is it a PixPNet run directory?`);
+  if (!fs.existsSync(path.join(runPaths(runDir).results, 'scores.yaml'))) {
+    throw new Error(`${runDir} has not finished (no results/scores.yaml): continue it with pixpnet train --resume ${runDir}.`);
+  }
   const nested = YAML.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
   const checkpoint = runCheckpoint(runDir);
   const model = modelFromCheckpoint(readCheckpoint(checkpoint));

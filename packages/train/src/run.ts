@@ -17,7 +17,8 @@ import { GroupedOptimizer } from './optimizers.js';
 import { checkSettings, settingsOf } from './settings.js';
 import type { Settings } from './settings.js';
 import { createRunDir, runPaths } from './run_dir.js';
-import { nestConfig } from './nested.js';
+import YAML from 'yaml';
+import { flattenNested, nestConfig } from './nested.js';
 import { metricNames } from './metrics.js';
 import { microBatchSize, WASM_STEP_BUDGET } from './memory.js';
 import { modelFromCheckpoint, readCheckpoint, restoreOptimizer } from './checkpoint.js';
@@ -45,16 +46,26 @@ function gitCommit(): string | null {
   }
 }
 
-/** The latest checkpoint of a run directory (highest epoch, then step). */
-export function latestCheckpoint(runDir: string): string {
+/** The latest checkpoint of a run directory (highest epoch, then step), if any. */
+export function latestCheckpoint(runDir: string): string | undefined {
   const dir = runPaths(runDir).checkpoints;
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /^epoch=\d+-step=\d+\.ckpt$/.test(f)) : [];
-  if (!files.length) {
-    throw new Error(`${runDir} has no checkpoint in csv/version_0/checkpoints/: a run can be resumed once its first epoch has finished. Start it again instead.`);
-  }
   const num = (f: string) => f.match(/\d+/g)!.map(Number) as [number, number];
   files.sort((a, b) => num(b)[0] - num(a)[0] || num(b)[1] - num(a)[1]);
-  return path.join(dir, files[0]!);
+  return files.length ? path.join(dir, files[0]!) : undefined;
+}
+
+/** Entries `results/config.yaml` adds to the options (spec §3.8); dropped when a run restarts from it. */
+const DERIVED = ['log-dir', 'git-commit-hash', 'gpus', 'dataset.needs-unaugmented', 'config'];
+
+/** The configuration a run started with, from its `results/config.yaml` (written when it starts). */
+function startConfig(runDir: string): FlatConfig {
+  const file = path.join(runPaths(runDir).results, 'config.yaml');
+  if (!fs.existsSync(file)) throw new Error(`${runDir} is not a PixPNet run directory (no checkpoint and no results/config.yaml).`);
+  const flat = flattenNested(YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>);
+  const out: FlatConfig = {};
+  for (const [k, v] of Object.entries(flat)) if (!DERIVED.includes(k) && v !== null) out[k] = v;
+  return { ...out, 'log-dir': path.dirname(path.dirname(path.dirname(path.resolve(runDir)))) };
 }
 
 function protoConfig(s: Settings, numClasses: number, inputSize: number, seed: number) {
@@ -74,9 +85,14 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
   let config: FlatConfig;
   if (options.resume) {
     const file = latestCheckpoint(options.resume);
-    ck = readCheckpoint(file);
-    config = ck.meta.config;
-    log.info(`Resuming ${options.resume} from ${path.basename(file)} (epoch ${ck.meta.loop.epoch} of ${config['train.epochs']} done)`);
+    if (file) {
+      ck = readCheckpoint(file);
+      config = ck.meta.config;
+      log.info(`Resuming ${options.resume} from ${path.basename(file)} (epoch ${ck.meta.loop.epoch} of ${config['train.epochs']} done)`);
+    } else {
+      config = startConfig(options.resume);
+      log.info(`${options.resume} has no checkpoint yet: training it again from the start with its configuration`);
+    }
   } else {
     if (!options.config) throw new Error('train: give a resolved configuration (resolveConfig) or a run directory to resume.');
     config = { ...options.config };
@@ -153,7 +169,9 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
       metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal }),
       sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
       stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend,
+      seed,
       ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
+      ...(options.resume && !ck ? { resumed: { epoch: 0, globalStep: 0, csvRows: 0 } } : {}),
     });
 
     const loop = new FitLoop({
@@ -180,7 +198,7 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
     const inf = state.inference;
     const total = state.epochSeconds.reduce((a, b) => a + b, 0);
     const modelInfoRecord: ModelInfoRecord = {
-      model_size: info.sizeMB, trainable_parameters: info.trainableParams, total_parameters: info.totalParams, macs: info.macs * s.train.batchSize,
+      model_size: info.sizeMB, trainable_parameters: info.trainableParams, total_parameters: info.totalParams, macs: info.macs * s.train.batchSize, macs_per_image: info.macs,
       train_time_total: total, train_time_per_epoch: state.epochSeconds.length ? total / state.epochSeconds.length : 0,
       inference_time_per_sample: inf.samples ? inf.seconds / inf.samples : 0, inference_time_per_batch: inf.calls ? inf.seconds / inf.calls : 0, backend,
     };

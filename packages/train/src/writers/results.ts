@@ -1,4 +1,4 @@
-/** `results/` (spec §3.8): config.yaml (4-space indentation), scores.yaml, model_info.yaml, best_model_path.txt. */
+/** `results/` (spec §3.8): config.yaml (4-space indentation; written at the start too), scores.yaml, model_info.yaml, best_model_path.txt. */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -9,8 +9,12 @@ import type { RunEndEvent, RunStartEvent } from '../events.js';
 export class ResultsWriter {
   private config: Record<string, unknown> = {};
 
+  /** Writes `config.yaml` at once: a run killed before its first checkpoint can restart from it (`--resume`). */
   start(e: RunStartEvent): void {
     this.config = e.resultsConfig;
+    const dir = runPaths(e.runDir).results;
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
   }
 
   end(e: RunEndEvent): void {
