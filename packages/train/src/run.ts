@@ -178,7 +178,7 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
       settings: s, config, model, optimizer, loaders, microBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,
       ...(maxBatches ? { maxBatches } : {}),
     });
-    if (s.debug && loaders.val && !ck) await new FitLoop({ ...loop['io'], maxBatches: 2, emit: () => undefined }).evaluate(loaders.val, 'val'); // sanity check
+    if (s.debug && loaders.val && !ck) await new FitLoop({ ...loop.io, maxBatches: 2, emit: () => undefined }).evaluate(loaders.val, 'val'); // sanity check
     let checkpoint = await loop.fit(ck?.file);
     if (cancelled()) return;
     if (!checkpoint) checkpoint = await loop.checkpoint(state.epoch - 1);
@@ -187,7 +187,7 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
       const reloaded = modelFromCheckpoint(readCheckpoint(checkpoint));
       model.dispose();
       model = reloaded;
-      (loop['io'] as { model: ProtoNet }).model = model;
+      loop.io.model = model;
     }
     const scores = await loop.evaluate(loaders.test, 'test');
     emit({ type: 'test', metrics: scores });

@@ -55,8 +55,8 @@ describe('the fit loop', () => {
   it('runs phases, validation, push and readout fine-tuning; leaks no tensor from one epoch to the next', async () => {
     const { loop, model, optimizer, events, state } = setup();
     const counts: number[] = [];
-    const emit = loop['io'].emit;
-    loop['io'].emit = (e: TrainEvent) => {
+    const emit = loop.io.emit;
+    loop.io.emit = (e: TrainEvent) => {
       if (e.type === 'checkpoint') counts.push(tf.memory().numTensors);
       emit(e);
     };
@@ -119,7 +119,7 @@ describe('the fit loop', () => {
 
   it('splits batches into micro-batches and emits histograms with --tb-logging, without leaking tensors', async () => {
     const { loop, model, optimizer, events, state } = setup({ 'train.epochs': 1, 'tb-logging': true, 'train.no-push-prototypes': true });
-    loop['io'].microBatch = 3; // batches of 4 run as 3 + 1
+    loop.io.microBatch = 3; // batches of 4 run as 3 + 1
     const before = tf.memory().numTensors;
     await loop.fit();
     expect(state.globalStep).toBe(3);

@@ -66,7 +66,8 @@ export class FitLoop {
   private readonly coef: Required<LossCoefficients>;
   private lastCheckpoint?: string;
 
-  constructor(private readonly io: LoopInputs) {
+  /** The loop's inputs; `model` may be swapped (e.g. for one reloaded from a checkpoint) between phases. */
+  constructor(readonly io: LoopInputs) {
     this.s = io.settings;
     this.coef = { ...io.settings.loss };
   }
@@ -160,6 +161,18 @@ export class FitLoop {
     return out;
   }
 
+  /** `--debug` anomaly detection: names the first parameter whose gradient is not finite. */
+  private checkGradients(grads: tf.NamedTensorMap, epoch: number, batch: number): void {
+    for (const [name, g] of Object.entries(grads)) {
+      const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(g))).dataSync()[0]);
+      if (bad) {
+        tf.dispose(Object.values(grads));
+        throw new DivergedError(`--debug: the gradient of ${name} is not finite at epoch ${epoch}, batch ${batch} (step ${this.io.state.globalStep}) although the loss is. ` +
+          'Lower --optimizer.lr or set --train.gradient-clip-norm.');
+      }
+    }
+  }
+
   /** `--tb-logging`: the forward results, the add-on weights and the prototypes with their gradients (spec §3.7). */
   private emitHistograms(forward: Record<string, Float32Array>, grads: tf.NamedTensorMap): void {
     const m = this.io.model;
@@ -217,6 +230,7 @@ export class FitLoop {
       inGroup++;
       b++;
       if (inGroup === k || b === batches) {
+        if (s.debug) this.checkGradients(pending, epoch, b);
         const clipped = this.clip(pending);
         if (s.tbLogging) this.emitHistograms(step.forward, clipped);
         if (phase === 'readout') io.optimizer.applyReadout(clipped);
