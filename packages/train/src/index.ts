@@ -28,7 +28,7 @@ export type { Settings } from './settings.js';
 export { createRunDir, runPaths, timestamp } from './run_dir.js';
 export { nestConfig, flattenNested } from './nested.js';
 export { metricNames, lossKeys, MetricAccumulator } from './metrics.js';
-export { microBatchSize, bytesPerSample, WASM_STEP_BUDGET } from './memory.js';
+export { microBatchSize, bytesPerSample, evalBytesPerSample, WASM_STEP_BUDGET } from './memory.js';
 export { protoLosses, DEFAULT_COEFFICIENTS } from './losses.js';
 export type { LossCoefficients, LossTerms } from './losses.js';
 export { lrMultiplier, baseSchedule } from './schedule.js';

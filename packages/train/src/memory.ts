@@ -32,15 +32,23 @@ export function bytesPerSample(model: ProtoNet): number {
   return floats * 4 * PEAK_FACTOR;
 }
 
+/**
+ * Estimated peak bytes per sample of an evaluation forward (no tape, but `tf.tidy` keeps a forward's
+ * intermediates until it returns): the layer outputs and some temporaries.
+ */
+export function evalBytesPerSample(model: ProtoNet): number {
+  return (bytesPerSample(model) / PEAK_FACTOR) * 2;
+}
+
 /** Parameter bytes with gradients and two optimizer moments. */
 export function parameterBytes(model: ProtoNet): number {
   return model.trainableVariables().reduce((a, v) => a + v.size, 0) * 4 * 4;
 }
 
-/** The largest micro-batch (≤ `batchSize`) that fits the budget; `Infinity` budget means no limit. */
-export function microBatchSize(model: ProtoNet, batchSize: number, budget: number): number {
+/** The largest micro-batch (≤ `batchSize`) that fits the budget; `Infinity` budget means no limit. `eval`: for forwards without gradients. */
+export function microBatchSize(model: ProtoNet, batchSize: number, budget: number, mode: 'train' | 'eval' = 'train'): number {
   if (!Number.isFinite(budget)) return batchSize;
-  const per = bytesPerSample(model);
+  const per = mode === 'train' ? bytesPerSample(model) : evalBytesPerSample(model);
   const room = budget - parameterBytes(model);
   return Math.max(1, Math.min(batchSize, Math.floor(room / per)));
 }

@@ -159,17 +159,26 @@ function norm(t: tf.Tensor): number {
  * Pushes the prototypes of `model` onto the patches of `batches` (the unaugmented training view) and returns the
  * statistics. The model's push records are updated; prototypes without a candidate become zero vectors.
  */
-export async function pushPrototypes(model: ProtoNet, batches: AsyncIterable<PushBatch> | Iterable<PushBatch>, filter: DuplicateFilter = 'sample'): Promise<PushStats> {
+export async function pushPrototypes(model: ProtoNet, batches: AsyncIterable<PushBatch> | Iterable<PushBatch>, filter: DuplicateFilter = 'sample',
+  microBatch?: number): Promise<PushStats> {
   const { numPrototypes: P, prototypeDim: D, numClasses: C, classSpecific } = model.config;
   const state = new PushState(P, D, model.push);
   const protoClass = classSpecific ? Int32Array.from({ length: P }, (_, j) => Math.floor(j / (P / C))) : undefined;
   const normBefore = norm(model.prototypes);
+  const [Hz, Wz] = model.latentGrid;
   for await (const b of batches) {
-    const { z, distances } = model.pushForward(b.x);
-    const [zd, dd] = await Promise.all([z.data() as Promise<Float32Array>, distances.data() as Promise<Float32Array>]);
-    const [N, Hz, Wz] = distances.shape;
-    z.dispose();
-    distances.dispose();
+    // forwards in micro-batches (memory); the greedy assignment still sees the whole batch, as the reference does
+    const N = b.x.shape[0], mb = microBatch ?? N;
+    const zd = new Float32Array(N * Hz * Wz * D), dd = new Float32Array(N * Hz * Wz * P);
+    for (let start = 0; start < N; start += mb) {
+      const len = Math.min(mb, N - start);
+      const x = len === N ? b.x : tf.slice(b.x, [start, 0, 0, 0], [len, -1, -1, -1]);
+      const { z, distances } = model.pushForward(x);
+      if (x !== b.x) x.dispose();
+      zd.set((await z.data()) as Float32Array, start * Hz * Wz * D);
+      dd.set((await distances.data()) as Float32Array, start * Hz * Wz * P);
+      tf.dispose([z, distances]);
+    }
     state.update(dd, zd, [N, Hz, Wz], b.y, b.indices, protoClass, filter);
   }
   const values = tf.tensor2d(state.bestPatch, [P, D]) as Tensor2D;

@@ -144,6 +144,7 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
 
     const budget = options.stepMemoryBudget ?? (engine.backend === 'wasm' ? WASM_STEP_BUDGET : Infinity);
     const microBatch = microBatchSize(model, s.train.batchSize, budget);
+    const evalMicroBatch = microBatchSize(model, Math.max(s.train.batchSize, s.test.batchSize), budget, 'eval');
     if (microBatch < s.train.batchSize) {
       log.warning(`A training batch of ${s.train.batchSize} would not fit the ${(budget / 2 ** 30).toFixed(1)} GiB step budget of ${engine.backend}: ` +
         `gradients are summed over micro-batches of ${microBatch} (batch-norm statistics are per micro-batch).`);
@@ -175,7 +176,7 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
     });
 
     const loop = new FitLoop({
-      settings: s, config, model, optimizer, loaders, microBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,
+      settings: s, config, model, optimizer, loaders, microBatch, evalMicroBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,
       ...(maxBatches ? { maxBatches } : {}),
     });
     if (s.debug && loaders.val && !ck) await new FitLoop({ ...loop.io, maxBatches: 2, emit: () => undefined }).evaluate(loaders.val, 'val'); // sanity check

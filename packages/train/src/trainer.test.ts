@@ -14,6 +14,7 @@ import { modelFromCheckpoint, readCheckpoint, restoreOptimizer, saveCheckpoint }
 import type { LoopState } from './checkpoint.js';
 import type { TrainEvent } from './events.js';
 import { bytesPerSample, microBatchSize } from './memory.js';
+import { pushPrototypes } from './push.js';
 
 const preset: TransformPreset = { crop: 32, cropPadding: 4, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
 
@@ -130,6 +131,25 @@ describe('the fit loop', () => {
     // new tensors: the Adam moments (2 per variable + 2 bias-correction powers per optimizer)
     const vars = model.trainableVariables().length;
     expect(tf.memory().numTensors - before).toBeLessThanOrEqual(2 * vars + 4 * 3 + 4);
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('push and evaluation in micro-batches give the same results as whole batches', async () => {
+    const { loop, model, optimizer } = setup();
+    const x = tf.randomNormal([6, 32, 32, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const batch = () => [{ x, y: [0, 1, 0, 1, 0, 1], indices: [0, 1, 2, 3, 4, 5] }];
+    const copy = new ProtoNet({ ...model.config, seed: 3 });
+    await pushPrototypes(model, batch(), 'sample');
+    await pushPrototypes(copy, batch(), 'sample', 4);
+    expect(Array.from(copy.push.sampleIdxs)).toEqual(Array.from(model.push.sampleIdxs));
+    expect(Array.from(copy.push.fmapIdxs)).toEqual(Array.from(model.push.fmapIdxs));
+    const whole = await loop.evaluate(loop.io.loaders.test, 'test');
+    loop.io.evalMicroBatch = 3;
+    const parts = await loop.evaluate(loop.io.loaders.test, 'test');
+    for (const [k, v] of Object.entries(whole)) expect(parts[k]).toBeCloseTo(v, 5);
+    tf.dispose(x);
+    copy.dispose();
     optimizer.dispose();
     model.dispose();
   });

@@ -32,8 +32,10 @@ export interface LoopInputs {
   loaders: { train: DataLoader; val?: DataLoader; test: DataLoader; push?: DataLoader };
   /** Cap on batches per split (`--debug`: 3). */
   maxBatches?: number;
-  /** Micro-batch size (≤ batch size). */
+  /** Micro-batch size of training steps (≤ batch size). */
   microBatch: number;
+  /** Micro-batch size of evaluation and push forwards (default: whole batches). */
+  evalMicroBatch?: number;
   checkpointDir: string;
   state: LoopState;
   emit: (e: TrainEvent) => void;
@@ -258,19 +260,29 @@ export class FitLoop {
     const acc = new MetricAccumulator(io.model.config.numClasses);
     for await (const batch of this.batches(loader, 0)) {
       const t0 = performance.now();
-      const values = tf.tidy(() => {
-        const out = io.model.forward(batch.x, { training: false });
-        const pred = tf.argMax(out.logits, 1);
-        const terms = protoLosses(io.model, out.logits, out.minDistances, batch.y, this.coef);
-        return { vals: lossValues(terms, this.coef), pred: pred.dataSync() as Int32Array };
-      });
+      const labels = Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label));
+      const n = batch.x.shape[0], mb = io.evalMicroBatch ?? n;
+      try {
+        for (let start = 0; start < n; start += mb) {
+          const len = Math.min(mb, n - start);
+          const values = tf.tidy(() => {
+            const x = len === n ? batch.x : tf.slice(batch.x, [start, 0, 0, 0], [len, -1, -1, -1]);
+            const y = len === n ? batch.y : tf.slice(batch.y, [start], [len]);
+            const out = io.model.forward(x, { training: false });
+            const pred = tf.argMax(out.logits, 1);
+            const terms = protoLosses(io.model, out.logits, out.minDistances, y, this.coef);
+            return { vals: lossValues(terms, this.coef), pred: pred.dataSync() as Int32Array };
+          });
+          acc.add(values.vals, values.pred, labels.subarray(start, start + len));
+        }
+      } finally {
+        tf.dispose([batch.x, batch.y]);
+      }
       if (timed) {
         io.state.inference.calls++;
-        io.state.inference.samples += batch.x.shape[0];
+        io.state.inference.samples += n;
         io.state.inference.seconds += (performance.now() - t0) / 1000;
       }
-      acc.add(values.vals, values.pred, Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label)));
-      tf.dispose([batch.x, batch.y]);
     }
     return acc.result(prefix);
   }
@@ -289,7 +301,7 @@ export class FitLoop {
         }
       }
     }
-    const stats = await pushPrototypes(io.model, pushBatches(), this.s.train.pushDuplicateFilter);
+    const stats = await pushPrototypes(io.model, pushBatches(), this.s.train.pushDuplicateFilter, io.evalMicroBatch);
     const q = stats.quantiles.map((v) => v.toPrecision(4)).join(' / ');
     log.info(`push after epoch ${epoch + 1}: best distances (0/25/50/75/100 %) ${q}; ${stats.distinctSamples} images for ${io.model.config.numPrototypes} prototypes` +
       `${stats.unassigned ? `, ${stats.unassigned} without a candidate (zeroed)` : ''}${stats.nans ? `, ${stats.nans} NaN` : ''}; ` +
