@@ -9,6 +9,7 @@ import { tf } from '@pixpnet/engine';
 import { ProtoNet, exportStateDict, loadStateDict, readSafetensors, writeSafetensors } from '@pixpnet/models';
 import type { ProtoNetConfig, StateDict } from '@pixpnet/models';
 import type { GroupedOptimizer, NamedTensor } from './optimizers.js';
+import { writeAtomic } from './atomic.js';
 
 /** The run state stored with a checkpoint. */
 export interface LoopState {
@@ -24,6 +25,8 @@ export interface LoopState {
   inference: { calls: number; samples: number; seconds: number };
   /** The seed the run uses (chosen at random when none was given). */
   seed: number;
+  /** Training micro-batch size, fixed for the run (it changes batch-norm statistics). */
+  microBatch?: number;
 }
 
 /** Checkpoint metadata (JSON in the safetensors header). */
@@ -53,22 +56,11 @@ export function modelStateDict(model: ProtoNet): StateDict {
   const { numPrototypes: P, prototypeDim: D } = model.config;
   out.set('model.prototype_vectors', entry(model.prototypes, [P, D, 1, 1]));
   out.set('model.prototype_class_identity', entry(model.classIdentity));
+  out.set('model.ones', { shape: [P, D, 1, 1], data: new Float32Array(P * D).fill(1) });
+  out.set('model.corresponding_sample_idxs', { shape: [P], data: Float32Array.from(model.push.sampleIdxs) });
+  out.set('model.min_fmap_idxs', { shape: [P, 4], data: Float32Array.from(model.push.fmapIdxs) });
   if (model.readout) out.set('model.last_layer.weight', entry(model.readout));
   return out;
-}
-
-/** Writes `data` to `file` atomically (temporary file, fsync, rename). */
-export function writeAtomic(file: string, data: Uint8Array | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
 }
 
 /** Saves a checkpoint to `file` (atomically). */

@@ -11,13 +11,15 @@ export type {
   RunEndEvent, ErrorEvent, ModelInfoRecord, HistogramsEvent,
 } from './events.js';
 export { attachWriters } from './writers/index.js';
+export type { WriterOptions } from './writers/index.js';
 export { CsvMetricsWriter, readMetricsCsv } from './writers/csv.js';
 export { ResultsWriter } from './writers/results.js';
 export { TensorBoardWriter, readTensorBoardEvents } from './writers/tensorboard.js';
-export type { TensorBoardEvent, TensorBoardHistogram, TensorBoardWriterOptions } from './writers/tensorboard.js';
+export type { TensorBoardEvent, TensorBoardHistogram, TensorBoardWriterOptions, ReadEventsOptions } from './writers/tensorboard.js';
 export { loadRun, runCheckpoint } from './load_run.js';
 export type { LoadedRun } from './load_run.js';
-export { saveCheckpoint, readCheckpoint, modelFromCheckpoint, restoreOptimizer, modelStateDict, writeAtomic } from './checkpoint.js';
+export { saveCheckpoint, readCheckpoint, modelFromCheckpoint, restoreOptimizer, modelStateDict } from './checkpoint.js';
+export { writeAtomic, fsyncFile } from './atomic.js';
 export type { Checkpoint, CheckpointMeta, LoopState } from './checkpoint.js';
 export { pushPrototypes, PushState, quantiles } from './push.js';
 export type { DuplicateFilter, PushBatch, PushStats } from './push.js';

@@ -52,5 +52,28 @@ describe('GroupedOptimizer (spec §3.3)', () => {
     expect(optimizerName('RMSProp')).toBe('rmsprop');
     expect(optimizerName('rm_sprop')).toBe('rmsprop');
     expect(() => optimizerName('lion')).toThrow(/Unknown optimizer 'lion': use one of adam, sgd, rmsprop/);
+    expect(() => optimizerName('AdamW')).toThrow(/decouples weight decay.*use adam/);
+    expect(() => optimizerName('adamax')).toThrow(/cannot save its state/);
   });
+
+  for (const name of ['sgd', 'adam', 'rmsprop', 'adagrad', 'adadelta']) {
+    it(`${name}: the schedule's multiplier reaches the optimizer`, () => {
+      const m = new ProtoNet({ ...cfg, readout: 'proto' });
+      const step = (mult: number) => {
+        const opt = new GroupedOptimizer(m, { name, lr: 1e-2, momentum: 0 });
+        opt.setLrMultiplier(mult);
+        const before = m.prototypes.dataSync().slice();
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.prototypes, 0.5)) as tf.Scalar, [m.prototypes]);
+        opt.apply(grads);
+        tf.dispose(Object.values(grads));
+        const moved = Math.abs(m.prototypes.dataSync()[0]! - before[0]!);
+        opt.dispose();
+        return moved;
+      };
+      const full = step(1), half = step(0.5);
+      expect(full).toBeGreaterThan(0);
+      expect(half / full).toBeCloseTo(0.5, 3);
+      m.dispose();
+    });
+  }
 });

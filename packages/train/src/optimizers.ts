@@ -32,20 +32,43 @@ export interface ParamGroup {
   hp: { lr: number; baseLr: number; weightDecay: number; momentum: number };
 }
 
+/** tfjs optimizers with torch's defaults (Adam ε 1e-8, Adagrad's accumulator starting at 0, RMSprop α 0.99). */
 const MAKERS: Record<string, (hp: ParamGroup['hp']) => tf.Optimizer> = {
-  adam: (hp) => tf.train.adam(hp.lr),
+  adam: (hp) => tf.train.adam(hp.lr, 0.9, 0.999, 1e-8),
   sgd: (hp) => (hp.momentum ? tf.train.momentum(hp.lr, hp.momentum) : tf.train.sgd(hp.lr)),
   rmsprop: (hp) => tf.train.rmsprop(hp.lr, 0.99, hp.momentum, 1e-8),
-  adamax: (hp) => tf.train.adamax(hp.lr),
-  adagrad: (hp) => tf.train.adagrad(hp.lr),
-  adadelta: (hp) => tf.train.adadelta(hp.lr),
+  adagrad: (hp) => tf.train.adagrad(hp.lr, 0),
+  adadelta: (hp) => tf.train.adadelta(hp.lr, 0.9, 1e-6),
 };
 
-/** The canonical optimizer name (`AdamW` is refused: the reference uses L2 weight decay). */
+/** Which `--optimizer.*` hyper-parameters each optimizer takes (besides `lr` and `weight-decay`). */
+const TAKES_MOMENTUM = new Set(['sgd', 'rmsprop']);
+
+/** Names the reference accepts that TensorFlow.js cannot provide here, with why. */
+const REFUSED: Record<string, string> = {
+  adamw: 'AdamW decouples weight decay, which TensorFlow.js has no optimizer for; use adam (L2 weight decay, as the reference configs)',
+  nadam: 'TensorFlow.js has no NAdam; use adam',
+  adamax: 'the TensorFlow.js Adamax cannot save its state, so its runs could not be checkpointed or resumed; use adam',
+};
+
+/** The canonical optimizer name (case-insensitive; snake case of CamelCase names accepted). */
 export function optimizerName(name: string): string {
   const n = name.toLowerCase().replace(/_/g, '');
+  if (REFUSED[n]) throw new Error(`--optimizer.name ${name}: ${REFUSED[n]}.`);
   if (!MAKERS[n]) throw new Error(`Unknown optimizer '${name}': use one of ${Object.keys(MAKERS).join(', ')} (case-insensitive).`);
   return n;
+}
+
+/** Whether the optimizer uses `--optimizer.momentum` (others ignore it, with a warning, as the reference does). */
+export function takesMomentum(name: string): boolean {
+  return TAKES_MOMENTUM.has(optimizerName(name));
+}
+
+/** Sets an optimizer's learning rate (SGD and momentum cache it: they need `setLearningRate`). */
+function setLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { setLearningRate?: (lr: number) => void; learningRate: number };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
 }
 
 /** Group-wise optimizers: `apply(grads)` steps every group, `applyReadout(grads)` only the readout optimizer. */
@@ -76,10 +99,10 @@ export class GroupedOptimizer {
   setLrMultiplier(m: number): void {
     for (const grp of this.groups) {
       grp.hp.lr = grp.hp.baseLr * m;
-      const opt = this.main.get(grp.name) as unknown as { learningRate?: number } | undefined;
-      if (opt) opt.learningRate = grp.hp.lr;
+      const opt = this.main.get(grp.name);
+      if (opt) setLearningRate(opt, grp.hp.lr);
     }
-    if (this.readoutOpt) (this.readoutOpt as unknown as { learningRate: number }).learningRate = this.groups[3]!.hp.lr;
+    if (this.readoutOpt) setLearningRate(this.readoutOpt, this.groups[3]!.hp.lr);
   }
 
   private step(opt: tf.Optimizer, grp: ParamGroup, grads: tf.NamedTensorMap): void {

@@ -13,14 +13,14 @@ import { modelInfo } from '@pixpnet/models';
 import type { ProtoNet } from '@pixpnet/models';
 import { createProtoNet, defaultPretrained, saveProtoNet } from '@pixpnet/models/node';
 import type { FlatConfig } from './config.js';
-import { GroupedOptimizer } from './optimizers.js';
+import { GroupedOptimizer, takesMomentum } from './optimizers.js';
 import { checkSettings, settingsOf } from './settings.js';
 import type { Settings } from './settings.js';
 import { createRunDir, runPaths } from './run_dir.js';
 import YAML from 'yaml';
 import { flattenNested, nestConfig } from './nested.js';
 import { metricNames } from './metrics.js';
-import { microBatchSize, WASM_STEP_BUDGET } from './memory.js';
+import { microBatchSize, parameterBytes, WASM_STEP_BUDGET } from './memory.js';
 import { modelFromCheckpoint, readCheckpoint, restoreOptimizer } from './checkpoint.js';
 import type { Checkpoint, LoopState } from './checkpoint.js';
 import { FitLoop } from './trainer.js';
@@ -55,13 +55,23 @@ export function latestCheckpoint(runDir: string): string | undefined {
   return files.length ? path.join(dir, files[0]!) : undefined;
 }
 
+/** Removes every checkpoint but `keep`, and half-written ones (a run killed between writing one and removing the last). */
+function removeStaleCheckpoints(dir: string, keep: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    const p = path.join(dir, f);
+    if ((f.endsWith('.ckpt') && p !== keep) || /^\..*\.tmp-\d+$/.test(f)) fs.rmSync(p, { force: true });
+  }
+}
+
 /** Entries `results/config.yaml` adds to the options (spec §3.8); dropped when a run restarts from it. */
 const DERIVED = ['log-dir', 'git-commit-hash', 'gpus', 'dataset.needs-unaugmented', 'config'];
 
 /** The configuration a run started with, from its `results/config.yaml` (written when it starts). */
 function startConfig(runDir: string): FlatConfig {
   const file = path.join(runPaths(runDir).results, 'config.yaml');
-  if (!fs.existsSync(file)) throw new Error(`${runDir} is not a PixPNet run directory (no checkpoint and no results/config.yaml).`);
+  if (!fs.existsSync(file)) {
+    throw new Error(`${runDir} has neither a checkpoint nor results/config.yaml: nothing was trained there yet. Start a new run with pixpnet train -c <config.yaml>.`);
+  }
   const flat = flattenNested(YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>);
   const out: FlatConfig = {};
   for (const [k, v] of Object.entries(flat)) if (!DERIVED.includes(k) && v !== null) out[k] = v;
@@ -116,9 +126,33 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
   }
   if (!splits.test.length) throw new Error(`${ds.key} in ${ds.dir} has no test images.`);
 
-  // run directory
+  // loaders (they need no model) and the run directory
+  const loader = (indices: number[], batchSize: number, mode: 'train' | 'eval' | 'valAugmented') =>
+    new DataLoader(ds.index.samples, ds.preset, { batchSize, indices, seed, shuffle: mode === 'train', dropLast: mode === 'train', augment: mode !== 'eval' });
+  const loaders = {
+    train: loader(splits.train, s.train.batchSize, 'train'),
+    ...(splits.val.length ? { val: loader(splits.val, s.test.batchSize, s.dataset.legacyValAugment ? 'valAugmented' : 'eval') } : {}),
+    test: loader(splits.test, s.test.batchSize, 'eval'),
+    ...(s.train.pushPrototypes ? { push: loader(splits.trainUnaugmented, s.train.batchSize, 'eval') } : {}),
+  };
   const runDir = options.resume ?? createRunDir({ logDir: s.logDir, dataset: ds.key, ...(s.runId ? { runId: s.runId } : {}), model: s.model.name, debug: s.debug });
   const paths = runPaths(runDir);
+  if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
+  const state: LoopState = ck ? { ...ck.meta.loop } : { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed };
+  const resultsConfig = nestConfig({
+    ...config, 'log-dir': runDir, 'git-commit-hash': gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
+    'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? null,
+  });
+  const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
+  // announced before the model is built (which may download weights): from here on the run can be resumed
+  emit({
+    type: 'runStart', runDir, config, resultsConfig,
+    metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal: loaders.val !== undefined }),
+    sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
+    stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend, seed,
+    ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
+    ...(options.resume && !ck ? { resumed: { epoch: 0, globalStep: 0, csvRows: 0 } } : {}),
+  });
 
   // model and optimizer
   let model: ProtoNet | undefined;
@@ -139,41 +173,27 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
       model = await createProtoNet({ ...protoConfig(s, ds.numClasses, ds.inputSize, seed), pretrained });
     }
     const o = s.optimizer;
+    if (!takesMomentum(o.name)) log.warning(`--optimizer.momentum does not apply to ${o.name}: skipped.`);
     optimizer = new GroupedOptimizer(model, { name: o.name, lr: o.lr, weightDecay: o.weightDecay, momentum: o.momentum, fineTuneLr: o.fineTuneLr, readoutLr: o.readoutLr });
     if (ck) await restoreOptimizer(ck, optimizer);
 
+    // micro-batches: chosen once per run and kept on resume (they change batch-norm statistics)
     const budget = options.stepMemoryBudget ?? (engine.backend === 'wasm' ? WASM_STEP_BUDGET : Infinity);
-    const microBatch = microBatchSize(model, s.train.batchSize, budget);
+    if (parameterBytes(model) >= budget) {
+      throw new Error(`${s.model.featureExtractor} cut at ${s.model.featureLayer} has too many parameters to train within the ${(budget / 2 ** 30).toFixed(1)} GiB ` +
+        `step budget of ${engine.backend}: cut it earlier, use a smaller backbone, or a native backend (--backend tensorflow).`);
+    }
+    const fitted = microBatchSize(model, s.train.batchSize, budget);
+    const microBatch = state.microBatch ?? fitted;
+    if (state.microBatch !== undefined && state.microBatch !== fitted) {
+      log.warning(`This run trains in micro-batches of ${state.microBatch}, kept on resume (this backend would choose ${fitted}).`);
+    }
+    state.microBatch = microBatch;
     const evalMicroBatch = microBatchSize(model, Math.max(s.train.batchSize, s.test.batchSize), budget, 'eval');
     if (microBatch < s.train.batchSize) {
       log.warning(`A training batch of ${s.train.batchSize} would not fit the ${(budget / 2 ** 30).toFixed(1)} GiB step budget of ${engine.backend}: ` +
         `gradients are summed over micro-batches of ${microBatch} (batch-norm statistics are per micro-batch).`);
     }
-
-    const loader = (indices: number[], batchSize: number, train: boolean) =>
-      new DataLoader(ds.index.samples, ds.preset, { batchSize, indices, seed, shuffle: train, dropLast: train, augment: train });
-    const loaders = {
-      train: loader(splits.train, s.train.batchSize, true),
-      ...(splits.val.length ? { val: loader(splits.val, s.test.batchSize, false) } : {}),
-      test: loader(splits.test, s.test.batchSize, false),
-      ...(s.train.pushPrototypes ? { push: loader(splits.trainUnaugmented, s.train.batchSize, false) } : {}),
-    };
-    const state: LoopState = ck ? { ...ck.meta.loop } : { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed };
-    const withVal = loaders.val !== undefined;
-    const resultsConfig = nestConfig({
-      ...config, 'log-dir': runDir, 'git-commit-hash': gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
-      'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? null,
-    });
-    const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
-    emit({
-      type: 'runStart', runDir, config, resultsConfig,
-      metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal }),
-      sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
-      stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend,
-      seed,
-      ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
-      ...(options.resume && !ck ? { resumed: { epoch: 0, globalStep: 0, csvRows: 0 } } : {}),
-    });
 
     const loop = new FitLoop({
       settings: s, config, model, optimizer, loaders, microBatch, evalMicroBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,

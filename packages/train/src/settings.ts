@@ -9,7 +9,7 @@ export interface Settings {
   runId?: string;
   debug: boolean;
   tbLogging: boolean;
-  dataset: { name: string; valSize: number; augmentFactor: number; root: string; cropToBbox: boolean };
+  dataset: { name: string; valSize: number; augmentFactor: number; root: string; cropToBbox: boolean; legacyValAugment: boolean };
   train: {
     epochs: number; batchSize: number; accumulateGradBatches: number; checkpoint: boolean; gradientClipNorm?: number;
     valEveryNEpoch: number; pushPrototypes: boolean; pushEvery: number; readoutPushEpochs: number; pushDuplicateFilter: DuplicateFilter;
@@ -28,6 +28,13 @@ export interface Settings {
   loss: { xent: number; cluster: number; separation: number; l1: number };
 }
 
+/** Python's `round`: halves go to the even neighbour. */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x), d = x - f;
+  if (d !== 0.5) return Math.round(x);
+  return f % 2 === 0 ? f : f + 1;
+}
+
 /** Reads the typed settings; `val-every-n-epoch` defaults to `max(1, round(E/50))`, `test.batch-size` to the training one. */
 export function settingsOf(c: FlatConfig): Settings {
   const g = <T>(k: string) => c[k] as T;
@@ -38,12 +45,12 @@ export function settingsOf(c: FlatConfig): Settings {
     ...(c['run-id'] !== undefined ? { runId: String(c['run-id']) } : {}),
     debug: g('debug'),
     tbLogging: g('tb-logging'),
-    dataset: { name: g('dataset.name'), valSize: g('dataset.val-size'), augmentFactor: g('dataset.augment-factor'), root: g('dataset.root'), cropToBbox: g('dataset.crop-to-bbox') },
+    dataset: { name: g('dataset.name'), valSize: g('dataset.val-size'), augmentFactor: g('dataset.augment-factor'), root: g('dataset.root'), cropToBbox: g('dataset.crop-to-bbox'), legacyValAugment: g<boolean | undefined>('dataset.legacy-val-augment') ?? false },
     train: {
       epochs, batchSize: g('train.batch-size'), accumulateGradBatches: g<number | undefined>('train.accumulate-grad-batches') ?? 1,
       checkpoint: g('train.checkpoint'),
       ...(c['train.gradient-clip-norm'] !== undefined ? { gradientClipNorm: g<number>('train.gradient-clip-norm') } : {}),
-      valEveryNEpoch: g<number | undefined>('train.val-every-n-epoch') ?? Math.max(1, Math.round(epochs / 50)),
+      valEveryNEpoch: g<number | undefined>('train.val-every-n-epoch') ?? Math.max(1, roundHalfEven(epochs / 50)),
       pushPrototypes: g('train.push-prototypes'), pushEvery: g('train.push-every'), readoutPushEpochs: g('train.readout-push-epochs'),
       pushDuplicateFilter: g('train.push-duplicate-filter'),
     },
@@ -78,5 +85,6 @@ export function checkSettings(s: Settings): void {
   if (s.train.readoutPushEpochs < 0) bad.push(`--train.readout-push-epochs must be ≥ 0, got ${s.train.readoutPushEpochs}`);
   if (s.train.gradientClipNorm !== undefined && !(s.train.gradientClipNorm > 0)) bad.push(`--train.gradient-clip-norm must be positive, got ${s.train.gradientClipNorm}`);
   if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.length !== 1) bad.push(`--optimizer.lr-scheduler step needs exactly one value in --optimizer.lr-schedule, got [${s.optimizer.lrSchedule}]`);
+  if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.some((v) => v < 1)) bad.push(`--optimizer.lr-schedule: the step period must be at least 1 epoch, got [${s.optimizer.lrSchedule}]`);
   if (bad.length) throw new Error(`Invalid configuration: ${bad.join('; ')}.`);
 }

@@ -84,7 +84,7 @@ describe('the fit loop', () => {
     const { loop, model, optimizer } = setup();
     model.prototypes.assign(tf.fill([4, 4], NaN));
     await expect(loop.fit()).rejects.toThrow(DivergedError);
-    await expect(loop.fit()).rejects.toThrow(/train_total_loss is NaN at epoch 0.*Lower --optimizer\.lr/);
+    await expect(loop.fit()).rejects.toThrow(/train_total_loss is NaN at epoch 0.*a lower --optimizer\.lr/);
     optimizer.dispose();
     model.dispose();
   });

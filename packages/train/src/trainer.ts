@@ -116,13 +116,33 @@ export class FitLoop {
     const valueSums: Record<string, number> = {};
     const predicted = new Int32Array(n);
     const forward: Record<string, Float32Array> = {};
+    try {
+      for (let start = 0; start < n; start += mb) this.microStep(x, y, vars, scale, start, Math.min(mb, n - start), valueSums, predicted, forward, (g) => {
+        if (!Object.keys(grads).length) grads = g;
+        else {
+          const sum: tf.NamedTensorMap = {};
+          for (const k of Object.keys(g)) sum[k] = tf.add(grads[k]!, g[k]!);
+          tf.dispose([...Object.values(grads), ...Object.values(g)]);
+          grads = sum;
+        }
+      });
+    } catch (e) {
+      tf.dispose(Object.values(grads));
+      throw e;
+    }
+    return { grads, values: valueSums, predicted, forward };
+  }
+
+  /** One micro-batch `[start, start + len)`: its loss terms, predictions and gradients (handed to `add`). */
+  private microStep(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number, start: number, len: number, valueSums: Record<string, number>,
+    predicted: Int32Array, forward: Record<string, Float32Array>, add: (g: tf.NamedTensorMap) => void): void {
+    const n = x.shape[0];
     const histograms = this.s.tbLogging;
-    for (let start = 0; start < n; start += mb) {
-      const len = Math.min(mb, n - start);
-      const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
-      const ys = len === n ? y : tf.slice(y, [start], [len]);
-      let terms: LossTerms | undefined;
-      let logits: Tensor | undefined;
+    const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
+    const ys = len === n ? y : tf.slice(y, [start], [len]);
+    let terms: LossTerms | undefined;
+    let logits: Tensor | undefined;
+    try {
       const { value, grads: g } = tf.variableGrads(() => {
         const out = this.io.model.forward(xs, { training: true });
         if (histograms && start === 0) {
@@ -134,20 +154,14 @@ export class FitLoop {
         return tf.mul(terms.total, (scale * len) / n) as tf.Scalar;
       }, vars);
       value.dispose();
+      add(g);
       const vals = lossValues(terms!, this.coef);
       for (const [k, v] of Object.entries(vals)) valueSums[k] = (valueSums[k] ?? 0) + (v * len) / n;
       predicted.set(logits!.dataSync() as Int32Array, start);
-      tf.dispose([logits!, ...Object.values(terms!)]);
+    } finally {
+      tf.dispose([...(logits ? [logits] : []), ...(terms ? Object.values(terms) : [])]);
       if (xs !== x) tf.dispose([xs, ys]);
-      if (!Object.keys(grads).length) grads = g;
-      else {
-        const sum: tf.NamedTensorMap = {};
-        for (const k of Object.keys(g)) sum[k] = tf.add(grads[k]!, g[k]!);
-        tf.dispose([...Object.values(grads), ...Object.values(g)]);
-        grads = sum;
-      }
     }
-    return { grads, values: valueSums, predicted, forward };
   }
 
   /** Clips gradients to a global norm (torch `clip_grad_norm_`: coefficient `max/(norm + 1e-6)` when below 1). */
@@ -212,6 +226,9 @@ export class FitLoop {
       let step;
       try {
         step = this.gradients(batch.x, batch.y, vars, 1 / k);
+      } catch (e) {
+        if (pending) tf.dispose(Object.values(pending));
+        throw e;
       } finally {
         tf.dispose([batch.x, batch.y]);
       }
@@ -221,7 +238,7 @@ export class FitLoop {
         tf.dispose(Object.values(step.grads));
         tf.dispose(pending ? Object.values(pending) : []);
         throw new DivergedError(`train_total_loss is ${total} at epoch ${epoch}, batch ${b} (step ${io.state.globalStep}): training diverged. ` +
-          'Lower --optimizer.lr, set --train.gradient-clip-norm, or check the input data; run with --debug to find the first bad operation.');
+          'Start a new run with a lower --optimizer.lr or with --train.gradient-clip-norm (--resume would keep this configuration), or check the input data.');
       }
       if (pending) {
         const sum: tf.NamedTensorMap = {};
@@ -255,10 +272,10 @@ export class FitLoop {
   }
 
   /** Evaluation over a loader (eval mode): mean losses and accuracies with the split's prefix. */
-  async evaluate(loader: DataLoader, prefix: 'val' | 'test', timed = false): Promise<Record<string, number>> {
+  async evaluate(loader: DataLoader, prefix: 'val' | 'test', timed = false, epochId = 0): Promise<Record<string, number>> {
     const { io } = this;
     const acc = new MetricAccumulator(io.model.config.numClasses);
-    for await (const batch of this.batches(loader, 0)) {
+    for await (const batch of this.batches(loader, epochId)) {
       const t0 = performance.now();
       const labels = Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label));
       const n = batch.x.shape[0], mb = io.evalMicroBatch ?? n;
@@ -337,7 +354,8 @@ export class FitLoop {
       const trainMetrics = await this.trainEpoch(epoch, phase);
       if (io.cancelled()) break;
       if (io.loaders.val && e1 % s.train.valEveryNEpoch === 0) {
-        const metrics = await this.evaluate(io.loaders.val, 'val', true);
+        // distinct seeded epochs, for validation on training-augmented images (--dataset.legacy-val-augment)
+        const metrics = await this.evaluate(io.loaders.val, 'val', true, 2_000_000 + epoch);
         io.emit({ type: 'validation', epoch, metrics });
         this.emitRow(epoch, metrics);
       }

@@ -71,18 +71,35 @@ export function registerTrain(program: Command): void {
     await initBackend(engineOptions(all));
     const events = train({ ...(config ? { config } : {}), ...(all.config ? { configPath: path.resolve(all.config) } : {}), ...(all.resume ? { resume: all.resume } : {}) })
       .pipe(share());
-    attachWriters(events);
+    let runDir: string | undefined;
+    attachWriters(events, {
+      onError: (err) => {
+        // checkpoints are atomic: stopping here loses nothing already written
+        log.error(`Writing the run outputs failed: ${err.message}. Fix that, then continue with: pixpnet train --resume ${runDir ?? '<run dir>'}`);
+        process.exit(1);
+      },
+    });
     attachProgress(events);
     let end: (RunEndEvent & { config: Record<string, unknown> }) | undefined;
     let resolved: Record<string, unknown> = {};
     events.subscribe({
       next: (e) => {
-        if (e.type === 'runStart') resolved = e.config;
+        if (e.type === 'runStart') {
+          resolved = e.config;
+          runDir = e.runDir;
+        }
         if (e.type === 'runEnd') end = { ...e, config: resolved };
       },
       error: () => undefined,
     });
-    await lastValueFrom(events, { defaultValue: undefined });
+    try {
+      await lastValueFrom(events, { defaultValue: undefined });
+    } catch (e) {
+      // a configuration error needs a new run; anything else can continue from the last checkpoint
+      const fixable = e instanceof Error && /diverged|Invalid configuration/.test(e.message);
+      if (runDir && !fixable) (e as Error).message += ` (the run can continue from its last checkpoint: pixpnet train --resume ${runDir})`;
+      throw e;
+    }
     if (end) {
       const acc = end.scores['test_accuracy'];
       let grounding = '';

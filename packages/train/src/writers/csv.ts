@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
+import { fsyncFile, writeAtomic } from '../atomic.js';
 import type { MetricsEvent, RunStartEvent } from '../events.js';
 
 /** Writes metrics rows as they come; on resume keeps exactly the rows the checkpoint had seen. */
@@ -20,10 +21,15 @@ export class CsvMetricsWriter {
     if (e.resumed && fs.existsSync(this.file)) {
       const rows = parse(fs.readFileSync(this.file, 'utf8'), { relax_column_count: true }) as string[][];
       const kept = rows.slice(1, 1 + e.resumed.csvRows);
-      fs.writeFileSync(this.file, header + stringify(kept));
-    } else fs.writeFileSync(this.file, header);
+      writeAtomic(this.file, header + stringify(kept));
+    } else writeAtomic(this.file, header);
     const section = (k: string) => e.resultsConfig[k] ?? {};
-    fs.writeFileSync(p.hparams, YAML.stringify({ optimizer: section('optimizer'), train: section('train'), model: section('model') }));
+    writeAtomic(p.hparams, YAML.stringify({ optimizer: section('optimizer'), train: section('train'), model: section('model') }));
+  }
+
+  /** Forces the rows to disk (at each checkpoint: a resumed run needs the rows the checkpoint counts). */
+  flush(): void {
+    if (this.file) fsyncFile(this.file);
   }
 
   row(e: MetricsEvent): void {

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
+import { writeAtomic } from '../atomic.js';
 import type { RunEndEvent, RunStartEvent } from '../events.js';
 
 /** Writes the results folder when the run ends. */
@@ -14,15 +15,15 @@ export class ResultsWriter {
     this.config = e.resultsConfig;
     const dir = runPaths(e.runDir).results;
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
+    writeAtomic(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
   }
 
   end(e: RunEndEvent): void {
     const dir = runPaths(e.runDir).results;
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
-    fs.writeFileSync(path.join(dir, 'scores.yaml'), YAML.stringify([e.scores]));
-    fs.writeFileSync(path.join(dir, 'model_info.yaml'), YAML.stringify(e.modelInfo));
-    if (e.writeBestModelPath) fs.writeFileSync(path.join(dir, 'best_model_path.txt'), path.relative(dir, e.checkpoint));
+    writeAtomic(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
+    writeAtomic(path.join(dir, 'scores.yaml'), YAML.stringify([e.scores]));
+    writeAtomic(path.join(dir, 'model_info.yaml'), YAML.stringify(e.modelInfo));
+    if (e.writeBestModelPath) writeAtomic(path.join(dir, 'best_model_path.txt'), path.relative(dir, e.checkpoint));
   }
 }

@@ -301,9 +301,18 @@ export class TensorBoardWriter {
     return this.fd;
   }
 
+  /** Appends an already serialized `tensorflow.Event` (e.g. {@link TensorBoardEvent.data} of another file). */
+  appendSerialized(data: Uint8Array): void {
+    this.writeRecord(data);
+  }
+
   private writeEvent(event: EventMessage): void {
+    this.writeRecord(EventType.encode(event).finish());
+  }
+
+  private writeRecord(data: Uint8Array): void {
     const fd = this.openFd();
-    const record = frameRecord(EventType.encode(event).finish());
+    const record = frameRecord(data);
     let written = 0;
     while (written < record.length) written += writeSync(fd, record, written, record.length - written);
   }
@@ -333,6 +342,16 @@ export interface TensorBoardEvent {
   scalars: Record<string, number>;
   /** Tag → histogram of the event's summary. */
   histograms: Record<string, TensorBoardHistogram>;
+  /** The serialized `tensorflow.Event` (to copy it to another file with `appendSerialized`). */
+  data?: Uint8Array;
+}
+
+/** Options of {@link readTensorBoardEvents}. */
+export interface ReadEventsOptions {
+  /** Stop at a damaged or cut-off record and return the events before it, instead of throwing. */
+  tolerateTail?: boolean;
+  /** Keep each event's serialized bytes in `data`. */
+  withData?: boolean;
 }
 
 function corrupt(file: string, offset: number, what: string): Error {
@@ -348,15 +367,25 @@ function hex(n: number): string {
  * both CRCs of every record. Summary values other than scalars and histograms are skipped.
  *
  * @param file - the event file's path.
+ * @param options - see {@link ReadEventsOptions}.
  * @returns the events in file order.
  * @throws Error naming the file and the record's byte offset if a record is truncated, fails a CRC check or does
  *   not parse as an Event.
  */
-export function readTensorBoardEvents(file: string): TensorBoardEvent[] {
+export function readTensorBoardEvents(file: string, options: ReadEventsOptions = {}): TensorBoardEvent[] {
   const bytes = readFileSync(file);
   const events: TensorBoardEvent[] = [];
   let offset = 0;
-  while (offset < bytes.length) {
+  try {
+    while (offset < bytes.length) offset = readRecord(file, bytes, offset, events, options);
+  } catch (e) {
+    if (!options.tolerateTail) throw e;
+  }
+  return events;
+}
+
+function readRecord(file: string, bytes: Buffer, offset: number, events: TensorBoardEvent[], options: ReadEventsOptions): number {
+  {
     if (bytes.length - offset < 12) throw corrupt(file, offset, `truncated header (${bytes.length - offset} of 12 bytes)`);
     const lengthCrc = bytes.readUInt32LE(offset + 8);
     const expectedLengthCrc = maskedCrc32c(bytes.subarray(offset, offset + 8));
@@ -382,10 +411,11 @@ export function readTensorBoardEvents(file: string): TensorBoardEvent[] {
     } catch (e) {
       throw corrupt(file, offset, `not a tensorflow.Event (${e instanceof Error ? e.message : String(e)})`);
     }
-    events.push(toEvent(message));
-    offset = end + 4;
+    const event = toEvent(message);
+    if (options.withData) event.data = Uint8Array.from(data);
+    events.push(event);
+    return end + 4;
   }
-  return events;
 }
 
 function toEvent(message: EventMessage): TensorBoardEvent {

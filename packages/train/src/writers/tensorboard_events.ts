@@ -16,13 +16,14 @@ export class TensorBoardMetricsWriter {
     const old = fs.readdirSync(dir).filter((f) => f.startsWith('events.out.tfevents.')).map((f) => path.join(dir, f)).sort();
     this.writer = new TensorBoardWriter(dir);
     if (e.resumed) {
+      // keep what the checkpoint had seen: its metric rows, and histograms up to its step (a damaged tail is dropped)
       let rows = 0;
       for (const f of old) {
-        for (const ev of readTensorBoardEvents(f)) {
-          if (Object.keys(ev.scalars).length && rows < e.resumed.csvRows) {
-            rows++;
-            this.writer.addScalars(ev.scalars, ev.step, ev.wallTime);
-          }
+        for (const ev of readTensorBoardEvents(f, { tolerateTail: true, withData: true })) {
+          if (rows >= e.resumed.csvRows) break;
+          const scalar = Object.keys(ev.scalars).length > 0, histogram = Object.keys(ev.histograms).length > 0;
+          if (scalar) rows++;
+          if ((scalar || (histogram && ev.step <= e.resumed.globalStep)) && ev.data) this.writer.appendSerialized(ev.data);
         }
       }
       this.writer.flush();
