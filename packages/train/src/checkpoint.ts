@@ -86,6 +86,14 @@ export async function saveCheckpoint(file: string, model: ProtoNet, optimizer: G
   writeAtomic(file, writeSafetensors(dict, { pixpnet: JSON.stringify(meta) }));
 }
 
+/** Removes every checkpoint but `keep`, and half-written ones (a run killed between writing one and removing the last). */
+export function removeStaleCheckpoints(dir: string, keep: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    const p = path.join(dir, f);
+    if ((f.endsWith('.ckpt') && p !== keep) || /^\..*\.tmp-\d+$/.test(f)) fs.rmSync(p, { force: true });
+  }
+}
+
 /** A checkpoint read back. */
 export interface Checkpoint {
   file: string;

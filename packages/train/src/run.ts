@@ -21,7 +21,7 @@ import YAML from 'yaml';
 import { flattenNested, nestConfig } from './nested.js';
 import { metricNames } from './metrics.js';
 import { microBatchSize, parameterBytes, WASM_STEP_BUDGET } from './memory.js';
-import { modelFromCheckpoint, readCheckpoint, restoreOptimizer } from './checkpoint.js';
+import { modelFromCheckpoint, readCheckpoint, removeStaleCheckpoints, restoreOptimizer } from './checkpoint.js';
 import type { Checkpoint, LoopState } from './checkpoint.js';
 import { FitLoop } from './trainer.js';
 import type { ModelInfoRecord, TrainEvent } from './events.js';
@@ -53,14 +53,6 @@ export function latestCheckpoint(runDir: string): string | undefined {
   const num = (f: string) => f.match(/\d+/g)!.map(Number) as [number, number];
   files.sort((a, b) => num(b)[0] - num(a)[0] || num(b)[1] - num(a)[1]);
   return files.length ? path.join(dir, files[0]!) : undefined;
-}
-
-/** Removes every checkpoint but `keep`, and half-written ones (a run killed between writing one and removing the last). */
-function removeStaleCheckpoints(dir: string, keep: string): void {
-  for (const f of fs.readdirSync(dir)) {
-    const p = path.join(dir, f);
-    if ((f.endsWith('.ckpt') && p !== keep) || /^\..*\.tmp-\d+$/.test(f)) fs.rmSync(p, { force: true });
-  }
 }
 
 /** Entries `results/config.yaml` adds to the options (spec §3.8); dropped when a run restarts from it. */

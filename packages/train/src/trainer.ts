@@ -3,7 +3,6 @@
  * `push-every`-th and the last epoch, readout fine-tuning after a push, an atomic checkpoint after every epoch,
  * then the test. Gradient accumulation, micro-batching, gradient clipping and an abort on a non-finite loss.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { log, tf } from '@pixpnet/engine';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@pixpnet/engine';
@@ -15,7 +14,7 @@ import { lrMultiplier } from './schedule.js';
 import type { GroupedOptimizer } from './optimizers.js';
 import { pushPrototypes } from './push.js';
 import { MetricAccumulator, batchAccuracy } from './metrics.js';
-import { saveCheckpoint } from './checkpoint.js';
+import { removeStaleCheckpoints, saveCheckpoint } from './checkpoint.js';
 import type { LoopState } from './checkpoint.js';
 import type { Settings } from './settings.js';
 import type { Phase, TrainEvent } from './events.js';
@@ -331,11 +330,7 @@ export class FitLoop {
     const { io } = this;
     const file = path.join(io.checkpointDir, `epoch=${epoch}-step=${io.state.globalStep}.ckpt`);
     await saveCheckpoint(file, io.model, io.optimizer, io.config, io.state);
-    for (const f of fs.existsSync(io.checkpointDir) ? fs.readdirSync(io.checkpointDir) : []) {
-      const p = path.join(io.checkpointDir, f);
-      // the previous checkpoint, and half-written ones a killed run left behind
-      if ((f.endsWith('.ckpt') && p !== file) || /^\..*\.tmp-\d+$/.test(f)) fs.rmSync(p, { force: true });
-    }
+    removeStaleCheckpoints(io.checkpointDir, file);
     this.lastCheckpoint = file;
     io.emit({ type: 'checkpoint', epoch, globalStep: io.state.globalStep, path: file });
     return file;
