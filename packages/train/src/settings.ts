@@ -1,6 +1,7 @@
 /** A typed view of a resolved flat configuration (spec §3.10 keys), with the derived values of spec §3.1/§3.6. */
 import type { FlatConfig } from './config.js';
 import type { DuplicateFilter } from './push.js';
+import { optimizerName } from './optimizers.js';
 
 /** Every setting the pipeline reads, typed. */
 export interface Settings {
@@ -86,5 +87,10 @@ export function checkSettings(s: Settings): void {
   if (s.train.gradientClipNorm !== undefined && !(s.train.gradientClipNorm > 0)) bad.push(`--train.gradient-clip-norm must be positive, got ${s.train.gradientClipNorm}`);
   if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.length !== 1) bad.push(`--optimizer.lr-scheduler step needs exactly one value in --optimizer.lr-schedule, got [${s.optimizer.lrSchedule}]`);
   if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.some((v) => v < 1)) bad.push(`--optimizer.lr-schedule: the step period must be at least 1 epoch, got [${s.optimizer.lrSchedule}]`);
+  try {
+    optimizerName(s.optimizer.name);
+  } catch (e) {
+    bad.push((e as Error).message.replace(/\.$/, ''));
+  }
   if (bad.length) throw new Error(`Invalid configuration: ${bad.join('; ')}.`);
 }

@@ -8,7 +8,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { lastValueFrom, share } from 'rxjs';
 import { initBackend, log } from '@pixpnet/engine';
-import { TRAIN_OPTIONS, attachWriters, parseValue, resolveConfig, train } from '@pixpnet/train';
+import { DivergedError, TRAIN_OPTIONS, checkSettings, settingsOf, attachWriters, latestCheckpoint, parseValue, resolveConfig, train } from '@pixpnet/train';
 import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
 import { datasetKey, openDataset } from '@pixpnet/data';
 import { loadProtoNet } from '@pixpnet/models/node';
@@ -66,6 +66,7 @@ export function registerTrain(program: Command): void {
         text = fs.readFileSync(all.config, 'utf8');
       }
       config = resolveConfig(text, overrides, all.config ?? 'the command line');
+      checkSettings(settingsOf(config)); // ranges and combinations, before any work
       log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
     }
     await initBackend(engineOptions(all));
@@ -95,9 +96,9 @@ export function registerTrain(program: Command): void {
     try {
       await lastValueFrom(events, { defaultValue: undefined });
     } catch (e) {
-      // a configuration error needs a new run; anything else can continue from the last checkpoint
-      const fixable = e instanceof Error && /diverged|Invalid configuration/.test(e.message);
-      if (runDir && !fixable) (e as Error).message += ` (the run can continue from its last checkpoint: pixpnet train --resume ${runDir})`;
+      // a crash after a checkpoint (out of memory, a killed worker) can continue from it; a diverged run needs new options
+      const resumable = runDir && latestCheckpoint(runDir) && e instanceof Error && !(e instanceof DivergedError);
+      if (resumable) e.message += ` (the run can continue from its last checkpoint: pixpnet train --resume ${runDir})`;
       throw e;
     }
     if (end) {
