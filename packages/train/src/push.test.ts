@@ -77,5 +77,6 @@ describe('push (spec §4)', () => {
 
   it('quantiles interpolate like torch.quantile', () => {
     expect(quantiles(Float32Array.from([4, 1, 3, 2]), [0, 0.25, 0.5, 1])).toEqual([1, 1.75, 2.5, 4]);
+    expect(quantiles(Float32Array.from([1, Infinity, Infinity]), [0, 0.75, 1])).toEqual([1, Infinity, Infinity]);
   });
 });

@@ -147,7 +147,7 @@ export function quantiles(values: Float32Array, qs: readonly number[]): number[]
   if (!v.length) return qs.map(() => NaN);
   return qs.map((q) => {
     const pos = q * (v.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
-    return lo === hi ? v[lo]! : v[lo]! + (v[hi]! - v[lo]!) * (pos - lo);
+    return lo === hi || v[lo] === v[hi] ? v[lo]! : v[lo]! + (v[hi]! - v[lo]!) * (pos - lo); // equal ends: no inf − inf
   });
 }
 

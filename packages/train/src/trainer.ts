@@ -182,7 +182,8 @@ export class FitLoop {
       const bad = tf.tidy(() => tf.logicalNot(tf.all(tf.isFinite(g))).dataSync()[0]);
       if (bad) {
         tf.dispose(Object.values(grads));
-        throw new DivergedError(`--debug: the gradient of ${name} is not finite at epoch ${epoch}, batch ${batch} (step ${this.io.state.globalStep}) although the loss is. ` +
+        const param = name.replace(/^[^/]*\//, ''); // tfjs names are '<model instance>/<parameter>'
+        throw new DivergedError(`--debug: the gradient of ${param} is not finite at epoch ${epoch}, batch ${batch} (step ${this.io.state.globalStep}) although the loss is. ` +
           'Lower --optimizer.lr or set --train.gradient-clip-norm.');
       }
     }

@@ -44,6 +44,19 @@ describe('ProtoNet', () => {
     m.dispose();
   });
 
+  it('cosine: a zeroed prototype (no push candidate) keeps finite gradients; variables have readable names', () => {
+    const m = new ProtoNet({ backbone: 'vgg_nano_bn', featureLayer: 'maxpool2', numClasses: 2, inputSize: [32, 32], numPrototypes: 2, prototypeDim: 4, distance: 'cosine' });
+    const zero = tf.tensor2d([[0, 0, 0, 0], [0.5, 0.1, 0.2, 0.3]]);
+    m.setPrototypes(zero as Tensor2D);
+    const x = tf.randomNormal([1, 32, 32, 3], 0, 1, 'float32', 3) as Tensor4D;
+    const { value, grads } = tf.variableGrads(() => tf.sum(m.forward(x).logits) as tf.Scalar, [m.prototypes]);
+    expect(Array.from(grads[m.prototypes.name]!.dataSync()).every(Number.isFinite)).toBe(true);
+    expect(m.prototypes.name).toMatch(/\/prototype_vectors$/);
+    expect(m.readout!.name).toMatch(/\/last_layer\.weight$/);
+    tf.dispose([value, ...Object.values(grads), zero, x]);
+    m.dispose();
+  });
+
   it('computes l2 and cosine distances, the activations and min pooling as specified', () => {
     for (const distance of ['l2', 'cosine'] as const) {
       const m = new ProtoNet({ ...small, distance, readout: 'proto' });

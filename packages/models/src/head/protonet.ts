@@ -64,6 +64,8 @@ export interface PushRecords {
   fmapIdxs: Int32Array;
 }
 
+let instances = 0;
+
 export class ProtoNet {
   readonly config: Required<Omit<ProtoNetConfig, 'backboneWeights' | 'seed'>>;
   readonly backbone: Backbone;
@@ -77,6 +79,8 @@ export class ProtoNet {
   /** Receptive field of every latent cell, row-major, for `inputSize`. */
   readonly rfBoxes: RfBox[];
   readonly latentGrid: [number, number];
+  private readonly instance: number;
+  private generation = 0;
 
   constructor(config: ProtoNetConfig) {
     const c = {
@@ -110,7 +114,8 @@ export class ProtoNet {
         }
       }
     });
-    this.prototypes = tf.variable(tf.randomUniform([P, D], 0, 1, 'float32', (seed ?? 0) + 2), c.learnPrototypes, undefined);
+    this.instance = ++instances;
+    this.prototypes = tf.variable(tf.randomUniform([P, D], 0, 1, 'float32', (seed ?? 0) + 2), c.learnPrototypes, this.varName('prototype_vectors'));
     const ident = new Float32Array(P * C);
     if (c.classSpecific) for (let j = 0; j < P; j++) ident[j * C + Math.floor(j / (P / C))] = 1;
     this.classIdentity = tf.keep(tf.tensor2d(ident, [P, C]));
@@ -118,9 +123,13 @@ export class ProtoNet {
       const w = c.classSpecific
         ? tf.tidy(() => tf.add(tf.mul(tf.transpose(this.classIdentity), c.correctStrength - c.incorrectStrength), c.incorrectStrength))
         : tf.randomUniform([C, P], -1 / Math.sqrt(P), 1 / Math.sqrt(P), 'float32', (seed ?? 0) + 3);
-      this.readout = tf.variable(w);
+      this.readout = tf.variable(w, true, this.varName('last_layer.weight'));
       w.dispose();
-    } else if (c.readout === 'sparse') this.readout = tf.variable(tf.ones([C, P / C]));
+    } else if (c.readout === 'sparse') {
+      const ones = tf.ones([C, P / C]);
+      this.readout = tf.variable(ones, true, this.varName('last_layer.weight'));
+      ones.dispose();
+    }
     this.push = { sampleIdxs: new Int32Array(P).fill(-1), fmapIdxs: new Int32Array(P * 4).fill(-1) };
   }
 
@@ -140,7 +149,9 @@ export class ProtoNet {
         const p2 = tf.sum(tf.square(this.prototypes), 1);
         return tf.relu(tf.add(tf.sub(z2, tf.mul(zp, 2)), p2)) as Tensor4D;
       }
-      const unit = (t: Tensor, axis: number) => tf.div(t, tf.maximum(tf.norm(t, 'euclidean', axis, true), 1e-12));
+      // x / max(‖x‖, 1e-12) as torch's F.normalize, with a norm whose gradient stays finite at a zero vector
+      // (a prototype the push found no patch for is zeroed, spec §4)
+      const unit = (t: Tensor, axis: number) => tf.div(t, tf.sqrt(tf.maximum(tf.sum(tf.square(t), axis, true), 1e-24)));
       const cos = conv2d(unit(z, -1) as Tensor4D, tf.reshape(tf.transpose(unit(this.prototypes, 1)), [1, 1, D, -1]) as Tensor4D);
       return tf.sub(1, tf.clipByValue(cos, -1, 1)) as Tensor4D;
     });
@@ -219,8 +230,8 @@ export class ProtoNet {
       this.prototypes.dispose();
       this.readout!.dispose();
       this.classIdentity.dispose();
-      (this as { prototypes: Variable }).prototypes = tf.variable(protos, this.config.learnPrototypes);
-      this.readout = tf.variable(readout);
+      (this as { prototypes: Variable }).prototypes = tf.variable(protos, this.config.learnPrototypes, this.varName('prototype_vectors'));
+      this.readout = tf.variable(readout, true, this.varName('last_layer.weight'));
       this.classIdentity = tf.keep(ident) as Tensor2D;
     });
     k.dispose();
@@ -229,6 +240,11 @@ export class ProtoNet {
       fmapIdxs: Int32Array.from(keep.flatMap((j) => Array.from(this.push.fmapIdxs.subarray(j * 4, j * 4 + 4)))),
     };
     (this.config as { numPrototypes: number }).numPrototypes = keep.length;
+  }
+
+  /** A readable, globally unique tfjs variable name (tfjs variable names are global; pruning makes new ones). */
+  private varName(key: string): string {
+    return `protonet#${this.instance}.${++this.generation}/${key}`;
   }
 
   /** Trainable variables by group (the optimizer groups of spec §3.3). */
