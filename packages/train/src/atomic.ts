@@ -25,3 +25,9 @@ export function fsyncFile(file: string): void {
     fs.closeSync(fd);
   }
 }
+
+/** Removes the temporary files a killed {@link writeAtomic} left in `dir` (never the files themselves). */
+export function removeStaleTemps(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const f of fs.readdirSync(dir)) if (/^\..+\.tmp-\d+$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+}

@@ -9,7 +9,7 @@ import { tf } from '@pixpnet/engine';
 import { ProtoNet, exportStateDict, loadStateDict, readSafetensors, writeSafetensors } from '@pixpnet/models';
 import type { ProtoNetConfig, StateDict } from '@pixpnet/models';
 import type { GroupedOptimizer, NamedTensor } from './optimizers.js';
-import { writeAtomic } from './atomic.js';
+import { removeStaleTemps, writeAtomic } from './atomic.js';
 
 /** The run state stored with a checkpoint. */
 export interface LoopState {
@@ -88,9 +88,10 @@ export async function saveCheckpoint(file: string, model: ProtoNet, optimizer: G
 
 /** Removes every checkpoint but `keep`, and half-written ones (a run killed between writing one and removing the last). */
 export function removeStaleCheckpoints(dir: string, keep: string): void {
+  removeStaleTemps(dir);
   for (const f of fs.readdirSync(dir)) {
     const p = path.join(dir, f);
-    if ((f.endsWith('.ckpt') && p !== keep) || /^\..*\.tmp-\d+$/.test(f)) fs.rmSync(p, { force: true });
+    if (f.endsWith('.ckpt') && p !== keep) fs.rmSync(p, { force: true });
   }
 }
 

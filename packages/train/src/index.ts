@@ -19,7 +19,7 @@ export type { TensorBoardEvent, TensorBoardHistogram, TensorBoardWriterOptions, 
 export { loadRun, runCheckpoint } from './load_run.js';
 export type { LoadedRun } from './load_run.js';
 export { saveCheckpoint, readCheckpoint, modelFromCheckpoint, restoreOptimizer, modelStateDict } from './checkpoint.js';
-export { writeAtomic, fsyncFile } from './atomic.js';
+export { writeAtomic, fsyncFile, removeStaleTemps } from './atomic.js';
 export type { Checkpoint, CheckpointMeta, LoopState } from './checkpoint.js';
 export { pushPrototypes, PushState, quantiles } from './push.js';
 export type { DuplicateFilter, PushBatch, PushStats } from './push.js';

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { fsyncFile, writeAtomic } from '../atomic.js';
+import { fsyncFile, removeStaleTemps, writeAtomic } from '../atomic.js';
 import type { MetricsEvent, RunStartEvent } from '../events.js';
 
 /** Writes metrics rows as they come; on resume keeps exactly the rows the checkpoint had seen. */
@@ -17,6 +17,7 @@ export class CsvMetricsWriter {
     this.file = p.metrics;
     this.columns = ['epoch', 'step', ...e.metricNames];
     fs.mkdirSync(p.csv, { recursive: true });
+    removeStaleTemps(p.csv);
     const header = stringify([this.columns]);
     if (e.resumed && fs.existsSync(this.file)) {
       const rows = parse(fs.readFileSync(this.file, 'utf8'), { relax_column_count: true }) as string[][];

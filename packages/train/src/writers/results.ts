@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { writeAtomic } from '../atomic.js';
+import { removeStaleTemps, writeAtomic } from '../atomic.js';
 import type { RunEndEvent, RunStartEvent } from '../events.js';
 
 /** Writes the results folder when the run ends. */
@@ -15,6 +15,7 @@ export class ResultsWriter {
     this.config = e.resultsConfig;
     const dir = runPaths(e.runDir).results;
     fs.mkdirSync(dir, { recursive: true });
+    removeStaleTemps(dir);
     writeAtomic(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
   }
 
