@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { CUB_PART_MERGE, evalTransform, mapParts } from '@pixpnet/data';
-import type { DatasetIndex, TransformPreset } from '@pixpnet/data';
+import type { DatasetIndex, MappedPart, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 
 /** One prototype's verdict. */
@@ -56,6 +56,7 @@ export async function prototypePartGrounding(model: ProtoNet, index: DatasetInde
   const { numPrototypes: P, numClasses: C } = model.config;
   const [, Wz] = model.latentGrid;
   const per: PrototypeGrounding[] = [];
+  const partsBySample = new Map<number, MappedPart[]>();
   for (let j = 0; j < P; j++) {
     const s = model.push.sampleIdxs[j]!;
     if (s < 0) continue;
@@ -66,8 +67,12 @@ export async function prototypePartGrounding(model: ProtoNet, index: DatasetInde
     const h = model.push.fmapIdxs[j * 4]!, w = model.push.fmapIdxs[j * 4 + 2]!;
     const [h0, h1, w0, w1] = model.rfBoxes[h * Wz + w]!;
     const cy = (h0 + h1) / 2, cx = (w0 + w1) / 2;
-    const { geometry } = await evalTransform(sample, preset);
-    const { parts } = mapParts(sample.parts, { geometry });
+    let parts = partsBySample.get(s); // prototypes may share a source image: decode each once
+    if (!parts) {
+      const { geometry } = await evalTransform(sample, preset);
+      parts = mapParts(sample.parts, { geometry }).parts;
+      partsBySample.set(s, parts);
+    }
     let nearest = -1, best = Infinity;
     for (const p of parts) {
       const d = ((p.box[0] + p.box[2]) / 2 - cx) ** 2 + ((p.box[1] + p.box[3]) / 2 - cy) ** 2;

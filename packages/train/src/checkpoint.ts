@@ -36,7 +36,6 @@ export interface CheckpointMeta {
   /** The resolved run configuration (flat, dashed keys). */
   config: Record<string, unknown>;
   model: Omit<ProtoNetConfig, 'backboneWeights'>;
-  push: { sampleIdxs: number[]; fmapIdxs: number[] };
   loop: LoopState;
   /** Optimizer tensors by role, in `getWeights` order: their checkpoint keys and tfjs names. */
   optimizers: Record<string, Array<{ key: string; name: string }>>;
@@ -80,8 +79,7 @@ export async function saveCheckpoint(file: string, model: ProtoNet, optimizer: G
     tf.dispose(Object.values(state).flatMap((l) => l.map((w) => w.tensor)));
   }
   const meta: CheckpointMeta = {
-    format: 'pixpnet-checkpoint', version: 1, config, model: { ...model.config },
-    push: { sampleIdxs: Array.from(model.push.sampleIdxs), fmapIdxs: Array.from(model.push.fmapIdxs) }, loop, optimizers,
+    format: 'pixpnet-checkpoint', version: 1, config, model: { ...model.config }, loop, optimizers,
   };
   writeAtomic(file, writeSafetensors(dict, { pixpnet: JSON.stringify(meta) }));
 }
@@ -127,11 +125,12 @@ export function modelFromCheckpoint(ck: Checkpoint): ProtoNet {
   try {
     loadStateDict(model.backbone, take(ck.tensors, PREFIX.features), `${ck.file} (model.features.*)`);
     loadStateDict(model.addOn, take(ck.tensors, PREFIX.addOn), `${ck.file} (model.add_on_layers.*)`);
-    const get = (k: string, shape: number[]) => {
+    const values = (k: string, shape: number[]) => {
       const e = ck.tensors.get(k);
       if (!e || e.data.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`${ck.file}: '${k}' is missing or has the wrong size for this model.`);
-      return tf.tensor(e.data, shape);
+      return e.data;
     };
+    const get = (k: string, shape: number[]) => tf.tensor(values(k, shape), shape);
     const { numPrototypes: P, prototypeDim: D, numClasses: C } = model.config;
     tf.tidy(() => {
       model.prototypes.assign(get('model.prototype_vectors', [P, D]));
@@ -140,7 +139,8 @@ export function modelFromCheckpoint(ck: Checkpoint): ProtoNet {
     const ident = get('model.prototype_class_identity', [P, C]);
     model.classIdentity.dispose();
     model.classIdentity = ident as tf.Tensor2D;
-    model.push = { sampleIdxs: Int32Array.from(ck.meta.push.sampleIdxs), fmapIdxs: Int32Array.from(ck.meta.push.fmapIdxs) };
+    // the push records, stored as float tensors like the reference's buffers (exact below 2^24)
+    model.push = { sampleIdxs: Int32Array.from(values('model.corresponding_sample_idxs', [P])), fmapIdxs: Int32Array.from(values('model.min_fmap_idxs', [P, 4])) };
     return model;
   } catch (e) {
     model.dispose();
@@ -150,13 +150,12 @@ export function modelFromCheckpoint(ck: Checkpoint): ProtoNet {
 
 /** Restores the optimizers' state from a checkpoint. */
 export async function restoreOptimizer(ck: Checkpoint, optimizer: GroupedOptimizer): Promise<void> {
+  const lists = Object.values(ck.meta.optimizers).flat();
+  const missing = lists.find(({ key }) => !ck.tensors.has(key));
+  if (missing) throw new Error(`${ck.file}: optimizer tensor '${missing.key}' is missing.`);
   const state: Record<string, NamedTensor[]> = {};
   for (const [role, list] of Object.entries(ck.meta.optimizers)) {
-    state[role] = list.map(({ key, name }) => {
-      const e = ck.tensors.get(key);
-      if (!e) throw new Error(`${ck.file}: optimizer tensor '${key}' is missing.`);
-      return { name, tensor: tf.tensor(e.data, e.shape) };
-    });
+    state[role] = list.map(({ key, name }) => ({ name, tensor: tf.tensor(ck.tensors.get(key)!.data, ck.tensors.get(key)!.shape) }));
   }
   try {
     await optimizer.setState(state);

@@ -53,15 +53,18 @@ export function runCheckpoint(runDir: string): string {
 
 /** Loads a finished run's configuration and model. */
 export function loadRun(runDir: string): LoadedRun {
-  const cfgFile = path.join(runPaths(runDir).results, 'config.yaml');
-  if (!fs.existsSync(cfgFile)) throw new Error(`${runDir} has no results/config.yaml: is it a PixPNet run directory?`);
-  if (!fs.existsSync(path.join(runPaths(runDir).results, 'scores.yaml'))) {
-    throw new Error(`${runDir} has not finished (no results/scores.yaml): continue it with pixpnet train --resume ${runDir}.`);
-  }
-  const nested = YAML.parse(fs.readFileSync(cfgFile, 'utf8')) as Record<string, unknown>;
+  const nested = readResultsConfig(runDir);
+  if (!nested) throw new Error(`${runDir} has no results/config.yaml: is it a PixPNet run directory?`);
+  const scoresFile = path.join(runPaths(runDir).results, 'scores.yaml');
+  if (!fs.existsSync(scoresFile)) throw new Error(`${runDir} has not finished (no results/scores.yaml): continue it with pixpnet train --resume ${runDir}.`);
   const checkpoint = runCheckpoint(runDir);
   const model = modelFromCheckpoint(readCheckpoint(checkpoint));
-  const scoresFile = path.join(runPaths(runDir).results, 'scores.yaml');
-  const scores = fs.existsSync(scoresFile) ? (YAML.parse(fs.readFileSync(scoresFile, 'utf8')) as Array<Record<string, number>>)[0] : undefined;
+  const scores = (YAML.parse(fs.readFileSync(scoresFile, 'utf8')) as Array<Record<string, number>>)[0];
   return { runDir, config: flattenNested(nested), nested, checkpoint, model, ...(scores ? { scores } : {}) };
+}
+
+/** A run's nested `results/config.yaml` (written when the run starts), or undefined when there is none. */
+export function readResultsConfig(runDir: string): Record<string, unknown> | undefined {
+  const file = path.join(runPaths(runDir).results, 'config.yaml');
+  return fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
 }

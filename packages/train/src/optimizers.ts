@@ -147,8 +147,8 @@ export class GroupedOptimizer {
       const list = await opt.getWeights();
       // copies: the moments are the optimizer's own variables
       const own = list.map((w) => ({ name: w.name, tensor: tf.clone(w.tensor) }));
-      list.forEach((w, k) => { if (k === 0) w.tensor.dispose(); }); // the iterations scalar is a fresh tensor
-      for (const extra of ['accBeta1', 'accBeta2', 'accumulatedBeta1'] as const) {
+      list[0]?.tensor.dispose(); // the iterations scalar is a fresh tensor
+      for (const extra of ['accBeta1', 'accBeta2'] as const) {
         const v = (opt as unknown as Record<string, tf.Tensor | undefined>)[extra];
         if (v instanceof tf.Tensor) own.push({ name: `#${extra}`, tensor: tf.clone(v) });
       }

@@ -6,6 +6,7 @@
 import { tf } from '@pixpnet/engine';
 import type { Tensor2D, Tensor4D } from '@pixpnet/engine';
 import type { ProtoNet } from '@pixpnet/models';
+import { chunks, rows } from './batch.js';
 
 /** Duplicate prevention during a push (spec §4). */
 export type DuplicateFilter = 'sample' | 'patch' | 'none';
@@ -168,11 +169,10 @@ export async function pushPrototypes(model: ProtoNet, batches: AsyncIterable<Pus
   const [Hz, Wz] = model.latentGrid;
   for await (const b of batches) {
     // forwards in micro-batches (memory); the greedy assignment still sees the whole batch, as the reference does
-    const N = b.x.shape[0], mb = microBatch ?? N;
+    const N = b.x.shape[0];
     const zd = new Float32Array(N * Hz * Wz * D), dd = new Float32Array(N * Hz * Wz * P);
-    for (let start = 0; start < N; start += mb) {
-      const len = Math.min(mb, N - start);
-      const x = len === N ? b.x : tf.slice(b.x, [start, 0, 0, 0], [len, -1, -1, -1]);
+    for (const [start, len] of chunks(N, microBatch ?? N)) {
+      const x = rows(b.x, start, len);
       const { z, distances } = model.pushForward(x);
       if (x !== b.x) x.dispose();
       zd.set((await z.data()) as Float32Array, start * Hz * Wz * D);
@@ -184,15 +184,12 @@ export async function pushPrototypes(model: ProtoNet, batches: AsyncIterable<Pus
   const values = tf.tensor2d(state.bestPatch, [P, D]) as Tensor2D;
   model.setPrototypes(values, { sampleIdxs: state.sampleIdxs, fmapIdxs: state.fmapIdxs });
   values.dispose();
-  const q = quantiles(state.bestDist, [0, 0.25, 0.5, 0.75, 1]) as PushStats['quantiles'];
-  const assigned = Array.from(state.bestDist).filter((x) => x !== Infinity);
-  const distinct = new Set<number>();
-  state.bestDist.forEach((v, j) => { if (v !== Infinity) distinct.add(state.sampleIdxs[j]!); });
+  const assigned = Array.from(state.bestDist.keys()).filter((j) => state.bestDist[j] !== Infinity);
   return {
-    quantiles: q,
-    nans: Array.from(state.bestDist).filter(Number.isNaN).length,
+    quantiles: quantiles(state.bestDist, [0, 0.25, 0.5, 0.75, 1]) as PushStats['quantiles'],
+    nans: state.bestDist.filter(Number.isNaN).length,
     unassigned: P - assigned.length,
-    distinctSamples: distinct.size,
+    distinctSamples: new Set(assigned.map((j) => state.sampleIdxs[j]!)).size,
     normBefore,
     normAfter: norm(model.prototypes),
   };

@@ -17,13 +17,13 @@ import { GroupedOptimizer, takesMomentum } from './optimizers.js';
 import { checkSettings, settingsOf } from './settings.js';
 import type { Settings } from './settings.js';
 import { createRunDir, runPaths } from './run_dir.js';
-import YAML from 'yaml';
 import { flattenNested, nestConfig } from './nested.js';
 import { metricNames } from './metrics.js';
 import { microBatchSize, parameterBytes, WASM_STEP_BUDGET } from './memory.js';
 import { modelFromCheckpoint, readCheckpoint, removeStaleCheckpoints, restoreOptimizer } from './checkpoint.js';
 import type { Checkpoint, LoopState } from './checkpoint.js';
 import { FitLoop } from './trainer.js';
+import { readResultsConfig } from './load_run.js';
 import type { ModelInfoRecord, TrainEvent } from './events.js';
 
 /** Options of {@link train}. */
@@ -34,7 +34,7 @@ export interface TrainOptions {
   configPath?: string;
   /** Resume the run in this directory from its latest checkpoint. */
   resume?: string;
-  /** Bytes one training step may use (default: 2.5 GiB on wasm, unlimited elsewhere). */
+  /** Bytes one training step may use (default: `WASM_STEP_BUDGET` on wasm, unlimited elsewhere). */
   stepMemoryBudget?: number;
 }
 
@@ -60,11 +60,11 @@ const DERIVED = ['log-dir', 'git-commit-hash', 'gpus', 'dataset.needs-unaugmente
 
 /** The configuration a run started with, from its `results/config.yaml` (written when it starts). */
 function startConfig(runDir: string): FlatConfig {
-  const file = path.join(runPaths(runDir).results, 'config.yaml');
-  if (!fs.existsSync(file)) {
+  const nested = readResultsConfig(runDir);
+  if (!nested) {
     throw new Error(`${runDir} has neither a checkpoint nor results/config.yaml: nothing was trained there yet. Start a new run with pixpnet train -c <config.yaml>.`);
   }
-  const flat = flattenNested(YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>);
+  const flat = flattenNested(nested);
   const out: FlatConfig = {};
   for (const [k, v] of Object.entries(flat)) if (!DERIVED.includes(k) && v !== null) out[k] = v;
   return { ...out, 'log-dir': path.dirname(path.dirname(path.dirname(path.resolve(runDir)))) };

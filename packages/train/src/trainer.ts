@@ -15,6 +15,7 @@ import type { GroupedOptimizer } from './optimizers.js';
 import { pushPrototypes } from './push.js';
 import { MetricAccumulator, batchAccuracy } from './metrics.js';
 import { removeStaleCheckpoints, saveCheckpoint } from './checkpoint.js';
+import { addGradients, chunks, rows } from './batch.js';
 import type { LoopState } from './checkpoint.js';
 import type { Settings } from './settings.js';
 import type { Phase, TrainEvent } from './events.js';
@@ -59,6 +60,11 @@ function lossValues(terms: LossTerms, c: Required<LossCoefficients>): Record<str
   }
   out['total_loss'] = terms.total.dataSync()[0]!;
   return out;
+}
+
+/** The labels of a batch's items, from the loader's samples. */
+function labelsOf(loader: DataLoader, batch: Batch): Int32Array {
+  return Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label));
 }
 
 /** The fit loop's state machine; `run()` trains from `state.epoch` to the end and tests. */
@@ -110,56 +116,49 @@ export class FitLoop {
   private gradients(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number): {
     grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array; forward: Record<string, Float32Array>;
   } {
-    const n = x.shape[0], mb = this.io.microBatch;
-    let grads: tf.NamedTensorMap = {};
-    const valueSums: Record<string, number> = {};
+    const n = x.shape[0];
+    let grads: tf.NamedTensorMap | undefined;
+    const values: Record<string, number> = {};
     const predicted = new Int32Array(n);
     const forward: Record<string, Float32Array> = {};
     try {
-      for (let start = 0; start < n; start += mb) this.microStep(x, y, vars, scale, start, Math.min(mb, n - start), valueSums, predicted, forward, (g) => {
-        if (!Object.keys(grads).length) grads = g;
-        else {
-          const sum: tf.NamedTensorMap = {};
-          for (const k of Object.keys(g)) sum[k] = tf.add(grads[k]!, g[k]!);
-          tf.dispose([...Object.values(grads), ...Object.values(g)]);
-          grads = sum;
+      for (const [start, len] of chunks(n, this.io.microBatch)) {
+        const xs = rows(x, start, len), ys = rows(y, start, len);
+        try {
+          const part = this.microStep(xs, ys, vars, (scale * len) / n, this.s.tbLogging && start === 0 ? forward : undefined);
+          grads = grads ? addGradients(grads, part.grads) : part.grads;
+          for (const [k, v] of Object.entries(part.values)) values[k] = (values[k] ?? 0) + (v * len) / n;
+          predicted.set(part.predicted, start);
+        } finally {
+          if (xs !== x) tf.dispose([xs, ys]);
         }
-      });
+      }
     } catch (e) {
-      tf.dispose(Object.values(grads));
+      if (grads) tf.dispose(Object.values(grads));
       throw e;
     }
-    return { grads, values: valueSums, predicted, forward };
+    return { grads: grads!, values, predicted, forward };
   }
 
-  /** One micro-batch `[start, start + len)`: its loss terms, predictions and gradients (handed to `add`). */
-  private microStep(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number, start: number, len: number, valueSums: Record<string, number>,
-    predicted: Int32Array, forward: Record<string, Float32Array>, add: (g: tf.NamedTensorMap) => void): void {
-    const n = x.shape[0];
-    const histograms = this.s.tbLogging;
-    const xs = len === n ? x : tf.slice(x, [start, 0, 0, 0], [len, -1, -1, -1]);
-    const ys = len === n ? y : tf.slice(y, [start], [len]);
+  /** Forward + backward of one micro-batch, its loss weighted by `weight`; fills `forward` with the forward results when given. */
+  private microStep(x: Tensor4D, y: Tensor1D, vars: Variable[], weight: number, forward?: Record<string, Float32Array>): {
+    grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array;
+  } {
     let terms: LossTerms | undefined;
-    let logits: Tensor | undefined;
+    let predicted: Tensor | undefined;
     try {
-      const { value, grads: g } = tf.variableGrads(() => {
-        const out = this.io.model.forward(xs, { training: true });
-        if (histograms && start === 0) {
-          for (const [k, t] of Object.entries(out)) if (t.dtype === 'float32') forward[`forward/${k}`] = t.dataSync() as Float32Array;
-        }
-        terms = protoLosses(this.io.model, out.logits, out.minDistances, ys, this.coef);
-        logits = tf.keep(tf.argMax(out.logits, 1));
+      const { value, grads } = tf.variableGrads(() => {
+        const out = this.io.model.forward(x, { training: true });
+        if (forward) for (const [k, t] of Object.entries(out)) if (t.dtype === 'float32') forward[`forward/${k}`] = t.dataSync() as Float32Array;
+        terms = protoLosses(this.io.model, out.logits, out.minDistances, y, this.coef);
+        predicted = tf.keep(tf.argMax(out.logits, 1));
         for (const t of Object.values(terms)) tf.keep(t);
-        return tf.mul(terms.total, (scale * len) / n) as tf.Scalar;
+        return tf.mul(terms.total, weight) as tf.Scalar;
       }, vars);
       value.dispose();
-      add(g);
-      const vals = lossValues(terms!, this.coef);
-      for (const [k, v] of Object.entries(vals)) valueSums[k] = (valueSums[k] ?? 0) + (v * len) / n;
-      predicted.set(logits!.dataSync() as Int32Array, start);
+      return { grads, values: lossValues(terms!, this.coef), predicted: predicted!.dataSync() as Int32Array };
     } finally {
-      tf.dispose([...(logits ? [logits] : []), ...(terms ? Object.values(terms) : [])]);
-      if (xs !== x) tf.dispose([xs, ys]);
+      tf.dispose([...(predicted ? [predicted] : []), ...(terms ? Object.values(terms) : [])]);
     }
   }
 
@@ -184,7 +183,7 @@ export class FitLoop {
         tf.dispose(Object.values(grads));
         const param = name.replace(/^[^/]*\//, ''); // tfjs names are '<model instance>/<parameter>'
         throw new DivergedError(`--debug: the gradient of ${param} is not finite at epoch ${epoch}, batch ${batch} (step ${this.io.state.globalStep}) although the loss is. ` +
-          'Lower --optimizer.lr or set --train.gradient-clip-norm.');
+          'Start a new run with a lower --optimizer.lr or with --train.gradient-clip-norm.');
       }
     }
   }
@@ -232,7 +231,7 @@ export class FitLoop {
       } finally {
         tf.dispose([batch.x, batch.y]);
       }
-      const labels = batch.y.shape[0] ? Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label)) : new Int32Array();
+      const labels = labelsOf(loader, batch);
       const total = step.values['total_loss']!;
       if (!Number.isFinite(total)) {
         tf.dispose(Object.values(step.grads));
@@ -240,12 +239,7 @@ export class FitLoop {
         throw new DivergedError(`train_total_loss is ${total} at epoch ${epoch}, batch ${b} (step ${io.state.globalStep}): training diverged. ` +
           'Start a new run with a lower --optimizer.lr or with --train.gradient-clip-norm (--resume would keep this configuration), or check the input data.');
       }
-      if (pending) {
-        const sum: tf.NamedTensorMap = {};
-        for (const key of Object.keys(step.grads)) sum[key] = tf.add(pending[key]!, step.grads[key]!);
-        tf.dispose([...Object.values(pending), ...Object.values(step.grads)]);
-        pending = sum;
-      } else pending = step.grads;
+      pending = pending ? addGradients(pending, step.grads) : step.grads;
       inGroup++;
       b++;
       if (inGroup === k || b === batches) {
@@ -277,14 +271,12 @@ export class FitLoop {
     const acc = new MetricAccumulator(io.model.config.numClasses);
     for await (const batch of this.batches(loader, epochId)) {
       const t0 = performance.now();
-      const labels = Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label));
-      const n = batch.x.shape[0], mb = io.evalMicroBatch ?? n;
+      const labels = labelsOf(loader, batch);
+      const n = batch.x.shape[0];
       try {
-        for (let start = 0; start < n; start += mb) {
-          const len = Math.min(mb, n - start);
+        for (const [start, len] of chunks(n, io.evalMicroBatch ?? n)) {
           const values = tf.tidy(() => {
-            const x = len === n ? batch.x : tf.slice(batch.x, [start, 0, 0, 0], [len, -1, -1, -1]);
-            const y = len === n ? batch.y : tf.slice(batch.y, [start], [len]);
+            const x = rows(batch.x, start, len), y = rows(batch.y, start, len);
             const out = io.model.forward(x, { training: false });
             const pred = tf.argMax(out.logits, 1);
             const terms = protoLosses(io.model, out.logits, out.minDistances, y, this.coef);
@@ -312,7 +304,7 @@ export class FitLoop {
     async function* pushBatches() {
       for await (const b of self.batches(loader, 0)) {
         try {
-          yield { x: b.x, y: Int32Array.from(b.indices.map((i) => loader.samples[i]!.label)), indices: b.indices };
+          yield { x: b.x, y: labelsOf(loader, b), indices: b.indices };
         } finally {
           tf.dispose([b.x, b.y]);
         }

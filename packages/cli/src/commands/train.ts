@@ -41,9 +41,10 @@ export function registerTrain(program: Command): void {
     keys.set(opt.attributeName(), o.key);
     if (o.negatable) {
       const dot = o.key.lastIndexOf('.');
-      const neg = new Option(`--${o.key.slice(0, dot + 1)}no-${o.key.slice(dot + 1)}`, `turn off --${o.key}`);
+      const negKey = `${o.key.slice(0, dot + 1)}no-${o.key.slice(dot + 1)}`;
+      const neg = new Option(`--${negKey}`, `turn off --${o.key}`);
       cmd.addOption(neg);
-      keys.set(neg.attributeName(), `${o.key.slice(0, dot + 1)}no-${o.key.slice(dot + 1)}`);
+      keys.set(neg.attributeName(), negKey);
     }
   }
   cmd.action(async (_o: unknown, self: Command) => {

@@ -55,8 +55,15 @@ export function readImagenette(root: string): DatasetIndex {
     throw new DatasetError(`No ImageNette under ${root}. Expected <root>/imagenette2*/{train,val}/<wnid>/*.JPEG (the fast.ai release, ` +
       'https://github.com/fastai/imagenette), with the 10 WNIDs ' + IMAGENETTE_WNIDS.join(' ') + '.');
   }
-  const tr = readImageFolder(path.join(base, 'train'), { classes: IMAGENETTE_WNIDS, train: true });
-  const va = readImageFolder(path.join(base, 'val'), { classes: IMAGENETTE_WNIDS, train: false });
-  const samples = [...tr.samples, ...va.samples.map((s, i) => ({ ...s, id: tr.samples.length + i }))];
-  return { name: 'IMAGENETTE', root: base, classNames: IMAGENETTE_NAMES, samples };
+  return { ...readTrainVal(base, { classes: IMAGENETTE_WNIDS, name: 'IMAGENETTE' }), classNames: IMAGENETTE_NAMES };
+}
+
+/**
+ * Reads `<root>/train/<class>/…` (training images) and `<root>/val/<class>/…` (test images) as one index, with the
+ * same classes (default: the training folder's, sorted) and ids running on from train into val.
+ */
+export function readTrainVal(root: string, options: { classes?: string[]; name?: string } = {}): DatasetIndex {
+  const tr = readImageFolder(path.join(root, 'train'), { ...options, train: true });
+  const va = readImageFolder(path.join(root, 'val'), { ...options, classes: tr.classNames, train: false });
+  return { ...tr, root, samples: [...tr.samples, ...va.samples.map((s, i) => ({ ...s, id: tr.samples.length + i }))] };
 }

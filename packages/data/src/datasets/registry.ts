@@ -9,7 +9,7 @@ import { log } from '@pixpnet/engine';
 import { readCub } from './cub.js';
 import { readStanfordCars } from './cars.js';
 import { readCifar10 } from './cifar10.js';
-import { IMAGENETTE_WNIDS, readImageFolder, readImagenette } from './image_folder.js';
+import { IMAGENETTE_WNIDS, readImagenette, readTrainVal } from './image_folder.js';
 import { loadImagenetSubset } from './imagenet_archives.js';
 import { DatasetError } from './read_table.js';
 import type { DatasetIndex } from './types.js';
@@ -70,9 +70,7 @@ async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIn
     }
   }
   // IMAGENET: an extracted train/<wnid>/, val/<wnid>/ tree
-  const train = readImageFolder(path.join(dir, 'train'), { train: true, name: 'IMAGENET' });
-  const val = readImageFolder(path.join(dir, 'val'), { train: false, classes: train.classNames, name: 'IMAGENET' });
-  return { ...train, root: dir, samples: [...train.samples, ...val.samples.map((s, i) => ({ ...s, id: train.samples.length + i }))] };
+  return readTrainVal(dir, { name: 'IMAGENET' });
 }
 
 /** Opens the dataset `name` under `root` (spec §5.1). Errors name the folder expected and how to fill it. */
