@@ -3,10 +3,12 @@
 //   engine   a ProtoPNet-style VGG training and inference step, ours vs PyTorch (see engine.mjs)
 //   rf       receptive-field analysis of every fixture model, ours vs the reference engine (see rf.mjs)
 //   data     decode + resize + augment images/s, our DataLoader vs torchvision/PIL (see data.mjs)
+//   rot      the exact relevance ordering test vs the fast one (--rot.steps) on the synthetic demo run (see rot.mjs)
 const benches = {
   engine: () => import('./engine.mjs'),
   rf: () => import('./rf.mjs'),
   data: () => import('./data.mjs'),
+  rot: () => import('./rot.mjs'),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in benches)) {

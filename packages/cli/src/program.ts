@@ -6,6 +6,7 @@ import { registerInfo } from './commands/info.js';
 import { registerRf } from './commands/rf.js';
 import { registerData } from './commands/data.js';
 import { registerTrain } from './commands/train.js';
+import { registerEvaluate } from './commands/evaluate.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -19,5 +20,6 @@ export function createProgram(): Command {
   registerRf(program);
   registerData(program);
   registerTrain(program);
+  registerEvaluate(program);
   return program;
 }

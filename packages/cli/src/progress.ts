@@ -58,3 +58,37 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
     complete: () => stop(),
   });
 }
+
+/**
+ * Progress of a staged job (`pixpnet evaluate`): one cli-progress bar with ETA per stage on a terminal, a log line
+ * at each quarter otherwise. Call the returned function with (stage, done, total); `stop()` clears the bar.
+ */
+export function stageProgress(stream: NodeJS.WriteStream = process.stderr): { update: (stage: string, done: number, total: number) => void; stop: () => void } {
+  const tty = Boolean(stream.isTTY);
+  let bar: cliProgress.SingleBar | undefined;
+  let current = '';
+  let quarter = 0;
+  const stop = () => {
+    bar?.stop();
+    bar = undefined;
+  };
+  return {
+    update: (stage, done, total) => {
+      if (stage !== current) {
+        stop();
+        current = stage;
+        quarter = 0;
+        if (tty) {
+          bar = new cliProgress.SingleBar({ format: `${stage.padEnd(22)} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream, hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
+          bar.start(total, 0);
+        }
+      }
+      if (bar) bar.update(done);
+      else if (total > 0 && Math.floor((done / total) * 4) > quarter) {
+        quarter = Math.floor((done / total) * 4);
+        log.info(`${stage}: ${done}/${total} (${quarter * 25} %)`);
+      }
+    },
+    stop,
+  };
+}

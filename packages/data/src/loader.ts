@@ -22,6 +22,8 @@ export interface Batch {
   indices: number[];
   /** Per image, the homography from original image coordinates to batch pixels (for part keypoints). */
   transforms: H3[];
+  /** Per image, `[C, H, W]` of the decoded file before any crop or resize (spec's `orig_shape`). */
+  origShapes: Array<[number, number, number]>;
 }
 
 /** Options of {@link DataLoader}. */
@@ -147,6 +149,7 @@ export class DataLoader implements AsyncIterable<Batch> {
       y: tf.tensor1d(ok.map(([i]) => this.samples[i]!.label), 'int32'),
       indices: ok.map(([i]) => i),
       transforms: ok.map(([, img]) => img.transform),
+      origShapes: ok.map(([, img]) => img.origShape),
     };
   }
 

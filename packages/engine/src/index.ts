@@ -28,3 +28,5 @@ export { batchNormTraining, batchNormInference } from './ops/batch_norm.js';
 export type { BatchNormTrainingResult } from './ops/batch_norm.js';
 export { tfjsVersions, packageVersion, TFJS_PACKAGES } from './versions.js';
 export { Rng } from './rng.js';
+export { chunks, rows } from './batching.js';
+export { quantiles, nanMean } from './stats.js';

@@ -1,8 +1,36 @@
 /**
- * `@pixpnet/eval`: Pixel-space mappings, consistency, stability, relevance ordering test and sweeps. Today: how
- * often pushed prototypes sit on their class's defining parts (the synthetic parts dataset).
+ * `@pixpnet/eval`: PixPNet's interpretability evaluation (spec §2.10, §6) — pixel-space maps of prototypes (exact
+ * receptive fields, Gaussian RF heat maps, bicubic upsampling) behind a registry of heat-map methods; consistency
+ * and stability of prototype boxes on part annotations; the relevance ordering test (exact or fast) with its
+ * summaries and plot; and how often pushed prototypes sit on their class's defining parts (synthetic dataset).
  *
  * @packageDocumentation
  */
 export { prototypePartGrounding, readClassParts } from './part_grounding.js';
 export type { GroundingResult, PrototypeGrounding } from './part_grounding.js';
+export { rfHeatmaps, gaussianWindow } from './maps/gaussian.js';
+export type { RfHeatmapOptions, RfHeatmaps } from './maps/gaussian.js';
+export { upsampleBicubic } from './maps/bicubic.js';
+export { naiveCenter, rfCenter, argmaxCenter } from './maps/centers.js';
+export { roundHalfEven } from './maps/round.js';
+export { registerHeatmapMethod, heatmapMethod, heatmapMethodNames } from './maps/registry.js';
+export type { HeatmapMethod, HeatmapInput } from './maps/registry.js';
+export { forwardArrays, classPrototypes, requireClassSpecific } from './forward.js';
+export type { ForwardArrays } from './forward.js';
+export { batchParts } from './parts.js';
+export type { BatchPartsOptions } from './parts.js';
+export { BOX_METHODS, boxAround, defaultBoxRadius, overlaps, partsInBox, prototypeCenters } from './metrics/boxes.js';
+export type { Box, BoxMethod } from './metrics/boxes.js';
+export { ConsistencyAccumulator, StabilityAccumulator, CONSISTENT, QUANTILES } from './metrics/consistency.js';
+export type { PartMetric, StabilityOptions } from './metrics/consistency.js';
+export { partMetrics } from './metrics/part_metrics.js';
+export type { PartMetricsOptions, PartMetricsResult } from './metrics/part_metrics.js';
+export { relevanceOrderingTest, checkRotParams, ROT_DEFAULTS } from './rot/rot.js';
+export type { RotParams, RotResult, RotRunOptions } from './rot/rot.js';
+export { rotSteps } from './rot/steps.js';
+export { rotArea, pctAtOrigSim } from './rot/summary.js';
+export { evaluateInterpretability, planEvaluation, checkInterpretabilityOptions, interpretabilityRecord, METRICS } from './evaluate.js';
+export type { EvaluationInput, InterpretabilityOptions, InterpretabilityResult, MetricName, PartScores, RotScores } from './evaluate.js';
+export { meanRfPct, renderRotPlot, rotPlotSpec } from './rot/plot.js';
+export type { RotCurve } from './rot/plot.js';
+export { rotCacheKey, readRotCache, writeRotCache } from './rot/cache.js';

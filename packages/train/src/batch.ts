@@ -1,17 +1,5 @@
-/** Small helpers for splitting a batch into micro-batches and summing their gradients. */
+/** Summing the gradients of micro-batches (the splitting helpers are `chunks` and `rows` of `@pixpnet/engine`). */
 import { tf } from '@pixpnet/engine';
-import type { Tensor } from '@pixpnet/engine';
-
-/** `[start, length]` pairs covering `n` items in chunks of at most `size`. */
-export function* chunks(n: number, size: number): Generator<[number, number]> {
-  for (let start = 0; start < n; start += size) yield [start, Math.min(size, n - start)];
-}
-
-/** Rows `[start, start + len)` along the first axis; the tensor itself when that is all of it (dispose only a slice). */
-export function rows<T extends Tensor>(t: T, start: number, len: number): T {
-  if (start === 0 && len === t.shape[0]) return t;
-  return tf.slice(t, [start, ...t.shape.slice(1).map(() => 0)], [len, ...t.shape.slice(1).map(() => -1)]) as T;
-}
 
 /** The element-wise sum of two gradient maps (same keys); both inputs are disposed. */
 export function addGradients(a: tf.NamedTensorMap, b: tf.NamedTensorMap): tf.NamedTensorMap {

@@ -71,4 +71,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'loss.cluster', type: 'float', default: 0.8, help: 'cluster coefficient' },
   { key: 'loss.separation', type: 'float', default: 0.08, help: 'separation coefficient' },
   { key: 'loss.l1', type: 'float', default: 1e-4, help: 'L1 coefficient' },
+  { key: 'eval.interpretability', type: 'flag', default: true, negatable: true, help: 'after testing, run pixpnet evaluate on the run (consistency and stability where the dataset has parts, the ROT)' },
+  { key: 'eval.rot-steps', type: 'int', default: 33, help: 'pixel counts of the fast ROT run after training (pixpnet evaluate runs the exact test by default)' },
+  { key: 'eval.rot-num-samples', type: 'int', default: 50, help: 'test images of the ROT run after training' },
 ];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@pixpnet/engine';
-import { PushState, quantiles } from './push.js';
+import { quantiles } from '@pixpnet/engine';
+import { PushState } from './push.js';
 import type { DuplicateFilter } from './push.js';
 
 /** The reference algorithm of spec §4, literally: repeated global argmin over d[N, P, H, W]. */

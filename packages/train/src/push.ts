@@ -3,10 +3,9 @@
  * image of its class (unaugmented view, eval mode, no gradients), with the `sample`, `patch` or `none` duplicate
  * filter. Afterwards a prototype *is* a training patch, and its pixels are that cell's exact receptive field.
  */
-import { tf } from '@pixpnet/engine';
+import { chunks, quantiles, rows, tf } from '@pixpnet/engine';
 import type { Tensor2D, Tensor4D } from '@pixpnet/engine';
 import type { ProtoNet } from '@pixpnet/models';
-import { chunks, rows } from './batch.js';
 
 /** Duplicate prevention during a push (spec §4). */
 export type DuplicateFilter = 'sample' | 'patch' | 'none';
@@ -140,16 +139,6 @@ export class PushState {
       }
     }
   }
-}
-
-/** Linear-interpolated quantiles (as torch.quantile) of the finite and infinite values; NaNs are left out. */
-export function quantiles(values: Float32Array, qs: readonly number[]): number[] {
-  const v = Array.from(values).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (!v.length) return qs.map(() => NaN);
-  return qs.map((q) => {
-    const pos = q * (v.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
-    return lo === hi || v[lo] === v[hi] ? v[lo]! : v[lo]! + (v[hi]! - v[lo]!) * (pos - lo); // equal ends: no inf − inf
-  });
 }
 
 function norm(t: tf.Tensor): number {

@@ -13,7 +13,7 @@ import { FitLoop, DivergedError } from './trainer.js';
 import { modelFromCheckpoint, readCheckpoint, restoreOptimizer, saveCheckpoint } from './checkpoint.js';
 import type { LoopState } from './checkpoint.js';
 import type { TrainEvent } from './events.js';
-import { bytesPerSample, microBatchSize } from './memory.js';
+import { bytesPerSample, microBatchSize } from '@pixpnet/models';
 import { pushPrototypes } from './push.js';
 
 const preset: TransformPreset = { crop: 32, cropPadding: 4, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };

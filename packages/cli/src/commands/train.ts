@@ -10,13 +10,10 @@ import { lastValueFrom, share } from 'rxjs';
 import { initBackend, log } from '@pixpnet/engine';
 import { DivergedError, TRAIN_OPTIONS, checkSettings, settingsOf, attachWriters, latestCheckpoint, parseValue, resolveConfig, train } from '@pixpnet/train';
 import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
-import { datasetKey, openDataset } from '@pixpnet/data';
-import { loadProtoNet } from '@pixpnet/models/node';
-import { prototypePartGrounding, readClassParts } from '@pixpnet/eval';
-import YAML from 'yaml';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
+import { evaluateRun, formatInterpretability } from '../evaluation.js';
 
 const METAVAR: Record<OptionSpec['type'], string> = { int: '<int>', float: '<float>', string: '<str>', path: '<path>', flag: '', intList: '<int...>' };
 
@@ -104,26 +101,14 @@ export function registerTrain(program: Command): void {
     }
     if (end) {
       const acc = end.scores['test_accuracy'];
-      let grounding = '';
+      process.stdout.write(`test accuracy: ${acc !== undefined ? (acc * 100).toFixed(1) : '?'} %\n`);
       const cfg = end.config;
-      if (datasetKey(String(cfg['dataset.name'])) === 'SYNTHPARTS') {
-        const g = await partGrounding(end.modelDir, String(cfg['dataset.name']), String(cfg['dataset.root']));
-        fs.writeFileSync(path.join(end.runDir, 'results', 'part_grounding.yaml'), YAML.stringify({ prototypes: g.prototypes, hits: g.hits, rate: g.rate, chance: g.chance }));
-        grounding = `prototypes on class-defining parts: ${(g.rate * 100).toFixed(1)} % (${g.hits}/${g.prototypes}; chance ${(g.chance * 100).toFixed(1)} %)\n`;
+      if (cfg['eval.interpretability'] !== false && cfg['model.class-specific'] !== false) {
+        // the same evaluation as pixpnet evaluate, with a fast ROT
+        const r = await evaluateRun(end.runDir, { rot: { steps: Number(cfg['eval.rot-steps'] ?? 33), numSamples: Number(cfg['eval.rot-num-samples'] ?? 50) } });
+        process.stdout.write(`${formatInterpretability(r)}\n`);
       }
-      process.stdout.write(`test accuracy: ${acc !== undefined ? (acc * 100).toFixed(1) : '?'} %\n${grounding}` +
-        `results:    ${path.join(end.runDir, 'results')}\ncheckpoint: ${end.checkpoint}\nmodel:      ${end.modelDir}\n`);
+      process.stdout.write(`results:    ${path.join(end.runDir, 'results')}\ncheckpoint: ${end.checkpoint}\nmodel:      ${end.modelDir}\n`);
     }
   });
-}
-
-/** How often the trained model's pushed prototypes sit on their class's defining parts (synthetic dataset). */
-async function partGrounding(modelDir: string, name: string, root: string) {
-  const ds = await openDataset(name, root, { parts: true });
-  const model = loadProtoNet(modelDir);
-  try {
-    return await prototypePartGrounding(model, ds.index, ds.preset, readClassParts(ds.dir));
-  } finally {
-    model.dispose();
-  }
 }

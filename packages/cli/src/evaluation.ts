@@ -1,0 +1,76 @@
+/**
+ * The interpretability evaluation of a run directory, shared by `pixpnet evaluate` and the end of `pixpnet train`:
+ * load the run, reopen its dataset with parts and the same split, evaluate with `@pixpnet/eval`, write the results
+ * under `RUN_DIR/results/`, and print the summary.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { engineInfo, log } from '@pixpnet/engine';
+import { makeSplits, openDataset } from '@pixpnet/data';
+import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
+import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
+import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
+import { loadRun, runPaths } from '@pixpnet/train';
+import { formatTable } from './table.js';
+import { stageProgress } from './progress.js';
+
+/** Which split to evaluate. */
+export type SplitName = 'test' | 'val' | 'train';
+
+/** Evaluates the run in `runDir` (its model, dataset and split); writes `results/interpretability.yaml`, `results/rot/`, `results/rot.{svg,png}`. */
+export async function evaluateRun(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
+  checkInterpretabilityOptions(options);
+  if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+  const run = loadRun(runDir);
+  try {
+    const c = run.config;
+    const ds = await openDataset(String(c['dataset.name']), String(c['dataset.root']), { parts: true, cropToBbox: Boolean(c['dataset.crop-to-bbox']) });
+    const splits = makeSplits(ds.index.samples, { valSize: Number(c['dataset.val-size']), seed: Number(c['seed']), augmentFactor: Number(c['dataset.augment-factor'] ?? 1) });
+    const split = options.split ?? 'test';
+    const indices = split === 'train' ? splits.trainUnaugmented : splits[split];
+    if (!indices.length) throw new Error(`The run's ${split} split is empty: choose another with --split.`);
+    const batchSize = Number(c['test.batch-size'] ?? 32);
+    planEvaluation({ model: run.model, samples: ds.index.samples, indices, batchSize }, options); // every check before any forward pass
+    const budget = engineInfo()?.backend === 'wasm' ? WASM_STEP_BUDGET : Infinity;
+    const stat = fs.statSync(run.checkpoint);
+    const progress = stageProgress();
+    try {
+      return await evaluateInterpretability({
+        model: run.model, samples: ds.index.samples, indices, preset: ds.preset, dataset: ds.key, split, batchSize,
+        microBatch: microBatchSize(run.model, batchSize, budget, 'eval'), resultsDir: runPaths(runDir).results,
+        modelId: `${path.relative(runDir, run.checkpoint)} ${stat.size} ${stat.mtimeMs}`, onProgress: progress.update,
+      }, options);
+    } finally {
+      progress.stop();
+    }
+  } finally {
+    run.model.dispose();
+  }
+}
+
+const f3 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(3));
+
+/** The summary printed after an evaluation: part metrics per box method, ROT per heat-map method. */
+export function formatInterpretability(r: InterpretabilityResult): string {
+  const out: string[] = [];
+  const label: Record<string, string> = { bbox: 'bbox (RF, ours)', upsample: 'upsample (ProtoPNet)', rf: 'rf (ours)' };
+  if (r.consistency || r.stability) {
+    const methods = Object.keys(r.consistency ?? r.stability ?? {});
+    out.push(formatTable([
+      ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
+      ...methods.map((m) => [label[m] ?? m, f3(r.consistency?.[m]?.soft), f3(r.consistency?.[m]?.hard), f3(r.stability?.[m]?.soft), f3(r.stability?.[m]?.hard)]),
+    ], new Set([1, 2, 3, 4])));
+  }
+  if (r.rot) {
+    const rows = Object.entries(r.rot).map(([m, v]) => [label[m] ?? m, f3(v.area), v.pctAtOrigSim === null || Number.isNaN(v.pctAtOrigSim) ? 'n/a' : `${v.pctAtOrigSim.toFixed(1)} %`, String(v.forwards), v.cached ? 'cached' : `${v.seconds.toFixed(1)} s`]);
+    out.push(formatTable([['ROT heat map', 'area', 'pct@orig.sim', 'forwards', 'time'], ...rows], new Set([1, 2, 3, 4])));
+  }
+  for (const [m, why] of Object.entries(r.skipped)) out.push(`${m}: skipped (${why})`);
+  return out.join('\n\n');
+}
+
+/** Logs where the outputs are. */
+export function logOutputs(runDir: string, r: InterpretabilityResult): void {
+  const results = runPaths(runDir).results;
+  log.info(`Interpretability results: ${path.join(results, 'interpretability.yaml')}${r.rotPlot ? `, ROT plot ${path.join(results, r.rotPlot.png)}` : ''}`);
+}

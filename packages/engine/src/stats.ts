@@ -1,0 +1,18 @@
+/** Summary statistics shared by training and evaluation reports. */
+
+/** Linear-interpolated quantiles (as torch.quantile) of the finite and infinite values; NaNs are left out. */
+export function quantiles(values: ArrayLike<number>, qs: readonly number[]): number[] {
+  const v = Array.from(values).filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!v.length) return qs.map(() => NaN);
+  return qs.map((q) => {
+    const pos = q * (v.length - 1), lo = Math.floor(pos), hi = Math.ceil(pos);
+    return lo === hi || v[lo] === v[hi] ? v[lo]! : v[lo]! + (v[hi]! - v[lo]!) * (pos - lo); // equal ends: no inf − inf
+  });
+}
+
+/** The mean of the values that are not NaN (NaN when there are none), as `torch.nanmean`. */
+export function nanMean(values: ArrayLike<number>): number {
+  let s = 0, n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) { s += values[i]!; n++; }
+  return n ? s / n : NaN;
+}

@@ -1,0 +1,220 @@
+/**
+ * The whole interpretability evaluation of a trained model on a split (spec §6): consistency and stability of the
+ * chosen box methods, and the ROT of the chosen heat-map methods with its figure, written under a results folder
+ * (`interpretability.yaml`, `rot/<key>.json`, `rot.svg`, `rot.png`). Everything that can be checked is checked
+ * before the first forward pass.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import YAML from 'yaml';
+import { log } from '@pixpnet/engine';
+import { DataLoader } from '@pixpnet/data';
+import type { Sample, TransformPreset } from '@pixpnet/data';
+import type { ProtoNet } from '@pixpnet/models';
+import { requireClassSpecific } from './forward.js';
+import { heatmapMethod } from './maps/registry.js';
+import { BOX_METHODS, defaultBoxRadius } from './metrics/boxes.js';
+import type { BoxMethod } from './metrics/boxes.js';
+import type { PartMetric } from './metrics/consistency.js';
+import { partMetrics } from './metrics/part_metrics.js';
+import { ROT_DEFAULTS, checkRotParams, relevanceOrderingTest } from './rot/rot.js';
+import type { RotParams, RotResult } from './rot/rot.js';
+import { readRotCache, rotCacheKey, writeRotCache } from './rot/cache.js';
+import { meanRfPct, renderRotPlot } from './rot/plot.js';
+
+/** The metrics. */
+export const METRICS = ['consistency', 'stability', 'rot'] as const;
+export type MetricName = (typeof METRICS)[number];
+
+/** What to evaluate and how (every field optional; defaults as documented). */
+export interface InterpretabilityOptions {
+  /** Default: every metric the dataset supports (consistency and stability need part annotations). */
+  metrics?: readonly MetricName[];
+  /** Box methods of consistency and stability (default `bbox` and `upsample`: PixPNet's mapping against ProtoPNet's). */
+  methods?: readonly BoxMethod[];
+  /** Box radius in pixels (default `round(36 · input size / 224)`). */
+  boxRadius?: number;
+  /** The reference's fixed 36 px radius (made for 224 px inputs). */
+  legacyBoxRadius?: boolean;
+  legacyPartMapping?: boolean;
+  legacySoftStability?: boolean;
+  /** σ of the stability noise (default 0.2). */
+  noiseStd?: number;
+  /** Seed of the stability noise (default 0). */
+  noiseSeed?: number;
+  /** ROT heat-map methods (default `rf`, `upsample`, `random`). */
+  rotMethods?: readonly string[];
+  /** ROT parameters besides the method (defaults: {@link ROT_DEFAULTS}; `batchSize` from the input). */
+  rot?: Partial<Omit<RotParams, 'method' | 'batchSize'>>;
+}
+
+/** The model and data to evaluate. */
+export interface EvaluationInput {
+  model: ProtoNet;
+  samples: readonly Sample[];
+  /** The split's images (positions in `samples`), in loader order. */
+  indices: readonly number[];
+  preset: TransformPreset;
+  /** Dataset key, e.g. `SYNTHPARTS` (in cache keys and the report). */
+  dataset: string;
+  /** Split name, e.g. `test`. */
+  split: string;
+  /** Images per loader batch and per ROT forward (the test batch size). */
+  batchSize: number;
+  microBatch?: number;
+  /** Where to write the outputs (a run's `results/`); nothing is written without it. */
+  resultsDir?: string;
+  /** Identifies the model's weights in cache keys (e.g. checkpoint path, size and modification time). */
+  modelId: string;
+  /** Progress of each stage: `consistency+stability`, `rot <method>`. */
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+/** A part metric in the output. */
+export interface PartScores {
+  soft: number;
+  hard: number;
+  quantiles: { soft: number[]; hard: number[] };
+  perPrototype: { soft: number[]; hard: number[] };
+}
+
+/** A ROT in the output. */
+export interface RotScores {
+  area: number;
+  pctAtOrigSim: number;
+  images: number;
+  forwards: number;
+  seconds: number;
+  /** Read from the cache instead of computed. */
+  cached: boolean;
+  /** The curves, relative to the results folder. */
+  file?: string;
+}
+
+/** What {@link evaluateInterpretability} returns and writes as `interpretability.yaml`. */
+export interface InterpretabilityResult {
+  parameters: Record<string, unknown>;
+  consistency?: Record<string, PartScores>;
+  stability?: Record<string, PartScores>;
+  rot?: Record<string, RotScores>;
+  /** Metrics not computed, with the reason. */
+  skipped: Record<string, string>;
+  /** Images scored by consistency and stability, and those skipped for want of visible parts. */
+  partImages?: { used: number; skipped: number; droppedParts: number };
+  /** The ROT figure, relative to the results folder. */
+  rotPlot?: { svg: string; png: string };
+  /** The raw ROT results (curves), not written to the YAML file. */
+  rotResults?: Record<string, RotResult>;
+}
+
+/** Checks the options alone (names, ranges), before anything is loaded: throws naming the option and the fix. */
+export function checkInterpretabilityOptions(o: InterpretabilityOptions): void {
+  for (const m of o.metrics ?? []) if (!METRICS.includes(m)) throw new Error(`Unknown metric '${m}': choose among ${METRICS.join(', ')}.`);
+  for (const m of o.methods ?? []) if (!BOX_METHODS.includes(m)) throw new Error(`Unknown box method '${m}': choose among ${BOX_METHODS.join(', ')}.`);
+  for (const m of o.rotMethods ?? []) heatmapMethod(m);
+  if (o.boxRadius !== undefined && (!Number.isFinite(o.boxRadius) || o.boxRadius <= 0)) throw new Error(`--eval.box-radius must be a positive number of pixels, got ${o.boxRadius}.`);
+  if (o.boxRadius !== undefined && o.legacyBoxRadius) throw new Error('Give --eval.box-radius or --eval.legacy-box-radius, not both.');
+  checkRotParams(o.rot ?? {});
+}
+
+/** The settings an evaluation will use, resolved and checked without touching data: throws on anything wrong. */
+export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' | 'indices' | 'batchSize'>, o: InterpretabilityOptions = {}) {
+  const { model } = input;
+  checkInterpretabilityOptions(o);
+  requireClassSpecific(model);
+  const methods = [...(o.methods ?? ['bbox', 'upsample'])] as BoxMethod[];
+  const rotMethods = [...(o.rotMethods ?? ['rf', 'upsample', 'random'])];
+  if (!input.indices.length) throw new Error('The split to evaluate has no images.');
+  const hasParts = input.indices.some((i) => input.samples[i]?.parts !== undefined);
+  const skipped: Record<string, string> = {};
+  let metrics = [...(o.metrics ?? METRICS)];
+  if (!hasParts) {
+    const partMetricsAsked = (o.metrics ?? []).filter((m) => m !== 'rot');
+    if (partMetricsAsked.length) {
+      throw new Error(`${partMetricsAsked.join(' and ')} need part annotations, which this dataset does not have (only CUB-format datasets, the real CUB ` +
+        'and the synthetic parts set, do): ask for --metrics rot.');
+    }
+    for (const m of ['consistency', 'stability']) skipped[m] = 'the dataset has no part annotations (only CUB-format datasets do)';
+    metrics = metrics.filter((m) => m === 'rot');
+  }
+  const size = Math.max(...model.config.inputSize);
+  const boxRadius = o.legacyBoxRadius ? 36 : o.boxRadius ?? defaultBoxRadius(size);
+  const rot = { ...ROT_DEFAULTS, ...o.rot, batchSize: input.batchSize };
+  return {
+    metrics, methods, rotMethods, boxRadius, rot, skipped,
+    noiseStd: o.noiseStd ?? 0.2, noiseSeed: o.noiseSeed ?? 0,
+    legacyPartMapping: o.legacyPartMapping ?? false, legacySoftStability: o.legacySoftStability ?? false,
+  };
+}
+
+const scores = (m: PartMetric): PartScores => ({ soft: m.soft, hard: m.hard, quantiles: m.quantiles, perPrototype: m.perPrototype });
+
+/** Runs the evaluation and, with `resultsDir`, writes its files. */
+export async function evaluateInterpretability(input: EvaluationInput, o: InterpretabilityOptions = {}): Promise<InterpretabilityResult> {
+  const plan = planEvaluation(input, o);
+  const { model } = input;
+  const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false });
+  const rfPct = meanRfPct(model);
+  const result: InterpretabilityResult = {
+    parameters: {
+      dataset: input.dataset, split: input.split, images: input.indices.length, metrics: plan.metrics, boxMethods: plan.methods, boxRadius: plan.boxRadius,
+      legacyBoxRadius: o.legacyBoxRadius ?? false, legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability,
+      noiseStd: plan.noiseStd, noiseSeed: plan.noiseSeed, rotMethods: plan.rotMethods, rot: plan.rot, model: input.modelId, inputSize: model.config.inputSize,
+      latentGrid: model.latentGrid, meanRfPct: rfPct,
+    },
+    skipped: plan.skipped,
+  };
+  const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability');
+  if (doC || doS) {
+    log.info(`Consistency/stability: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})`);
+    const pm = await partMetrics(model, loader(), {
+      methods: plan.methods, boxRadius: plan.boxRadius, consistency: doC, stability: doS, noiseStd: plan.noiseStd, seed: plan.noiseSeed,
+      legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
+      onProgress: (d, t) => input.onProgress?.(doC && doS ? 'consistency+stability' : doC ? 'consistency' : 'stability', d, t),
+    });
+    result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts };
+    if (pm.consistency) result.consistency = Object.fromEntries(Object.entries(pm.consistency).map(([k, v]) => [k, scores(v)]));
+    if (pm.stability) result.stability = Object.fromEntries(Object.entries(pm.stability).map(([k, v]) => [k, scores(v)]));
+  }
+  if (plan.metrics.includes('rot')) {
+    result.rot = {};
+    result.rotResults = {};
+    const dir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
+    for (const method of plan.rotMethods) {
+      const params: RotParams = { ...plan.rot, method };
+      const { key, identity } = rotCacheKey(input.dataset, input.split, params, input.modelId);
+      let r = dir ? readRotCache(dir, key, identity) : undefined;
+      const cached = r !== undefined;
+      if (r) log.info(`ROT ${method}: read from ${path.join(dir!, `${key}.json`)} (same parameters and model)`);
+      else {
+        r = await relevanceOrderingTest(model, loader(), params, {
+          ...(input.microBatch ? { microBatch: input.microBatch } : {}), onProgress: (d, t) => input.onProgress?.(`rot ${method}`, d, t),
+        });
+        if (dir) await writeRotCache(dir, key, identity, r);
+      }
+      result.rotResults[method] = r;
+      result.rot[method] = {
+        area: r.area, pctAtOrigSim: r.pctAtOrigSim, images: r.images, forwards: r.forwards, seconds: r.seconds, cached, ...(dir ? { file: path.join('rot', `${key}.json`) } : {}),
+      };
+    }
+    if (input.resultsDir) {
+      const curves = plan.rotMethods.map((m) => ({ label: heatmapMethod(m).label, xPct: result.rotResults![m]!.xPct, y: result.rotResults![m]!.agg }));
+      const { svg, png } = await renderRotPlot(curves, rfPct, `Relevance ordering test — ${input.dataset} ${input.split}`);
+      await writeFileAtomic(path.join(input.resultsDir, 'rot.svg'), svg);
+      await writeFileAtomic(path.join(input.resultsDir, 'rot.png'), png);
+      result.rotPlot = { svg: 'rot.svg', png: 'rot.png' };
+    }
+  }
+  if (input.resultsDir) {
+    fs.mkdirSync(input.resultsDir, { recursive: true });
+    await writeFileAtomic(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
+  }
+  return result;
+}
+
+/** The serialisable record (`interpretability.yaml`, `--json`): everything but the raw ROT curves; NaN as null. */
+export function interpretabilityRecord(r: InterpretabilityResult): Record<string, unknown> {
+  const { rotResults: _curves, ...rest } = r;
+  return JSON.parse(JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))) as Record<string, unknown>;
+}

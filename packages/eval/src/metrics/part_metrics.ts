@@ -1,0 +1,112 @@
+/**
+ * Consistency and stability over a test set (spec §6.1–6.4): one pass over an evaluation loader computes every
+ * requested box method from the same forwards, on the clean images and on the images with Gaussian noise.
+ */
+import { log, tf } from '@pixpnet/engine';
+import type { Tensor4D } from '@pixpnet/engine';
+import type { DataLoader } from '@pixpnet/data';
+import type { ProtoNet } from '@pixpnet/models';
+import { classPrototypes, forwardArrays, requireClassSpecific } from '../forward.js';
+import type { ForwardArrays } from '../forward.js';
+import { batchParts } from '../parts.js';
+import { BOX_METHODS, boxAround, defaultBoxRadius, partsInBox, prototypeCenters } from './boxes.js';
+import type { BoxMethod } from './boxes.js';
+import { ConsistencyAccumulator, StabilityAccumulator } from './consistency.js';
+import type { PartMetric } from './consistency.js';
+
+/** Options of {@link partMetrics}. */
+export interface PartMetricsOptions {
+  /** Box methods to score (default `['bbox']`). */
+  methods?: readonly BoxMethod[];
+  /** Half-size of the prototype box in pixels (default {@link defaultBoxRadius} of the input size). */
+  boxRadius?: number;
+  consistency?: boolean;
+  stability?: boolean;
+  /** σ of the stability noise in normalised input space (default 0.2). */
+  noiseStd?: number;
+  /** Seed of the stability noise (default 0); each batch draws fresh noise from it. */
+  seed?: number;
+  legacyPartMapping?: boolean;
+  legacySoftStability?: boolean;
+  /** Images per forward (default: the whole batch). */
+  microBatch?: number;
+  /** Called after each batch with images done and the total. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** What {@link partMetrics} returns. */
+export interface PartMetricsResult {
+  boxRadius: number;
+  /** Images with at least one visible part inside the input (the others are skipped, spec §6.1). */
+  images: number;
+  skippedImages: number;
+  /** Visible parts that fell outside the input after mapping. */
+  droppedParts: number;
+  consistency?: Partial<Record<BoxMethod, PartMetric>>;
+  stability?: Partial<Record<BoxMethod, PartMetric>>;
+}
+
+/** Scores the prototypes of a class-specific `model` on the images of `loader` (an evaluation loader over a split with parts). */
+export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMetricsOptions = {}): Promise<PartMetricsResult> {
+  requireClassSpecific(model);
+  const methods = [...(o.methods ?? ['bbox'])];
+  for (const m of methods) if (!BOX_METHODS.includes(m)) throw new Error(`Unknown box method '${m}': choose among ${BOX_METHODS.join(', ')}.`);
+  const [H, W] = model.config.inputSize;
+  const radius = o.boxRadius ?? defaultBoxRadius(Math.max(H, W));
+  const doC = o.consistency !== false, doS = o.stability !== false;
+  const P = model.config.numPrototypes;
+  const [Hz, Wz] = model.latentGrid;
+  const cells = P * Hz * Wz;
+  const cons = new Map(methods.map((m) => [m, new ConsistencyAccumulator(P)]));
+  const stab = new Map(methods.map((m) => [m, new StabilityAccumulator(P, { legacySoftStability: o.legacySoftStability ?? false })]));
+  const maps = methods.some((m) => m.startsWith('heatmap'));
+  const total = loader.options.indices?.length ?? loader.samples.length;
+  let images = 0, skipped = 0, dropped = 0, done = 0, batchNo = 0;
+  for await (const batch of loader) {
+    try {
+      const { parts, dropped: d } = batchParts(batch, loader.samples, { preset: loader.preset, legacyPartMapping: o.legacyPartMapping ?? false });
+      dropped += d;
+      const labels = batch.y.dataSync();
+      const fw = { maps, ...(o.microBatch ? { microBatch: o.microBatch } : {}) };
+      const clean = forwardArrays(model, batch.x, fw);
+      let noisy: ForwardArrays | undefined;
+      if (doS) {
+        const xn = tf.tidy(() => tf.add(batch.x, tf.randomNormal(batch.x.shape, 0, o.noiseStd ?? 0.2, 'float32', (o.seed ?? 0) * 7919 + batchNo)) as Tensor4D);
+        try {
+          noisy = forwardArrays(model, xn, fw);
+        } finally {
+          xn.dispose();
+        }
+      }
+      parts.forEach((imgParts, n) => {
+        if (!imgParts.length) { skipped++; return; }
+        images++;
+        const protos = classPrototypes(model, labels[n]!);
+        const at = (f: ForwardArrays) => [f.minDistIdxs.subarray(n * P, (n + 1) * P), f.similarities?.subarray(n * cells, (n + 1) * cells)] as const;
+        for (const m of methods) {
+          const inBoxes = (f: ForwardArrays) => {
+            const [idx, sims] = at(f);
+            return prototypeCenters(m, model, protos, idx, sims).map((c) => partsInBox(imgParts, boxAround(c, radius)));
+          };
+          const a = inBoxes(clean);
+          if (doC) protos.forEach((p, q) => cons.get(m)!.add(p, a[q]!));
+          if (noisy) {
+            const b = inBoxes(noisy);
+            protos.forEach((p, q) => stab.get(m)!.add(p, a[q]!, b[q]!));
+          }
+        }
+      });
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+    batchNo++;
+    done += batch.indices.length;
+    o.onProgress?.(done, total);
+  }
+  if (dropped) log.warning(`${dropped} visible part(s) fell outside the ${W}×${H} input after mapping and were left out.`);
+  if (!images) throw new Error('No test image has a visible part inside the input: consistency and stability cannot be computed.');
+  const out: PartMetricsResult = { boxRadius: radius, images, skippedImages: skipped, droppedParts: dropped };
+  if (doC) out.consistency = Object.fromEntries(methods.map((m) => [m, cons.get(m)!.result()]));
+  if (doS) out.stability = Object.fromEntries(methods.map((m) => [m, stab.get(m)!.result()]));
+  return out;
+}

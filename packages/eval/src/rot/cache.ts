@@ -1,0 +1,50 @@
+/**
+ * ROT results cached per parameter set (spec §6.5 keeps them in `rot_data/`): `<results>/rot/<key>.json`, where
+ * the key names the parameters as the reference's file names do and ends with a hash of every parameter and of the
+ * model's identity. A second evaluation with the same parameters reads the file and runs no forward pass.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { RotParams, RotResult } from './rot.js';
+
+/** What is stored. */
+interface CacheFile {
+  key: string;
+  identity: Record<string, unknown>;
+  result: RotResult;
+}
+
+const py = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : Number.isInteger(v) ? String(v) : typeof v === 'number' ? v.toFixed(5) : String(v));
+
+/** The cache key of a ROT: readable parameters, then 10 hex digits of a hash of everything that determines the result. */
+export function rotCacheKey(dataset: string, split: string, params: RotParams, modelId: string): { key: string; identity: Record<string, unknown> } {
+  const identity = { dataset, split, modelId, ...params };
+  const hash = crypto.createHash('sha256').update(JSON.stringify(identity, Object.keys(identity).sort())).digest('hex').slice(0, 10);
+  const key = `${dataset}__num_samples-${py(params.numSamples)}__normalized-${py(params.normalized)}__prop_pixels-${py(params.propPixels)}` +
+    `__same_class-${py(params.sameClass)}__zeros-${py(params.zeros)}__seed-${py(params.seed)}__method-${params.method}` +
+    `__steps-${params.steps ?? 'exact'}${params.legacyRotCounting ? '__legacy_counting' : ''}__${split}__${hash}`;
+  return { key, identity };
+}
+
+/** The cached result for `key`, when its file exists and holds exactly this identity. */
+export function readRotCache(dir: string, key: string, identity: Record<string, unknown>): RotResult | undefined {
+  const file = path.join(dir, `${key}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const c = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
+    return JSON.stringify(c.identity) === JSON.stringify(identity) ? c.result : undefined;
+  } catch {
+    return undefined; // unreadable: computed again and rewritten
+  }
+}
+
+/** Writes a result atomically (a killed evaluation leaves no half-written file). NaN/∞ become null. */
+export async function writeRotCache(dir: string, key: string, identity: Record<string, unknown>, result: RotResult): Promise<string> {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${key}.json`);
+  const body: CacheFile = { key, identity, result };
+  await writeFileAtomic(file, JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
+  return file;
+}
