@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import YAML from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@pixpnet/engine';
+import { ProtoNet } from '@pixpnet/models';
+import { TINY_PRESET, tinyModel, tinySamples } from './tiny.testkit.js';
+import { evaluateInterpretability } from './evaluate.js';
+import type { EvaluationInput } from './evaluate.js';
+import { renderRotPlot } from './rot/plot.js';
+
+let model: ProtoNet;
+let dir: string;
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  model = tinyModel();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-eval-'));
+});
+afterAll(() => {
+  model.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const input = (samples = tinySamples(6), resultsDir?: string): EvaluationInput => ({
+  model, samples, indices: samples.map((_, i) => i), preset: TINY_PRESET, dataset: 'TINY', split: 'test', batchSize: 4, modelId: 'tiny-1',
+  ...(resultsDir ? { resultsDir } : {}),
+});
+const rot = { steps: 5, numSamples: 3 };
+
+describe('evaluateInterpretability', () => {
+  it('writes interpretability.yaml, the ROT curves and the figure; a second run with the same parameters reads the cache', async () => {
+    const results = path.join(dir, 'results');
+    const before = tf.memory().numTensors;
+    const first = await evaluateInterpretability(input(undefined, results), { rot });
+    expect(tf.memory().numTensors).toBe(before);
+    const y = YAML.parse(fs.readFileSync(path.join(results, 'interpretability.yaml'), 'utf8'));
+    for (const m of ['bbox', 'upsample']) {
+      for (const k of ['consistency', 'stability']) {
+        expect(y[k][m].soft).toBeTypeOf('number');
+        expect(y[k][m].hard).toBeTypeOf('number');
+        expect(y[k][m].quantiles.soft).toHaveLength(5);
+      }
+    }
+    for (const m of ['rf', 'upsample', 'random']) {
+      expect(y.rot[m].area).toBeTypeOf('number');
+      expect(y.rot[m].pctAtOrigSim).toBeTypeOf('number');
+      expect(y.rot[m].forwards).toBe(3 * 2 * 5);
+      const curves = JSON.parse(fs.readFileSync(path.join(results, y.rot[m].file), 'utf8'));
+      expect(curves.result.agg).toHaveLength(5);
+      expect(curves.identity.method).toBe(m);
+    }
+    expect(y.parameters.boxRadius).toBe(3); // round(36 · 16 / 224)
+    expect(y.parameters.rot).toMatchObject({ steps: 5, numSamples: 3, seed: 4, zeros: false, propPixels: 1, sameClass: true });
+    expect(y.consistency.bbox.soft).toBe(first.consistency!['bbox']!.soft);
+    const png = await sharp(path.join(results, 'rot.png')).metadata();
+    expect(png.width).toBeGreaterThan(600);
+    expect(fs.readFileSync(path.join(results, 'rot.svg'), 'utf8')).toContain('mark-line');
+
+    const again = await evaluateInterpretability(input(undefined, results), { rot, metrics: ['rot'] });
+    for (const m of ['rf', 'upsample', 'random']) {
+      expect(again.rot![m]!.cached).toBe(true);
+      expect(again.rot![m]!.area).toBe(first.rot![m]!.area);
+    }
+    const other = await evaluateInterpretability(input(undefined, results), { rot: { ...rot, seed: 5 }, metrics: ['rot'], rotMethods: ['random'] });
+    expect(other.rot!['random']!.cached).toBe(false);
+    expect(fs.readdirSync(path.join(results, 'rot'))).toHaveLength(4);
+  });
+
+  it('the box radius: scaled by default, given, or the legacy 36 px', async () => {
+    const o = { metrics: ['consistency' as const], methods: ['center' as const] };
+    expect((await evaluateInterpretability(input(), o)).parameters['boxRadius']).toBe(3);
+    expect((await evaluateInterpretability(input(), { ...o, boxRadius: 6 })).parameters['boxRadius']).toBe(6);
+    expect((await evaluateInterpretability(input(), { ...o, legacyBoxRadius: true })).parameters['boxRadius']).toBe(36);
+  });
+
+  it('a dataset without parts gets the ROT only, and says why; asking for consistency there is an error naming the fix', async () => {
+    const noParts = tinySamples(4, { parts: false });
+    const r = await evaluateInterpretability(input(noParts), { rot: { steps: 3, numSamples: 1 }, rotMethods: ['rf'] });
+    expect(r.consistency).toBeUndefined();
+    expect(r.skipped['consistency']).toMatch(/no part annotations/);
+    expect(r.rot!['rf']).toBeDefined();
+    await expect(evaluateInterpretability(input(noParts), { metrics: ['consistency'] })).rejects.toThrow(/need part annotations.*--metrics rot/);
+  });
+
+  it('bad options and models fail before any work', async () => {
+    await expect(evaluateInterpretability(input(), { methods: ['box' as never] })).rejects.toThrow(/Unknown box method 'box': choose among bbox, upsample/);
+    await expect(evaluateInterpretability(input(), { rotMethods: ['gradcam'] })).rejects.toThrow(/Unknown heat-map method 'gradcam'/);
+    await expect(evaluateInterpretability(input(), { metrics: ['accuracy' as never] })).rejects.toThrow(/Unknown metric 'accuracy'/);
+    await expect(evaluateInterpretability(input(), { boxRadius: 4, legacyBoxRadius: true })).rejects.toThrow(/not both/);
+    const shared = new ProtoNet({ backbone: 'vgg_nano_bn', featureLayer: 'maxpool1', numClasses: 2, inputSize: [16, 16], numPrototypes: 4, prototypeDim: 4, classSpecific: false });
+    await expect(evaluateInterpretability({ ...input(), model: shared })).rejects.toThrow(/class-specific prototypes/);
+    shared.dispose();
+  });
+});
+
+describe('the ROT figure', () => {
+  it('draws a line per method and the dashed mean-RF rule', async () => {
+    const x = [0, 50, 100];
+    const { svg, png } = await renderRotPlot([{ label: 'Ours', xPct: x, y: [0, 0.9, 1] }, { label: 'Upsample', xPct: x, y: [0, 0.5, 1] }, { label: 'Random', xPct: x, y: [0, 0.3, 1] }], 12.5);
+    expect(svg.match(/<path[^>]*aria-roledescription="line mark"/g) ?? svg.match(/mark-line/g)).not.toBeNull();
+    expect(svg).toContain('mark-rule');
+    expect(svg).toContain('Ours');
+    expect(svg).toContain('12.5 %');
+    const meta = await sharp(png).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.height).toBeGreaterThan(300);
+  });
+});

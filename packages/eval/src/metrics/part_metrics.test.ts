@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initBackend, tf } from '@pixpnet/engine';
+import { DataLoader } from '@pixpnet/data';
+import type { ProtoNet } from '@pixpnet/models';
+import { TINY_PRESET, tinyLoader, tinyModel, tinySamples } from '../tiny.testkit.js';
+import { forwardArrays } from '../forward.js';
+import { batchParts } from '../parts.js';
+import { boxAround, partsInBox } from './boxes.js';
+import { ConsistencyAccumulator } from './consistency.js';
+import { partMetrics } from './part_metrics.js';
+
+let model: ProtoNet;
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  model = tinyModel();
+});
+afterAll(() => model.dispose());
+
+describe('consistency and stability over a loader (spec §6.1–6.4)', () => {
+  it('a box at the image centre: known by construction (parts at (2, 2) and (12, 12) of 16×16 images)', async () => {
+    const before = tf.memory().numTensors;
+    // radius 5: the box [3, 13)² holds the part at (12, 12) on every image, never the one at (2, 2)
+    const wide = await partMetrics(model, tinyLoader(tinySamples(6)), { methods: ['center'], boxRadius: 5 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(wide.images).toBe(6);
+    expect(wide.consistency!.center!.soft).toBe(1);
+    expect(wide.consistency!.center!.hard).toBe(1);
+    expect(wide.stability!.center!.soft).toBe(1);
+    expect(wide.stability!.center!.hard).toBe(1);
+    // radius 3: the box [5, 11)² holds neither part
+    const narrow = await partMetrics(model, tinyLoader(tinySamples(6)), { methods: ['center'], boxRadius: 3 });
+    expect(narrow.consistency!.center!.soft).toBe(0);
+    expect(narrow.consistency!.center!.hard).toBe(0);
+    expect(narrow.stability!.center!.hard).toBe(1); // nothing in the box, clean or noisy: unchanged
+    expect(narrow.stability!.center!.soft).toBe(1); // two empty sets are identical
+    const legacy = await partMetrics(model, tinyLoader(tinySamples(6)), { methods: ['center'], boxRadius: 3, legacySoftStability: true, consistency: false });
+    expect(legacy.consistency).toBeUndefined();
+    expect(Number.isNaN(legacy.stability!.center!.soft)).toBe(true); // the reference's NaN poisoning
+  });
+
+  it('bbox consistency: the best cell of each prototype of the image class, its receptive field centre, the box around it', async () => {
+    const samples = tinySamples(6);
+    const r = await partMetrics(model, tinyLoader(samples), { methods: ['bbox', 'upsample'], boxRadius: 2, stability: false });
+    const want = new ConsistencyAccumulator(4);
+    for await (const b of tinyLoader(samples, 6)) {
+      const f = forwardArrays(model, b.x);
+      const labels = b.y.dataSync();
+      tf.dispose([b.x, b.y]);
+      b.indices.forEach((_, n) => {
+        for (const p of [2 * labels[n]!, 2 * labels[n]! + 1]) {
+          const [h0, h1, w0, w1] = model.rfBoxes[f.minDistIdxs[n * 4 + p]!]!;
+          want.add(p, partsInBox(samples[n]!.parts!.map((q) => ({ partId: q.partId, box: [q.x, q.y, q.x + 1, q.y + 1] })), boxAround([(w0 + w1) / 2, (h0 + h1) / 2], 2)));
+        }
+      });
+    }
+    expect(r.consistency!.bbox!.perPrototype.soft).toEqual(want.result().perPrototype.soft);
+    expect(r.consistency!.upsample).toBeDefined();
+  });
+
+  it('images without a visible part inside the input are skipped; none at all is an error', async () => {
+    const samples = tinySamples(4);
+    samples[1]!.parts = samples[1]!.parts!.map((p) => ({ ...p, visible: false }));
+    samples[2]!.parts = [{ partId: 0, partIdOrig: 0, x: 40, y: 3, visible: true }]; // outside the 16×16 input
+    const r = await partMetrics(model, tinyLoader(samples), { methods: ['center'], stability: false });
+    expect([r.images, r.skippedImages, r.droppedParts]).toEqual([2, 2, 1]);
+    const none = tinySamples(2, { parts: [] });
+    await expect(partMetrics(model, tinyLoader(none), {})).rejects.toThrow(/No test image has a visible part/);
+  });
+});
+
+describe('part mapping (spec §6.1)', () => {
+  it('follows the real aspect-preserving resize; the legacy flag reproduces the square-resize assumption', async () => {
+    // a 32×16 image, shorter side resized to 16 (no change) then centre-cropped to 16: x → x − 8; the reference
+    // assumed a square resize to 16×16 (x → x/2) and no crop offset
+    const samples = tinySamples(1, { width: 32, height: 16, parts: [{ partId: 3, partIdOrig: 3, x: 20, y: 4, visible: true }] });
+    const preset = { ...TINY_PRESET, resize: 16 };
+    for await (const b of new DataLoader(samples, preset, { batchSize: 1, augment: false })) {
+      expect(batchParts(b, samples, { preset }).parts[0]![0]!.box).toEqual([12, 4, 13, 5]);
+      expect(batchParts(b, samples, { preset, legacyPartMapping: true }).parts[0]![0]!.box).toEqual([10, 4, 11, 5]);
+      tf.dispose([b.x, b.y]);
+    }
+  });
+});
