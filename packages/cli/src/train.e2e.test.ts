@@ -1,7 +1,8 @@
 /**
  * End to end: `pixpnet train -c configs/protonets/proto-synthparts-dummy.yaml` as a user runs it (a child
  * process), the whole output tree, a run killed with SIGKILL after its first checkpoint and resumed with
- * `--resume` ending with the same metrics as the uninterrupted run, and the run loader.
+ * `--resume` ending with the same metrics as the uninterrupted run, the run loader, and `pixpnet evaluate` on the
+ * finished run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +32,7 @@ function runDirs(logDir: string): string[] {
 
 function files(dir: string): string[] {
   return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).replace(/events\.out\.tfevents\..*/, 'events.out.tfevents.*')).sort();
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).replace(/events\.out\.tfevents\..*/, 'events.out.tfevents.*').replace(/__[0-9a-f]{10}\.json$/, '__<hash>.json')).sort();
 }
 
 const scores = (dir: string) => YAML.parse(fs.readFileSync(path.join(dir, 'results', 'scores.yaml'), 'utf8')) as Array<Record<string, number>>;
@@ -45,13 +46,17 @@ describe('pixpnet train (end to end)', () => {
     expect(r.code).toBe(0);
     [full] = runDirs(path.join(tmp, 'a'));
     expect(r.out).toContain(path.join(full!, 'results'));
+    expect(r.out).toMatch(/bbox \(RF, ours\)\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}/); // the interpretability table
+    expect(r.out).toMatch(/rf \(ours\)\s+-?\d\.\d{3}/);
   }, 300_000);
 
   it('writes the output tree of spec §3.8', () => {
     expect(files(full)).toEqual([
       'csv/version_0/checkpoints/epoch=1-step=50.ckpt', 'csv/version_0/hparams.yaml', 'csv/version_0/metrics.csv',
       'model/model.json', 'model/weights.bin',
-      'results/best_model_path.txt', 'results/config.yaml', 'results/model_info.yaml', 'results/part_grounding.yaml', 'results/scores.yaml',
+      'results/best_model_path.txt', 'results/config.yaml', 'results/interpretability.yaml', 'results/model_info.yaml', 'results/rot.png', 'results/rot.svg',
+      ...['random', 'rf', 'upsample'].map((m) => `results/rot/SYNTHPARTS__num_samples-4__normalized-False__prop_pixels-1__same_class-True__zeros-False__seed-4__method-${m}__steps-5__test__<hash>.json`),
+      'results/scores.yaml',
       'tensorboard/version_0/events.out.tfevents.*', 'tensorboard/version_0/hparams.yaml',
     ]);
     expect(path.basename(full)).toMatch(/^\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d$/);
@@ -147,6 +152,41 @@ describe('pixpnet train (end to end)', () => {
     expect(scores(dir)).toEqual(scores(full));
     expect(readMetricsCsv(path.join(dir, 'csv', 'version_0', 'metrics.csv'))).toEqual(readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv')));
   }, 300_000);
+
+  it('pixpnet evaluate: the metrics of the finished run as JSON and files, then the same parameters from the cache', () => {
+    const r = pixpnet(['evaluate', full, '--rot.steps', '3', '--rot.num-samples', '2', '--json']);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    for (const m of ['bbox', 'upsample']) {
+      for (const k of ['consistency', 'stability']) for (const v of ['soft', 'hard']) expect(j[k][m][v]).toBeGreaterThanOrEqual(0);
+    }
+    for (const m of ['rf', 'upsample', 'random']) {
+      expect(j.rot[m].area).toBeTypeOf('number');
+      expect(j.rot[m].forwards).toBe(2 * 2 * 3); // 2 images × 2 prototypes of their class × 3 pixel counts
+      expect(fs.existsSync(path.join(full, 'results', j.rot[m].file))).toBe(true);
+    }
+    expect(j.parameters.boxRadius).toBe(10); // round(36 · 64 / 224)
+    expect(YAML.parse(fs.readFileSync(path.join(full, 'results', 'interpretability.yaml'), 'utf8'))).toEqual(j);
+    const again = pixpnet(['evaluate', full, '--rot.steps', '3', '--rot.num-samples', '2', '--metrics', 'rot']);
+    expect(again.code).toBe(0);
+    expect(again.out.match(/cached/g)).toHaveLength(3);
+  }, 300_000);
+
+  it('pixpnet evaluate refuses bad input before any work, naming the fix', () => {
+    const bad = pixpnet(['evaluate', full, '--method', 'bbox,corners']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/Unknown box method 'corners': choose among bbox, upsample, heatmap_max, heatmap_mean, center/);
+    expect(bad.err).not.toMatch(/Backend/);
+    const noCkpt = path.join(tmp, 'no-checkpoint');
+    fs.cpSync(full, noCkpt, { recursive: true });
+    fs.rmSync(path.join(noCkpt, 'csv'), { recursive: true });
+    fs.rmSync(path.join(noCkpt, 'results', 'best_model_path.txt'));
+    const r = pixpnet(['evaluate', noCkpt]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/expected exactly one \.ckpt file.*found 0.*Is it a finished PixPNet run directory\?/);
+    expect(pixpnet(['evaluate', path.join(tmp, 'nowhere')]).err).toMatch(/No such run directory/);
+  });
 
   it('refuses a bad option before any work, naming the key and the choices', () => {
     const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--train.push-duplicate-filter', 'pixel']);

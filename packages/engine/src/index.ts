@@ -29,4 +29,4 @@ export type { BatchNormTrainingResult } from './ops/batch_norm.js';
 export { tfjsVersions, packageVersion, TFJS_PACKAGES } from './versions.js';
 export { Rng } from './rng.js';
 export { chunks, rows } from './batching.js';
-export { quantiles, nanMean } from './stats.js';
+export { quantiles, nanMean, roundHalfEven } from './stats.js';

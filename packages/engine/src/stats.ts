@@ -16,3 +16,10 @@ export function nanMean(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) { s += values[i]!; n++; }
   return n ? s / n : NaN;
 }
+
+/** Python's `round`: halves go to the even neighbour (the reference rounds pixel midpoints, pads and periods so). */
+export function roundHalfEven(x: number): number {
+  const f = Math.floor(x), d = x - f;
+  if (d !== 0.5) return Math.round(x);
+  return f % 2 === 0 ? f : f + 1;
+}

@@ -176,6 +176,12 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts };
     if (pm.consistency) result.consistency = Object.fromEntries(Object.entries(pm.consistency).map(([k, v]) => [k, scores(v)]));
     if (pm.stability) result.stability = Object.fromEntries(Object.entries(pm.stability).map(([k, v]) => [k, scores(v)]));
+    const q = (v: number[]) => v.map((x) => x.toFixed(3)).join(' / ');
+    for (const [name, byMethod] of [['consistency', result.consistency], ['stability', result.stability]] as const) {
+      for (const [m, v] of Object.entries(byMethod ?? {})) {
+        log.info(`${name} ${m}: per-prototype quantiles (0/25/50/75/100 %) soft ${q(v.quantiles.soft)}, hard ${q(v.quantiles.hard)}`);
+      }
+    }
   }
   if (plan.metrics.includes('rot')) {
     result.rot = {};

@@ -12,7 +12,6 @@ export { rfHeatmaps, gaussianWindow } from './maps/gaussian.js';
 export type { RfHeatmapOptions, RfHeatmaps } from './maps/gaussian.js';
 export { upsampleBicubic } from './maps/bicubic.js';
 export { naiveCenter, rfCenter, argmaxCenter } from './maps/centers.js';
-export { roundHalfEven } from './maps/round.js';
 export { registerHeatmapMethod, heatmapMethod, heatmapMethodNames } from './maps/registry.js';
 export type { HeatmapMethod, HeatmapInput } from './maps/registry.js';
 export { forwardArrays, classPrototypes, requireClassSpecific } from './forward.js';

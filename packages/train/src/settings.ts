@@ -1,7 +1,9 @@
 /** A typed view of a resolved flat configuration (spec §3.10 keys), with the derived values of spec §3.1/§3.6. */
+import { roundHalfEven } from '@pixpnet/engine';
 import type { FlatConfig } from './config.js';
 import type { DuplicateFilter } from './push.js';
 import { optimizerName } from './optimizers.js';
+import { TRAIN_OPTIONS } from './options.js';
 
 /** Every setting the pipeline reads, typed. */
 export interface Settings {
@@ -16,6 +18,8 @@ export interface Settings {
     valEveryNEpoch: number; pushPrototypes: boolean; pushEvery: number; readoutPushEpochs: number; pushDuplicateFilter: DuplicateFilter;
   };
   test: { batchSize: number };
+  /** The interpretability evaluation after testing (`pixpnet evaluate` with a fast ROT). */
+  eval: { interpretability: boolean; rotSteps: number; rotNumSamples: number };
   optimizer: {
     name: string; lr: number; lrScheduler: 'cosine' | 'step' | 'multistep'; lrFactor: number; lrSchedule: number[]; weightDecay: number;
     momentum: number; warmupPeriod: number; fineTuneLr: number; readoutLr: number;
@@ -29,16 +33,10 @@ export interface Settings {
   loss: { xent: number; cluster: number; separation: number; l1: number };
 }
 
-/** Python's `round`: halves go to the even neighbour. */
-export function roundHalfEven(x: number): number {
-  const f = Math.floor(x), d = x - f;
-  if (d !== 0.5) return Math.round(x);
-  return f % 2 === 0 ? f : f + 1;
-}
-
 /** Reads the typed settings; `val-every-n-epoch` defaults to `max(1, round(E/50))`, `test.batch-size` to the training one. */
 export function settingsOf(c: FlatConfig): Settings {
   const g = <T>(k: string) => c[k] as T;
+  const gd = <T>(k: string) => (c[k] ?? TRAIN_OPTIONS.find((o) => o.key === k)?.default) as T;
   const epochs = g<number>('train.epochs');
   return {
     ...(c['seed'] !== undefined ? { seed: g<number>('seed') } : {}),
@@ -56,6 +54,8 @@ export function settingsOf(c: FlatConfig): Settings {
       pushDuplicateFilter: g('train.push-duplicate-filter'),
     },
     test: { batchSize: g<number | undefined>('test.batch-size') ?? g<number>('train.batch-size') },
+    // runs started before these options existed lack them: the table's defaults
+    eval: { interpretability: gd('eval.interpretability'), rotSteps: gd('eval.rot-steps'), rotNumSamples: gd('eval.rot-num-samples') },
     optimizer: {
       name: g('optimizer.name'), lr: g('optimizer.lr'), lrScheduler: g('optimizer.lr-scheduler'), lrFactor: g('optimizer.lr-factor'),
       lrSchedule: g('optimizer.lr-schedule'), weightDecay: g('optimizer.weight-decay'), momentum: g('optimizer.momentum'),
@@ -80,6 +80,8 @@ export function checkSettings(s: Settings): void {
     'dataset.augment-factor': s.dataset.augmentFactor, 'model.num-prototypes': s.model.numPrototypes, 'model.prototype-dim': s.model.prototypeDim,
     'train.accumulate-grad-batches': s.train.accumulateGradBatches, 'train.val-every-n-epoch': s.train.valEveryNEpoch };
   for (const [k, v] of Object.entries(positive)) if (!(v >= 1)) bad.push(`--${k} must be at least 1, got ${v}`);
+  if (!(s.eval.rotSteps >= 2)) bad.push(`--eval.rot-steps must be at least 2, got ${s.eval.rotSteps}`);
+  if (!(s.eval.rotNumSamples >= 1)) bad.push(`--eval.rot-num-samples must be at least 1, got ${s.eval.rotNumSamples}`);
   if (!(s.dataset.valSize >= 0 && s.dataset.valSize < 1)) bad.push(`--dataset.val-size must be in [0, 1), got ${s.dataset.valSize}`);
   if (s.model.prototypeKernelSize !== 1) bad.push(`--model.prototype-kernel-size must be 1 (the receptive-field mapping needs 1×1 prototypes), got ${s.model.prototypeKernelSize}`);
   if (s.optimizer.warmupPeriod < 0) bad.push(`--optimizer.warmup-period must be ≥ 0, got ${s.optimizer.warmupPeriod}`);

@@ -102,11 +102,17 @@ export function registerTrain(program: Command): void {
     if (end) {
       const acc = end.scores['test_accuracy'];
       process.stdout.write(`test accuracy: ${acc !== undefined ? (acc * 100).toFixed(1) : '?'} %\n`);
-      const cfg = end.config;
-      if (cfg['eval.interpretability'] !== false && cfg['model.class-specific'] !== false) {
+      const s = settingsOf(end.config as FlatConfig);
+      if (s.eval.interpretability && s.model.classSpecific) {
         // the same evaluation as pixpnet evaluate, with a fast ROT
-        const r = await evaluateRun(end.runDir, { rot: { steps: Number(cfg['eval.rot-steps'] ?? 33), numSamples: Number(cfg['eval.rot-num-samples'] ?? 50) } });
-        process.stdout.write(`${formatInterpretability(r)}\n`);
+        try {
+          const r = await evaluateRun(end.runDir, { rot: { steps: s.eval.rotSteps, numSamples: s.eval.rotNumSamples } });
+          process.stdout.write(`${formatInterpretability(r)}\n`);
+        } catch (e) {
+          (e as Error).message = `The run finished and is saved, but its interpretability evaluation failed: ${(e as Error).message} ` +
+            `Fix that and run: pixpnet evaluate ${end.runDir}`;
+          throw e;
+        }
       }
       process.stdout.write(`results:    ${path.join(end.runDir, 'results')}\ncheckpoint: ${end.checkpoint}\nmodel:      ${end.modelDir}\n`);
     }

@@ -3,7 +3,7 @@
  * field, and the naive cell midpoint ProtoPNet-style upsampling implies.
  */
 import type { RfBox } from '@pixpnet/models';
-import { roundHalfEven } from './round.js';
+import { roundHalfEven } from '@pixpnet/engine';
 
 /** The naive midpoint `[x, y]` of cell `index` (row-major) of a `Hz × Wz` grid on an `H × W` image (§2.10d). */
 export function naiveCenter(index: number, grid: readonly [number, number], size: readonly [number, number]): [number, number] {

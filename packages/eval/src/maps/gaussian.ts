@@ -5,7 +5,7 @@
  * fields stretched linearly around each cell's naive midpoint.
  */
 import type { RfBox } from '@pixpnet/models';
-import { roundHalfEven } from './round.js';
+import { roundHalfEven } from '@pixpnet/engine';
 
 /** Options of {@link rfHeatmaps}. */
 export interface RfHeatmapOptions {

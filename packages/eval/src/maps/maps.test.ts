@@ -5,7 +5,7 @@ import type { RfBox } from '@pixpnet/models';
 import { upsampleBicubic } from './bicubic.js';
 import { gaussianWindow, rfHeatmaps } from './gaussian.js';
 import { argmaxCenter, naiveCenter, rfCenter } from './centers.js';
-import { roundHalfEven } from './round.js';
+import { roundHalfEven } from '@pixpnet/engine';
 
 const fixture = (name: string) => JSON.parse(fs.readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 const close = (a: ArrayLike<number>, b: Array<number | null>, tol: number) => {
