@@ -11,6 +11,7 @@ import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
 import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
 import { loadRun, runPaths } from '@pixpnet/train';
+import '@pixpnet/prp'; // heat-map methods other packages register (PRP adds `prp`)
 import { formatTable } from './table.js';
 import { stageProgress } from './progress.js';
 

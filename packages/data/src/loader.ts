@@ -164,11 +164,15 @@ export class DataLoader implements AsyncIterable<Batch> {
       if (c.length === bs || !this.options.dropLast) chunks.push(c);
     }
     let next = chunks.length ? this.decode(chunks[0]!, epoch, 0) : undefined;
-    for (let k = 0; k < chunks.length; k++) {
-      const items = await next!;
-      next = k + 1 < chunks.length ? this.decode(chunks[k + 1]!, epoch, (k + 1) * bs) : undefined; // prefetch while the batch is used
-      const batch = this.toBatch(items);
-      if (batch) yield batch;
+    try {
+      for (let k = 0; k < chunks.length; k++) {
+        const items = await next!;
+        next = k + 1 < chunks.length ? this.decode(chunks[k + 1]!, epoch, (k + 1) * bs) : undefined; // prefetch while the batch is used
+        const batch = this.toBatch(items);
+        if (batch) yield batch;
+      }
+    } finally {
+      next?.catch(() => undefined); // a consumer that stops early leaves the prefetch behind: its failure is nobody's error
     }
     if (this.skipped.length) log.warning(`Skipped ${this.skipped.length} unreadable image(s): ${this.skipped.slice(0, 5).join(', ')}${this.skipped.length > 5 ? ', …' : ''}`);
   }

@@ -63,6 +63,9 @@ describe('evaluateInterpretability', () => {
       expect(again.rot![m]!.cached).toBe(true);
       expect(again.rot![m]!.area).toBe(first.rot![m]!.area);
     }
+    // another test batch size gives the same curves (only the legacy counting depends on it): still cached
+    const rebatched = await evaluateInterpretability({ ...input(undefined, results), batchSize: 3 }, { rot, metrics: ['rot'], rotMethods: ['rf'] });
+    expect(rebatched.rot!['rf']!.cached).toBe(true);
     const other = await evaluateInterpretability(input(undefined, results), { rot: { ...rot, seed: 5 }, metrics: ['rot'], rotMethods: ['random'] });
     expect(other.rot!['random']!.cached).toBe(false);
     expect(fs.readdirSync(path.join(results, 'rot'))).toHaveLength(4);

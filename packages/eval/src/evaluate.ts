@@ -14,11 +14,11 @@ import type { Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 import { requireClassSpecific } from './forward.js';
 import { heatmapMethod } from './maps/registry.js';
-import { BOX_METHODS, defaultBoxRadius } from './metrics/boxes.js';
+import { checkBoxMethods, defaultBoxRadius } from './metrics/boxes.js';
 import type { BoxMethod } from './metrics/boxes.js';
 import type { PartMetric } from './metrics/consistency.js';
 import { partMetrics } from './metrics/part_metrics.js';
-import { ROT_DEFAULTS, checkRotParams, relevanceOrderingTest } from './rot/rot.js';
+import { ROT_DEFAULTS, checkRotParams, relevanceOrderingTest, rotPlan } from './rot/rot.js';
 import type { RotParams, RotResult } from './rot/rot.js';
 import { readRotCache, rotCacheKey, writeRotCache } from './rot/cache.js';
 import { meanRfPct, renderRotPlot } from './rot/plot.js';
@@ -111,7 +111,7 @@ export interface InterpretabilityResult {
 /** Checks the options alone (names, ranges), before anything is loaded: throws naming the option and the fix. */
 export function checkInterpretabilityOptions(o: InterpretabilityOptions): void {
   for (const m of o.metrics ?? []) if (!METRICS.includes(m)) throw new Error(`Unknown metric '${m}': choose among ${METRICS.join(', ')}.`);
-  for (const m of o.methods ?? []) if (!BOX_METHODS.includes(m)) throw new Error(`Unknown box method '${m}': choose among ${BOX_METHODS.join(', ')}.`);
+  checkBoxMethods(o.methods ?? []);
   for (const m of o.rotMethods ?? []) heatmapMethod(m);
   if (o.boxRadius !== undefined && (!Number.isFinite(o.boxRadius) || o.boxRadius <= 0)) throw new Error(`--eval.box-radius must be a positive number of pixels, got ${o.boxRadius}.`);
   if (o.boxRadius !== undefined && o.legacyBoxRadius) throw new Error('Give --eval.box-radius or --eval.legacy-box-radius, not both.');
@@ -154,7 +154,8 @@ const scores = (m: PartMetric): PartScores => ({ soft: m.soft, hard: m.hard, qua
 export async function evaluateInterpretability(input: EvaluationInput, o: InterpretabilityOptions = {}): Promise<InterpretabilityResult> {
   const plan = planEvaluation(input, o);
   const { model } = input;
-  const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false });
+  // one pass each: decoded images are not kept (a CUB test set would hold ~1.5 GB beside the wasm heap)
+  const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false, cache: false });
   const rfPct = meanRfPct(model);
   const result: InterpretabilityResult = {
     parameters: {
@@ -187,6 +188,12 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     result.rot = {};
     result.rotResults = {};
     const dir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
+    const size = rotPlan(model, plan.rot, input.indices.length);
+    if (size.steps.length === size.T) {
+      const n = plan.rotMethods.length;
+      log.info(`ROT: the exact test, ${(size.forwards * n).toLocaleString('en')} forwards for ${n} method(s) (${size.T} pixel counts per image and prototype); ` +
+        `--rot.steps 33 needs ${(rotPlan(model, { ...plan.rot, steps: 33 }, input.indices.length).forwards * n).toLocaleString('en')} and integrates between them`);
+    }
     for (const method of plan.rotMethods) {
       const params: RotParams = { ...plan.rot, method };
       const { key, identity } = rotCacheKey(input.dataset, input.split, params, input.modelId);

@@ -37,13 +37,6 @@ export function forwardArrays(model: ProtoNet, x: Tensor4D, options: { microBatc
   return out;
 }
 
-/** The prototypes of class `c` (class-specific models: `P / C` consecutive prototypes). */
-export function classPrototypes(model: ProtoNet, c: number): number[] {
-  const { numPrototypes: P, numClasses: C } = model.config;
-  const per = P / C;
-  return Array.from({ length: per }, (_, k) => c * per + k);
-}
-
 /** Throws unless the model has class-specific prototypes, which every interpretability metric needs (spec §6). */
 export function requireClassSpecific(model: ProtoNet): void {
   if (!model.config.classSpecific) {

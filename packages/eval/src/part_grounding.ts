@@ -53,7 +53,7 @@ export function readClassParts(cubRoot: string): Map<number, Set<number>> {
 
 /** Scores every pushed prototype of `model` (samples are indices into `index.samples`, which must carry parts). */
 export async function prototypePartGrounding(model: ProtoNet, index: DatasetIndex, preset: TransformPreset, classParts: Map<number, Set<number>>): Promise<GroundingResult> {
-  const { numPrototypes: P, numClasses: C } = model.config;
+  const P = model.config.numPrototypes;
   const [, Wz] = model.latentGrid;
   const per: PrototypeGrounding[] = [];
   const partsBySample = new Map<number, MappedPart[]>();
@@ -62,7 +62,7 @@ export async function prototypePartGrounding(model: ProtoNet, index: DatasetInde
     if (s < 0) continue;
     const sample = index.samples[s];
     if (!sample?.parts) throw new Error(`Prototype ${j} comes from sample ${s}, which has no part annotations: open the dataset with parts.`);
-    const cls = model.config.classSpecific ? Math.floor(j / (P / C)) : sample.label;
+    const cls = model.config.classSpecific ? model.prototypeClass(j) : sample.label;
     const defining = classParts.get(cls) ?? new Set<number>();
     const h = model.push.fmapIdxs[j * 4]!, w = model.push.fmapIdxs[j * 4 + 2]!;
     const [h0, h1, w0, w1] = model.rfBoxes[h * Wz + w]!;

@@ -21,7 +21,6 @@ export function batchParts(batch: Batch, samples: readonly Sample[], o: BatchPar
     const s = samples[i]!;
     if (!s.parts) throw new Error(`Sample ${s.path || `#${i}`} has no part annotations: open the dataset with parts.`);
     const t = batch.transforms[n]!;
-    if (t[1] !== 0 || t[3] !== 0 || t[6] !== 0 || t[7] !== 0) throw new Error('batchParts: the batch comes from an augmenting loader; use an evaluation loader.');
     const origShape = batch.origShapes[n]!;
     const r = o.legacyPartMapping
       ? mapParts(s.parts, { legacyPartMapping: { preset: o.preset, origHW: [origShape[1], origShape[2]], ...(s.bbox ? { bbox: s.bbox } : {}) } })

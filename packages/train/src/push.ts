@@ -151,9 +151,9 @@ function norm(t: tf.Tensor): number {
  */
 export async function pushPrototypes(model: ProtoNet, batches: AsyncIterable<PushBatch> | Iterable<PushBatch>, filter: DuplicateFilter = 'sample',
   microBatch?: number): Promise<PushStats> {
-  const { numPrototypes: P, prototypeDim: D, numClasses: C, classSpecific } = model.config;
+  const { numPrototypes: P, prototypeDim: D, classSpecific } = model.config;
   const state = new PushState(P, D, model.push);
-  const protoClass = classSpecific ? Int32Array.from({ length: P }, (_, j) => Math.floor(j / (P / C))) : undefined;
+  const protoClass = classSpecific ? Int32Array.from({ length: P }, (_, j) => model.prototypeClass(j)) : undefined;
   const normBefore = norm(model.prototypes);
   const [Hz, Wz] = model.latentGrid;
   for await (const b of batches) {

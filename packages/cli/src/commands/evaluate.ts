@@ -36,7 +36,8 @@ interface EvaluateFlags {
   'rot.steps'?: number;
   'rot.numSamples'?: number;
   'rot.propPixels'?: number;
-  'rot.sameClass'?: boolean;
+  /** commander keeps `--rot.no-same-class` as is: only a leading `--no-` negates. */
+  'rot.noSameClass'?: boolean;
   'rot.normalized'?: boolean;
   'rot.zeros'?: boolean;
   'rot.seed'?: number;
@@ -49,7 +50,7 @@ export function interpretabilityOptions(f: EvaluateFlags): InterpretabilityOptio
   if (f['rot.steps'] !== undefined) rot.steps = f['rot.steps'];
   if (f['rot.numSamples'] !== undefined) rot.numSamples = f['rot.numSamples'];
   if (f['rot.propPixels'] !== undefined) rot.propPixels = f['rot.propPixels'];
-  if (f['rot.sameClass'] === false) rot.sameClass = false;
+  if (f['rot.noSameClass']) rot.sameClass = false;
   if (f['rot.normalized']) rot.normalized = true;
   if (f['rot.zeros']) rot.zeros = true;
   if (f['rot.seed'] !== undefined) rot.seed = f['rot.seed'];

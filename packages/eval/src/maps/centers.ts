@@ -5,11 +5,15 @@
 import type { RfBox } from '@pixpnet/models';
 import { roundHalfEven } from '@pixpnet/engine';
 
+/** The naive pixel midpoint of each of `cells` latent cells along an axis of `size` pixels: `round((i + 0.5) · size / cells)`. */
+export function naiveMidpoints(cells: number, size: number): number[] {
+  return Array.from({ length: cells }, (_, i) => roundHalfEven(((i + 0.5) * size) / cells));
+}
+
 /** The naive midpoint `[x, y]` of cell `index` (row-major) of a `Hz × Wz` grid on an `H × W` image (§2.10d). */
 export function naiveCenter(index: number, grid: readonly [number, number], size: readonly [number, number]): [number, number] {
   const [Hz, Wz] = grid, [H, W] = size;
-  const h = Math.floor(index / Wz), w = index % Wz;
-  return [roundHalfEven(((w + 0.5) * W) / Wz), roundHalfEven(((h + 0.5) * H) / Hz)];
+  return [naiveMidpoints(Wz, W)[index % Wz]!, naiveMidpoints(Hz, H)[Math.floor(index / Wz)]!];
 }
 
 /** The centre `[x, y]` of a receptive field (exclusive stops, §6.2 `bbox`). */
@@ -18,7 +22,7 @@ export function rfCenter(box: RfBox): [number, number] {
   return [(w0 + w1) / 2, (h0 + h1) / 2];
 }
 
-/** The mean `[x, y]` of the pixels that equal the maximum of an `H × W` map (§6.2 `heatmap_max` / `heatmap_mean`). */
+/** The mean `[x, y]` of the pixels that equal the maximum of an `H × W` map (§6.2 `heatmap_max` / `heatmap_mean`); NaNs are ignored. */
 export function argmaxCenter(map: Float32Array, offset: number, size: readonly [number, number]): [number, number] {
   const [H, W] = size;
   let best = -Infinity;
@@ -27,5 +31,5 @@ export function argmaxCenter(map: Float32Array, offset: number, size: readonly [
   for (let i = 0; i < H * W; i++) {
     if (map[offset + i] === best) { sx += i % W; sy += Math.floor(i / W); n++; }
   }
-  return n ? [sx / n, sy / n] : [(W - 1) / 2, (H - 1) / 2];
+  return n ? [sx / n, sy / n] : [NaN, NaN]; // an all-NaN map (the avg map where no field reaches): no location, as the reference
 }

@@ -3,9 +3,14 @@
  * receptive field, weighted by a Gaussian window centred where the unclipped field would be; the maps are the
  * maximum, mean and sum over cells. Layers whose cells all see the whole image use the "super-RF" rule: virtual
  * fields stretched linearly around each cell's naive midpoint.
+ *
+ * Extension: the reference's window is `k × k` with `k = max(rf_h, rf_w)`, so its crop only fits fields that are as
+ * high as wide; here a field less high (or wide) than `k` takes the window's centred rows (columns). Square fields,
+ * every zoo network at square inputs, are unaffected.
  */
 import type { RfBox } from '@pixpnet/models';
 import { roundHalfEven } from '@pixpnet/engine';
+import { naiveMidpoints } from './centers.js';
 
 /** Options of {@link rfHeatmaps}. */
 export interface RfHeatmapOptions {
@@ -84,8 +89,7 @@ export function rfHeatmaps(similarities: Float32Array, grid: readonly [number, n
   const protos = o.prototypes ?? Array.from({ length: P }, (_, p) => p);
   let rfH = 0, rfW = 0;
   for (const [h0, h1, w0, w1] of rfBoxes) { rfH = Math.max(rfH, h1 - h0); rfW = Math.max(rfW, w1 - w0); }
-  const midH = Array.from({ length: Hz }, (_, i) => roundHalfEven(((i + 0.5) * H) / Hz));
-  const midW = Array.from({ length: Wz }, (_, i) => roundHalfEven(((i + 0.5) * W) / Wz));
+  const midH = naiveMidpoints(Hz, H), midW = naiveMidpoints(Wz, W);
   let superMode = false;
   if (rfH >= H || rfW >= W) {
     const big: number[] = [];

@@ -112,5 +112,6 @@ describe('point mappings', () => {
   it('the mean of the maximal pixels', () => {
     const map = Float32Array.from([0, 3, 3, 1, NaN, 3]); // 2×3
     expect(argmaxCenter(map, 0, [2, 3])).toEqual([(1 + 2 + 2) / 3, (0 + 0 + 1) / 3]);
+    expect(argmaxCenter(new Float32Array(6).fill(NaN), 0, [2, 3])).toEqual([NaN, NaN]); // no location: its box holds no part
   });
 });

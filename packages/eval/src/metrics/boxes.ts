@@ -6,11 +6,16 @@
 import type { MappedPart } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 import { argmaxCenter, naiveCenter, rfCenter } from '../maps/centers.js';
-import { rfHeatmaps } from '../maps/gaussian.js';
+import type { RfHeatmaps } from '../maps/gaussian.js';
 
 /** How a prototype's location in the image is found. */
 export const BOX_METHODS = ['bbox', 'upsample', 'heatmap_max', 'heatmap_mean', 'center'] as const;
 export type BoxMethod = (typeof BOX_METHODS)[number];
+
+/** Throws on a name that is not a box method, listing them. */
+export function checkBoxMethods(methods: readonly string[]): void {
+  for (const m of methods) if (!(BOX_METHODS as readonly string[]).includes(m)) throw new Error(`Unknown box method '${m}': choose among ${BOX_METHODS.join(', ')}.`);
+}
 
 /** `[x0, y0, x1, y1]`. */
 export type Box = [number, number, number, number];
@@ -39,9 +44,9 @@ export function partsInBox(parts: readonly MappedPart[], box: Box): Map<number, 
 
 /**
  * Centres `[x, y]` of the given prototypes in one image. `minDistIdxs` are the image's best cells (length P);
- * `similarities` its `P × Hz × Wz` maps (needed by the heat-map methods only).
+ * the heat-map methods need the RF maps of those prototypes (`rfHeatmaps` with `{ prototypes }`).
  */
-export function prototypeCenters(method: BoxMethod, model: ProtoNet, prototypes: readonly number[], minDistIdxs: ArrayLike<number>, similarities?: Float32Array): Array<[number, number]> {
+export function prototypeCenters(method: BoxMethod, model: ProtoNet, prototypes: readonly number[], minDistIdxs: ArrayLike<number>, maps?: Pick<RfHeatmaps, 'max' | 'avg'>): Array<[number, number]> {
   const size = model.config.inputSize, [H, W] = size;
   switch (method) {
     case 'bbox':
@@ -52,8 +57,7 @@ export function prototypeCenters(method: BoxMethod, model: ProtoNet, prototypes:
       return prototypes.map(() => [Math.floor(W / 2), Math.floor(H / 2)]);
     case 'heatmap_max':
     case 'heatmap_mean': {
-      if (!similarities) throw new Error(`prototypeCenters: the ${method} method needs the similarity maps.`);
-      const maps = rfHeatmaps(similarities, model.latentGrid, model.rfBoxes, size, { prototypes });
+      if (!maps) throw new Error(`prototypeCenters: the ${method} method needs the prototypes' RF heat maps.`);
       const m = method === 'heatmap_max' ? maps.max : maps.avg;
       return prototypes.map((_, q) => argmaxCenter(m, q * H * W, size));
     }

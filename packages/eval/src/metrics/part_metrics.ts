@@ -6,10 +6,11 @@ import { log, tf } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
 import type { DataLoader } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
-import { classPrototypes, forwardArrays, requireClassSpecific } from '../forward.js';
+import { forwardArrays, requireClassSpecific } from '../forward.js';
 import type { ForwardArrays } from '../forward.js';
 import { batchParts } from '../parts.js';
-import { BOX_METHODS, boxAround, defaultBoxRadius, partsInBox, prototypeCenters } from './boxes.js';
+import { boxAround, checkBoxMethods, defaultBoxRadius, partsInBox, prototypeCenters } from './boxes.js';
+import { rfHeatmaps } from '../maps/gaussian.js';
 import type { BoxMethod } from './boxes.js';
 import { ConsistencyAccumulator, StabilityAccumulator } from './consistency.js';
 import type { PartMetric } from './consistency.js';
@@ -50,7 +51,8 @@ export interface PartMetricsResult {
 export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMetricsOptions = {}): Promise<PartMetricsResult> {
   requireClassSpecific(model);
   const methods = [...(o.methods ?? ['bbox'])];
-  for (const m of methods) if (!BOX_METHODS.includes(m)) throw new Error(`Unknown box method '${m}': choose among ${BOX_METHODS.join(', ')}.`);
+  checkBoxMethods(methods);
+  if (loader.options.augment) throw new Error('partMetrics: give an evaluation loader (augment: false); augmented images move the parts.');
   const [H, W] = model.config.inputSize;
   const radius = o.boxRadius ?? defaultBoxRadius(Math.max(H, W));
   const doC = o.consistency !== false, doS = o.stability !== false;
@@ -81,17 +83,17 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
       parts.forEach((imgParts, n) => {
         if (!imgParts.length) { skipped++; return; }
         images++;
-        const protos = classPrototypes(model, labels[n]!);
-        const at = (f: ForwardArrays) => [f.minDistIdxs.subarray(n * P, (n + 1) * P), f.similarities?.subarray(n * cells, (n + 1) * cells)] as const;
+        const protos = model.classPrototypes(labels[n]!);
+        // the RF heat maps once per image and input, for every heat-map box method
+        const heat = (f: ForwardArrays) => (maps ? rfHeatmaps(f.similarities!.subarray(n * cells, (n + 1) * cells), model.latentGrid, model.rfBoxes, model.config.inputSize, { prototypes: protos }) : undefined);
+        const [hClean, hNoisy] = [heat(clean), noisy && heat(noisy)];
         for (const m of methods) {
-          const inBoxes = (f: ForwardArrays) => {
-            const [idx, sims] = at(f);
-            return prototypeCenters(m, model, protos, idx, sims).map((c) => partsInBox(imgParts, boxAround(c, radius)));
-          };
-          const a = inBoxes(clean);
+          const inBoxes = (f: ForwardArrays, h: ReturnType<typeof heat>) =>
+            prototypeCenters(m, model, protos, f.minDistIdxs.subarray(n * P, (n + 1) * P), h).map((c) => partsInBox(imgParts, boxAround(c, radius)));
+          const a = inBoxes(clean, hClean);
           if (doC) protos.forEach((p, q) => cons.get(m)!.add(p, a[q]!));
           if (noisy) {
-            const b = inBoxes(noisy);
+            const b = inBoxes(noisy, hNoisy);
             protos.forEach((p, q) => stab.get(m)!.add(p, a[q]!, b[q]!));
           }
         }

@@ -16,12 +16,17 @@ interface CacheFile {
   result: RotResult;
 }
 
+/** JSON with sorted keys: the same identity always serialises the same way. */
+const canonical = (o: Record<string, unknown>) => JSON.stringify(o, Object.keys(o).sort());
+
 const py = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : Number.isInteger(v) ? String(v) : typeof v === 'number' ? v.toFixed(5) : String(v));
 
 /** The cache key of a ROT: readable parameters, then 10 hex digits of a hash of everything that determines the result. */
 export function rotCacheKey(dataset: string, split: string, params: RotParams, modelId: string): { key: string; identity: Record<string, unknown> } {
-  const identity = { dataset, split, modelId, ...params };
-  const hash = crypto.createHash('sha256').update(JSON.stringify(identity, Object.keys(identity).sort())).digest('hex').slice(0, 10);
+  // the batch size changes the result only through the legacy counting
+  const { batchSize, ...rest } = params;
+  const identity = { dataset, split, modelId, ...rest, ...(params.legacyRotCounting ? { batchSize } : {}) };
+  const hash = crypto.createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 10);
   const key = `${dataset}__num_samples-${py(params.numSamples)}__normalized-${py(params.normalized)}__prop_pixels-${py(params.propPixels)}` +
     `__same_class-${py(params.sameClass)}__zeros-${py(params.zeros)}__seed-${py(params.seed)}__method-${params.method}` +
     `__steps-${params.steps ?? 'exact'}${params.legacyRotCounting ? '__legacy_counting' : ''}__${split}__${hash}`;
@@ -34,7 +39,7 @@ export function readRotCache(dir: string, key: string, identity: Record<string, 
   if (!fs.existsSync(file)) return undefined;
   try {
     const c = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
-    return JSON.stringify(c.identity) === JSON.stringify(identity) ? c.result : undefined;
+    return canonical(c.identity) === canonical(identity) ? c.result : undefined;
   } catch {
     return undefined; // unreadable: computed again and rewritten
   }

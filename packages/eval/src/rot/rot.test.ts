@@ -116,6 +116,7 @@ describe('ROT summaries', () => {
     expect(rotArea([0, 0.25, 1], [0, 1, 1])).toBeCloseTo(0.875, 12);
     expect(rotArea([0, 0.5, 1], [1, 0, 2])).toBeCloseTo(-0.25, 12); // normalised [0, -1, 1]: can be negative
     expect(pctAtOrigSim([0, 25, 50, 100], [0, 1, 3, 2])).toBe(50);
+    expect(pctAtOrigSim([0, 50, 100], [0, 1, NaN])).toBeNaN();
   });
   it('pixel counts: ends kept, distinct, ascending; K ≥ T is every count', () => {
     expect(rotSteps(5)).toEqual([0, 1, 2, 3, 4]);

@@ -3,11 +3,11 @@
  * a heat map (most relevant first), and follow the prototype's similarity. A heat map that ranks the pixels the
  * prototype really depends on first recovers the similarity with fewer pixels (a larger area under the curve).
  */
-import { Rng, tf } from '@pixpnet/engine';
+import { Rng, nanMean, roundHalfEven, tf } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
 import type { DataLoader } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
-import { classPrototypes, forwardArrays, requireClassSpecific } from '../forward.js';
+import { forwardArrays, requireClassSpecific } from '../forward.js';
 import { heatmapMethod } from '../maps/registry.js';
 import { rotSteps } from './steps.js';
 import { pctAtOrigSim, rotArea } from './summary.js';
@@ -68,6 +68,16 @@ export interface RotRunOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The size of a ROT: pixel counts `T = round(H·W·prop) + 1` (Python rounding), the prototypes per image, the images. */
+export function rotPlan(model: ProtoNet, p: Pick<RotParams, 'propPixels' | 'sameClass' | 'numSamples' | 'steps'>, available: number) {
+  const [H, W] = model.config.inputSize;
+  const T = roundHalfEven(H * W * p.propPixels) + 1;
+  const steps = rotSteps(T, p.steps ?? undefined);
+  const perImage = p.sameClass ? model.config.numPrototypes / model.config.numClasses : model.config.numPrototypes;
+  const images = Math.min(p.numSamples, available);
+  return { T, steps, perImage, images, forwards: images * perImage * steps.length };
+}
+
 /** Checks the ROT parameters' ranges (the method is checked by the registry). */
 export function checkRotParams(p: Partial<RotParams>): void {
   const q = { ...ROT_DEFAULTS, ...p };
@@ -76,11 +86,11 @@ export function checkRotParams(p: Partial<RotParams>): void {
   if (q.steps !== null && (!Number.isInteger(q.steps) || q.steps < 2)) throw new Error(`--rot.steps must be a whole number ≥ 2 (or omitted for the exact test), got ${q.steps}.`);
 }
 
-/** Descending order of a map's pixels (ties: lower index first). */
+/** Descending order of a map's pixels (ties: lower index first; NaN counts as −∞, last). */
 function descendingOrder(map: Float32Array, offset: number, n: number): Int32Array {
   const idx = Int32Array.from({ length: n }, (_, i) => i);
-  const v = map.subarray(offset, offset + n);
-  return idx.sort((a, b) => (v[b]! - v[a]!) || a - b);
+  const v = Float32Array.from(map.subarray(offset, offset + n), (x) => (Number.isNaN(x) ? -Infinity : x));
+  return idx.sort((a, b) => (v[b]! > v[a]! ? 1 : v[b]! < v[a]! ? -1 : a - b));
 }
 
 /** Runs the ROT of `params.method` on the first `numSamples` images of `loader` (an unshuffled evaluation loader). */
@@ -92,13 +102,9 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
   const t0 = performance.now();
   const [H, W] = model.config.inputSize;
   const HW = H * W;
-  const { numPrototypes: P, numClasses: C } = model.config;
-  const T = Math.round(HW * p.propPixels) + 1;
-  const steps = rotSteps(T, p.steps ?? undefined);
+  const P = model.config.numPrototypes;
+  const { steps, images: total, forwards: planned } = rotPlan(model, p, loader.options.indices?.length ?? loader.samples.length);
   const K = steps.length;
-  const total = Math.min(p.numSamples, loader.options.indices?.length ?? loader.samples.length);
-  const perImage = p.sameClass ? P / C : P;
-  const planned = total * perImage * K;
 
   const baseline = p.zeros ? new Float32Array(HW * 3) : tf.tidy(() => tf.randomNormal([1, H, W, 3], 0, 1, 'float32', p.seed).dataSync() as Float32Array);
   const cum = new Float64Array(P * K);
@@ -118,7 +124,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
     const n = Math.min(batch.indices.length, total - images);
     for (let i = 0; i < n; i++) {
       const img = pixels.subarray(i * HW * 3, (i + 1) * HW * 3);
-      const protos = p.sameClass ? classPrototypes(model, labels[i]!) : Array.from({ length: P }, (_, j) => j);
+      const protos = p.sameClass ? model.classPrototypes(labels[i]!) : Array.from({ length: P }, (_, j) => j);
       const x = tf.tensor4d(img, [1, H, W, 3]);
       let maps: Float32Array, orig: Float32Array;
       try {
@@ -172,7 +178,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
     }
     if (p.legacyRotCounting && n > 0) {
       // the reference: once per batch, the whole batch size to the prototypes of the batch's last image's class
-      const last = p.sameClass ? classPrototypes(model, labels[n - 1]!) : Array.from({ length: P }, (_, j) => j);
+      const last = p.sameClass ? model.classPrototypes(labels[n - 1]!) : Array.from({ length: P }, (_, j) => j);
       for (const q of last) count[q]! += batch.indices.length;
     }
     if (images >= total) break;
@@ -181,11 +187,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
     if (!p.legacyRotCounting && count[q] === 0) return null;
     return Array.from(cum.subarray(q * K, (q + 1) * K), (v) => v / count[q]!);
   });
-  const agg = Array.from({ length: K }, (_, k) => {
-    let s = 0, m = 0;
-    for (const c of perPrototype) if (c && !Number.isNaN(c[k]!)) { s += c[k]!; m++; }
-    return m ? s / m : NaN;
-  });
+  const agg = Array.from({ length: K }, (_, k) => nanMean(perPrototype.map((c) => (c ? c[k]! : NaN))));
   const xPct = steps.map((t) => (t / HW) * 100);
   const area = rotArea(steps.map((t) => t / HW), agg);
   return { params: p, steps, xPct, perPrototype, agg, area, pctAtOrigSim: pctAtOrigSim(xPct, agg), images, forwards, seconds: (performance.now() - t0) / 1000 };

@@ -12,9 +12,9 @@ export function rotArea(x: readonly number[], y: readonly number[]): number {
   return a;
 }
 
-/** The smallest `x` (percent of pixels added back) with `y ≥ y[last]`. */
+/** The smallest `x` (percent of pixels added back) with `y ≥ y[last]`; NaN when the last value is NaN. */
 export function pctAtOrigSim(xPct: readonly number[], y: readonly number[]): number {
   const last = y[y.length - 1]!;
   const i = y.findIndex((v) => v >= last);
-  return xPct[i]!;
+  return i < 0 ? NaN : xPct[i]!;
 }

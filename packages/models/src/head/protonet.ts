@@ -117,7 +117,7 @@ export class ProtoNet {
     this.instance = ++instances;
     this.prototypes = tf.variable(tf.randomUniform([P, D], 0, 1, 'float32', (seed ?? 0) + 2), c.learnPrototypes, this.varName('prototype_vectors'));
     const ident = new Float32Array(P * C);
-    if (c.classSpecific) for (let j = 0; j < P; j++) ident[j * C + Math.floor(j / (P / C))] = 1;
+    if (c.classSpecific) for (let j = 0; j < P; j++) ident[j * C + this.prototypeClass(j)] = 1;
     this.classIdentity = tf.keep(tf.tensor2d(ident, [P, C]));
     if (c.readout === 'linear') {
       const w = c.classSpecific
@@ -131,6 +131,18 @@ export class ProtoNet {
       ones.dispose();
     }
     this.push = { sampleIdxs: new Int32Array(P).fill(-1), fmapIdxs: new Int32Array(P * 4).fill(-1) };
+  }
+
+  /** The class of prototype `j` in class-specific mode (`P / C` consecutive prototypes per class). */
+  prototypeClass(j: number): number {
+    const { numPrototypes: P, numClasses: C } = this.config;
+    return Math.floor(j / (P / C));
+  }
+
+  /** The prototypes of class `c` in class-specific mode. */
+  classPrototypes(c: number): number[] {
+    const per = this.config.numPrototypes / this.config.numClasses;
+    return Array.from({ length: per }, (_, k) => c * per + k);
   }
 
   /** The add-on features `z` (N × Hz × Wz × D). */
