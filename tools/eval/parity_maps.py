@@ -47,6 +47,23 @@ def py_round(x):
     return round(x)
 
 
+def crop_offsets(super_mode, s0, s1, rf, size, mid):
+    """Kernel rows (or columns) cut from the start and the end so that the crop matches the field [s0, s1) (spec 2.10b step 5)."""
+    n = s1 - s0
+    if not super_mode:
+        if n < rf:
+            return (rf - n, 0) if s1 - rf < 0 else (0, rf - n)
+        return 0, 0
+    a0, a1 = mid - rf // 2, mid + rf // 2
+    t, b = max(-a0, 0), max(a1 - size - max(a0, 0), 0)
+    if n < size:
+        if s0 != 0:
+            t += size - n
+        else:
+            b += size - n
+    return t, b
+
+
 def gaussian_maps(sims, rows, cols, H, W, sigma_factor=1.0):
     P, Hz, Wz = sims.shape
     boxes = [[(rows[h], cols[w]) for w in range(Wz)] for h in range(Hz)]
@@ -77,33 +94,8 @@ def gaussian_maps(sims, rows, cols, H, W, sigma_factor=1.0):
         for w in range(Wz):
             (hs0, hs1), (ws0, ws1) = boxes[h][w]
             hsz, wsz = hs1 - hs0, ws1 - ws0
-            t = b = l = r = 0
-            if not super_mode:
-                if hsz < rf_h:
-                    if hs1 - rf_h < 0:
-                        t = rf_h - hsz
-                    else:
-                        b = rf_h - hsz
-                if wsz < rf_w:
-                    if ws1 - rf_w < 0:
-                        l = rf_w - wsz
-                    else:
-                        r = rf_w - wsz
-            else:
-                a0, a1 = mid_h[h] - rf_h // 2, mid_h[h] + rf_h // 2
-                t, b = max(-a0, 0), max(a1 - H - max(a0, 0), 0)
-                if hsz < H:
-                    if hs0 != 0:
-                        t += H - hsz
-                    else:
-                        b += H - hsz
-                a0, a1 = mid_w[w] - rf_w // 2, mid_w[w] + rf_w // 2
-                l, r = max(-a0, 0), max(a1 - W - max(a0, 0), 0)
-                if wsz < W:
-                    if ws0 != 0:
-                        l += W - wsz
-                    else:
-                        r += W - wsz
+            t, b = crop_offsets(super_mode, hs0, hs1, rf_h, H, mid_h[h])
+            l, r = crop_offsets(super_mode, ws0, ws1, rf_w, W, mid_w[w])
             crop = kern[t:k - b, l:k - r]
             assert crop.shape == (hsz, wsz), (crop.shape, hsz, wsz)
             v = sims[:, h, w, None, None].double() * crop[None]
