@@ -24,7 +24,7 @@ export { ConsistencyAccumulator, StabilityAccumulator, CONSISTENT, QUANTILES } f
 export type { PartMetric, StabilityOptions } from './metrics/consistency.js';
 export { partMetrics } from './metrics/part_metrics.js';
 export type { PartMetricsOptions, PartMetricsResult } from './metrics/part_metrics.js';
-export { relevanceOrderingTest, checkRotParams, ROT_DEFAULTS } from './rot/rot.js';
+export { relevanceOrderingTest, checkRotParams, rotPlan, rotSamplePositions, ROT_DEFAULTS } from './rot/rot.js';
 export type { RotParams, RotResult, RotRunOptions } from './rot/rot.js';
 export { rotSteps } from './rot/steps.js';
 export { rotArea, pctAtOrigSim } from './rot/summary.js';

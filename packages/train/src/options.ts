@@ -74,4 +74,5 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'eval.interpretability', type: 'flag', default: true, negatable: true, help: 'after testing, run pixpnet evaluate on the run (consistency and stability where the dataset has parts, the ROT)' },
   { key: 'eval.rot-steps', type: 'int', default: 33, help: 'pixel counts of the fast ROT run after training (pixpnet evaluate runs the exact test by default)' },
   { key: 'eval.rot-num-samples', type: 'int', default: 50, help: 'test images of the ROT run after training' },
+  { key: 'eval.rot-sample-order', type: 'string', default: 'first', choices: ['first', 'spread'], help: 'the first test images (the reference) or images spread over the test split' },
 ];

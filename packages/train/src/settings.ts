@@ -19,7 +19,7 @@ export interface Settings {
   };
   test: { batchSize: number };
   /** The interpretability evaluation after testing (`pixpnet evaluate` with a fast ROT). */
-  eval: { interpretability: boolean; rotSteps: number; rotNumSamples: number };
+  eval: { interpretability: boolean; rotSteps: number; rotNumSamples: number; rotSampleOrder: 'first' | 'spread' };
   optimizer: {
     name: string; lr: number; lrScheduler: 'cosine' | 'step' | 'multistep'; lrFactor: number; lrSchedule: number[]; weightDecay: number;
     momentum: number; warmupPeriod: number; fineTuneLr: number; readoutLr: number;
@@ -55,7 +55,7 @@ export function settingsOf(c: FlatConfig): Settings {
     },
     test: { batchSize: g<number | undefined>('test.batch-size') ?? g<number>('train.batch-size') },
     // runs started before these options existed lack them: the table's defaults
-    eval: { interpretability: gd('eval.interpretability'), rotSteps: gd('eval.rot-steps'), rotNumSamples: gd('eval.rot-num-samples') },
+    eval: { interpretability: gd('eval.interpretability'), rotSteps: gd('eval.rot-steps'), rotNumSamples: gd('eval.rot-num-samples'), rotSampleOrder: gd('eval.rot-sample-order') },
     optimizer: {
       name: g('optimizer.name'), lr: g('optimizer.lr'), lrScheduler: g('optimizer.lr-scheduler'), lrFactor: g('optimizer.lr-factor'),
       lrSchedule: g('optimizer.lr-schedule'), weightDecay: g('optimizer.weight-decay'), momentum: g('optimizer.momentum'),

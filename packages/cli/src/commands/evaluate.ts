@@ -35,6 +35,7 @@ interface EvaluateFlags {
   'rot.methods'?: string[];
   'rot.steps'?: number;
   'rot.numSamples'?: number;
+  'rot.sampleOrder'?: 'first' | 'spread';
   'rot.propPixels'?: number;
   /** commander keeps `--rot.no-same-class` as is: only a leading `--no-` negates. */
   'rot.noSameClass'?: boolean;
@@ -49,6 +50,7 @@ export function interpretabilityOptions(f: EvaluateFlags): InterpretabilityOptio
   const rot: NonNullable<InterpretabilityOptions['rot']> = {};
   if (f['rot.steps'] !== undefined) rot.steps = f['rot.steps'];
   if (f['rot.numSamples'] !== undefined) rot.numSamples = f['rot.numSamples'];
+  if (f['rot.sampleOrder']) rot.sampleOrder = f['rot.sampleOrder'];
   if (f['rot.propPixels'] !== undefined) rot.propPixels = f['rot.propPixels'];
   if (f['rot.noSameClass']) rot.sameClass = false;
   if (f['rot.normalized']) rot.normalized = true;
@@ -88,6 +90,7 @@ export function registerEvaluate(program: Command): void {
     .option('--rot.methods <list>', 'ROT heat-map methods, comma-separated (default: rf,upsample,random)', list)
     .option('--rot.steps <k>', 'evaluate k pixel counts and integrate between them (default: every count, the exact test)', wholeAtLeast('--rot.steps', 2))
     .option('--rot.num-samples <n>', 'test images (default: 50)', wholeAtLeast('--rot.num-samples', 1))
+    .addOption(new Option('--rot.sample-order <order>', 'the first test images in loader order (the reference), or images spread evenly over the split (every class)').choices(['first', 'spread']))
     .option('--rot.prop-pixels <p>', 'fraction of the pixels added back (default: 1)', number('--rot.prop-pixels', (n) => n > 0 && n <= 1, 'in (0, 1]'))
     .option('--rot.no-same-class', "evaluate every prototype on every image, not only the image's class's")
     .option('--rot.normalized', "divide by the prototype's similarity on the original image")

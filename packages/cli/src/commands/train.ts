@@ -106,7 +106,7 @@ export function registerTrain(program: Command): void {
       if (s.eval.interpretability && s.model.classSpecific) {
         // the same evaluation as pixpnet evaluate, with a fast ROT
         try {
-          const r = await evaluateRun(end.runDir, { rot: { steps: s.eval.rotSteps, numSamples: s.eval.rotNumSamples } });
+          const r = await evaluateRun(end.runDir, { rot: { steps: s.eval.rotSteps, numSamples: s.eval.rotNumSamples, sampleOrder: s.eval.rotSampleOrder } });
           process.stdout.write(`${formatInterpretability(r)}\n`);
         } catch (e) {
           (e as Error).message = `The run finished and is saved, but its interpretability evaluation failed: ${(e as Error).message} ` +

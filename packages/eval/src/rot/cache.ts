@@ -27,7 +27,7 @@ export function rotCacheKey(dataset: string, split: string, params: RotParams, m
   const { batchSize, ...rest } = params;
   const identity = { dataset, split, modelId, ...rest, ...(params.legacyRotCounting ? { batchSize } : {}) };
   const hash = crypto.createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 10);
-  const key = `${dataset}__num_samples-${py(params.numSamples)}__normalized-${py(params.normalized)}__prop_pixels-${py(params.propPixels)}` +
+  const key = `${dataset}__num_samples-${py(params.numSamples)}${params.sampleOrder === 'spread' ? '__spread' : ''}__normalized-${py(params.normalized)}__prop_pixels-${py(params.propPixels)}` +
     `__same_class-${py(params.sameClass)}__zeros-${py(params.zeros)}__seed-${py(params.seed)}__method-${params.method}` +
     `__steps-${params.steps ?? 'exact'}${params.legacyRotCounting ? '__legacy_counting' : ''}__${split}__${hash}`;
   return { key, identity };

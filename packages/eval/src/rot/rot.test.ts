@@ -4,7 +4,7 @@ import type { Tensor4D } from '@pixpnet/engine';
 import type { ProtoNet } from '@pixpnet/models';
 import { tinyLoader, tinyModel, tinySamples } from '../tiny.testkit.js';
 import { rfHeatmaps } from '../maps/gaussian.js';
-import { relevanceOrderingTest } from './rot.js';
+import { relevanceOrderingTest, rotSamplePositions } from './rot.js';
 import { rotSteps } from './steps.js';
 import { pctAtOrigSim, rotArea } from './summary.js';
 
@@ -96,6 +96,18 @@ describe('relevance ordering test (spec §6.5)', () => {
     expect(fixed.agg.every(Number.isFinite)).toBe(true);
     for (const p of [0, 1]) expect(legacy.perPrototype[p]!.every((v) => !Number.isFinite(v))).toBe(true); // class 0: x / 0
     for (const p of [2, 3]) legacy.perPrototype[p]!.forEach((v, k) => expect(v).toBeCloseTo(fixed.perPrototype[p]![k]! / 2, 5)); // 2 images counted as 4
+  });
+
+  it('images: the first in loader order (the reference) or spread evenly over the split', async () => {
+    expect(rotSamplePositions(10, 3, 'first')).toEqual([0, 1, 2]);
+    expect(rotSamplePositions(10, 3, 'spread')).toEqual([0, 3, 6]);
+    expect(rotSamplePositions(2, 5, 'spread')).toEqual([0, 1]);
+    // 4 images of classes 0, 1, 0, 1: the first two cover both classes, positions 0 and 2 only class 0
+    const first = await relevanceOrderingTest(model, tinyLoader(tinySamples(4)), { method: 'rf', batchSize: 8, numSamples: 2, steps: 3 });
+    const spread = await relevanceOrderingTest(model, tinyLoader(tinySamples(4)), { method: 'rf', batchSize: 8, numSamples: 2, steps: 3, sampleOrder: 'spread' });
+    expect(first.perPrototype.map((c) => c !== null)).toEqual([true, true, true, true]);
+    expect(spread.perPrototype.map((c) => c !== null)).toEqual([true, true, false, false]);
+    expect(spread.images).toBe(2);
   });
 
   it('normalised curves end at 1 (the original image)', async () => {

@@ -16,8 +16,13 @@ import { pctAtOrigSim, rotArea } from './summary.js';
 export interface RotParams {
   /** Heat-map method from the registry (`rf`, `upsample`, `random`, `prp`, …). */
   method: string;
-  /** Test images, the first ones in loader order (default 50). */
+  /** Test images (default 50). */
   numSamples: number;
+  /**
+   * Which images: the `first` in loader order (the reference; on a split sorted by class, as CUB's and the synthetic
+   * set's test splits are, 50 images cover one or two classes), or `spread` evenly over the split (every class).
+   */
+  sampleOrder: 'first' | 'spread';
   /** Only the prototypes of the image's class (default true). */
   sameClass: boolean;
   /** Divide each similarity by the prototype's similarity on the original image (default false). */
@@ -38,7 +43,7 @@ export interface RotParams {
 
 /** The defaults of {@link RotParams} (the notebook's values). */
 export const ROT_DEFAULTS: Omit<RotParams, 'method' | 'batchSize'> = {
-  numSamples: 50, sameClass: true, normalized: false, propPixels: 1, zeros: false, seed: 4, steps: null, legacyRotCounting: false,
+  numSamples: 50, sampleOrder: 'first', sameClass: true, normalized: false, propPixels: 1, zeros: false, seed: 4, steps: null, legacyRotCounting: false,
 };
 
 /** A ROT's outcome. */
@@ -78,10 +83,17 @@ export function rotPlan(model: ProtoNet, p: Pick<RotParams, 'propPixels' | 'same
   return { T, steps, perImage, images, forwards: images * perImage * steps.length };
 }
 
+/** Positions (in loader order) of the images a ROT evaluates among `available`. */
+export function rotSamplePositions(available: number, numSamples: number, order: RotParams['sampleOrder']): number[] {
+  const n = Math.min(numSamples, available);
+  return Array.from({ length: n }, (_, i) => (order === 'spread' ? Math.floor((i * available) / n) : i));
+}
+
 /** Checks the ROT parameters' ranges (the method is checked by the registry). */
 export function checkRotParams(p: Partial<RotParams>): void {
   const q = { ...ROT_DEFAULTS, ...p };
   if (!(q.propPixels > 0 && q.propPixels <= 1)) throw new Error(`--rot.prop-pixels must be in (0, 1], got ${q.propPixels}.`);
+  if (q.sampleOrder !== 'first' && q.sampleOrder !== 'spread') throw new Error(`--rot.sample-order must be first or spread, got '${String(q.sampleOrder)}'.`);
   if (!Number.isInteger(q.numSamples) || q.numSamples < 1) throw new Error(`--rot.num-samples must be a whole number ≥ 1, got ${q.numSamples}.`);
   if (q.steps !== null && (!Number.isInteger(q.steps) || q.steps < 2)) throw new Error(`--rot.steps must be a whole number ≥ 2 (or omitted for the exact test), got ${q.steps}.`);
 }
@@ -93,7 +105,7 @@ function descendingOrder(map: Float32Array, offset: number, n: number): Int32Arr
   return idx.sort((a, b) => (v[b]! > v[a]! ? 1 : v[b]! < v[a]! ? -1 : a - b));
 }
 
-/** Runs the ROT of `params.method` on the first `numSamples` images of `loader` (an unshuffled evaluation loader). */
+/** Runs the ROT of `params.method` on `numSamples` images of `loader` (an unshuffled evaluation loader) chosen by `sampleOrder`. */
 export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader, params: Partial<RotParams> & Pick<RotParams, 'method' | 'batchSize'>, o: RotRunOptions = {}): Promise<RotResult> {
   requireClassSpecific(model);
   const p: RotParams = { ...ROT_DEFAULTS, ...params };
@@ -103,7 +115,9 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
   const [H, W] = model.config.inputSize;
   const HW = H * W;
   const P = model.config.numPrototypes;
-  const { steps, images: total, forwards: planned } = rotPlan(model, p, loader.options.indices?.length ?? loader.samples.length);
+  const available = loader.options.indices?.length ?? loader.samples.length;
+  const { steps, images: total, forwards: planned } = rotPlan(model, p, available);
+  const chosen = new Set(rotSamplePositions(available, p.numSamples, p.sampleOrder));
   const K = steps.length;
 
   const baseline = p.zeros ? new Float32Array(HW * 3) : tf.tidy(() => tf.randomNormal([1, H, W, 3], 0, 1, 'float32', p.seed).dataSync() as Float32Array);
@@ -111,7 +125,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
   const count = new Float64Array(P);
   const chunk = Math.max(1, p.batchSize);
   const buf = new Float32Array(chunk * HW * 3);
-  let forwards = 0, images = 0;
+  let forwards = 0, images = 0, position = 0;
 
   for await (const batch of loader) {
     let pixels: Float32Array, labels: Int32Array;
@@ -121,8 +135,10 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
     } finally {
       tf.dispose([batch.x, batch.y]);
     }
-    const n = Math.min(batch.indices.length, total - images);
-    for (let i = 0; i < n; i++) {
+    let lastLabel = -1;
+    for (let i = 0; i < batch.indices.length; i++, position++) {
+      if (!chosen.has(position)) continue;
+      lastLabel = labels[i]!;
       const img = pixels.subarray(i * HW * 3, (i + 1) * HW * 3);
       const protos = p.sameClass ? model.classPrototypes(labels[i]!) : Array.from({ length: P }, (_, j) => j);
       const x = tf.tensor4d(img, [1, H, W, 3]);
@@ -176,9 +192,9 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
       await new Promise((r) => setImmediate(r)); // let progress output through
       images++;
     }
-    if (p.legacyRotCounting && n > 0) {
+    if (p.legacyRotCounting && lastLabel >= 0) {
       // the reference: once per batch, the whole batch size to the prototypes of the batch's last image's class
-      const last = p.sameClass ? model.classPrototypes(labels[n - 1]!) : Array.from({ length: P }, (_, j) => j);
+      const last = p.sameClass ? model.classPrototypes(lastLabel) : Array.from({ length: P }, (_, j) => j);
       for (const q of last) count[q]! += batch.indices.length;
     }
     if (images >= total) break;
