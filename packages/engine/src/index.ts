@@ -27,6 +27,6 @@ export type { Conv2dOptions, ExplicitPadding2d } from './ops/conv2d.js';
 export { batchNormTraining, batchNormInference } from './ops/batch_norm.js';
 export type { BatchNormTrainingResult } from './ops/batch_norm.js';
 export { tfjsVersions, packageVersion, TFJS_PACKAGES } from './versions.js';
-export { Rng } from './rng.js';
+export { Rng, tfSeed } from './rng.js';
 export { chunks, rows } from './batching.js';
 export { quantiles, nanMean, roundHalfEven } from './stats.js';

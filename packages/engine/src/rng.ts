@@ -29,3 +29,11 @@ export class Rng {
     return xs;
   }
 }
+
+/**
+ * The seed to give tfjs's random ops (`tf.randomNormal(…, seed)`): tfjs treats a seed of 0 as no seed at all and
+ * draws from `Math.random()`, so 0 is mapped to a fixed non-zero value; every other seed is kept as it is.
+ */
+export function tfSeed(seed: number): number {
+  return seed === 0 ? 0x7fffffff : seed;
+}

@@ -24,6 +24,17 @@ describe('Backbone', () => {
     expect(() => new Backbone('vgg11', { cut: 'layer4' })).toThrow(/vgg11 has no layer 'layer4'. Its layers are: conv_no_act1/);
   });
 
+  it('the same seed gives the same initial weights, seed 0 included (tfjs reads a seed of 0 as none)', () => {
+    const first = (seed: number) => {
+      const m = new Backbone('vgg_nano_bn', { cut: 'maxpool1', seed });
+      const v = Array.from(m.variable(m.specs[0]!.name).dataSync());
+      m.dispose();
+      return v;
+    };
+    expect(first(0)).toEqual(first(0));
+    expect(first(0)).not.toEqual(first(1));
+  });
+
   it('a vgg11_bn cut at maxpool4 trains on wasm: loss falls, running statistics move, no tensor leaks', () => {
     const m = new Backbone('vgg11_bn', { cut: 'maxpool4', seed: 3 });
     const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 5) as Tensor4D;

@@ -2,7 +2,7 @@
  * A tfjs backbone built from a `@pixpnet/symbolic` graph and cut after one or more named layers (spec §2.1).
  * Parameters are named by torchvision's state-dict keys; activations are NHWC.
  */
-import { tf } from '@pixpnet/engine';
+import { tf, tfSeed } from '@pixpnet/engine';
 import type { Tensor, Tensor4D, Variable } from '@pixpnet/engine';
 import { INPUT, inferShapes, stageNode, zooModel } from '@pixpnet/symbolic';
 import type { Graph, Node } from '@pixpnet/symbolic';
@@ -140,10 +140,10 @@ function initial(s: ParamSpec, seed: number): Tensor {
     case 'layerScale':
       return tf.fill(s.tfShape, 1e-6);
     case 'linear':
-      return tf.randomNormal(s.tfShape, 0, 0.01, 'float32', seed);
+      return tf.randomNormal(s.tfShape, 0, 0.01, 'float32', tfSeed(seed));
     default: {
       const [kh, kw, , out] = s.tfShape as [number, number, number, number];
-      return tf.randomNormal(s.tfShape, 0, Math.sqrt(2 / (out * kh * kw)), 'float32', seed);
+      return tf.randomNormal(s.tfShape, 0, Math.sqrt(2 / (out * kh * kw)), 'float32', tfSeed(seed));
     }
   }
 }

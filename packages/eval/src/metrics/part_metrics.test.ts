@@ -38,6 +38,13 @@ describe('consistency and stability over a loader (spec §6.1–6.4)', () => {
     expect(Number.isNaN(legacy.stability!.center!.soft)).toBe(true); // the reference's NaN poisoning
   });
 
+  it('stability noise is seeded: the same seed (0 included) gives the same scores', async () => {
+    const run = (seed: number) => partMetrics(model, tinyLoader(tinySamples(6)), { methods: ['bbox'], boxRadius: 2, consistency: false, seed, noiseStd: 1 });
+    const [a, b, c] = [await run(0), await run(0), await run(3)];
+    expect(a.stability!.bbox!.perPrototype).toEqual(b.stability!.bbox!.perPrototype);
+    expect(c.stability!.bbox!.perPrototype).not.toEqual(a.stability!.bbox!.perPrototype);
+  });
+
   it('bbox consistency: the best cell of each prototype of the image class, its receptive field centre, the box around it', async () => {
     const samples = tinySamples(6);
     const r = await partMetrics(model, tinyLoader(samples), { methods: ['bbox', 'upsample'], boxRadius: 2, stability: false });

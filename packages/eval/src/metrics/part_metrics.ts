@@ -2,7 +2,7 @@
  * Consistency and stability over a test set (spec §6.1–6.4): one pass over an evaluation loader computes every
  * requested box method from the same forwards, on the clean images and on the images with Gaussian noise.
  */
-import { log, tf } from '@pixpnet/engine';
+import { log, tf, tfSeed } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
 import type { DataLoader } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
@@ -73,7 +73,7 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
       const clean = forwardArrays(model, batch.x, fw);
       let noisy: ForwardArrays | undefined;
       if (doS) {
-        const xn = tf.tidy(() => tf.add(batch.x, tf.randomNormal(batch.x.shape, 0, o.noiseStd ?? 0.2, 'float32', (o.seed ?? 0) * 7919 + batchNo)) as Tensor4D);
+        const xn = tf.tidy(() => tf.add(batch.x, tf.randomNormal(batch.x.shape, 0, o.noiseStd ?? 0.2, 'float32', tfSeed((o.seed ?? 0) * 7919 + batchNo))) as Tensor4D);
         try {
           noisy = forwardArrays(model, xn, fw);
         } finally {

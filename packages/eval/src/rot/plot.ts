@@ -17,6 +17,10 @@ export interface RotCurve {
   y: readonly number[];
 }
 
+/** Line colours of the methods the paper plots; other methods take the next of {@link EXTRA}. */
+const COLORS: Record<string, string> = { Random: '#8c8c8c', Ours: '#1f6fd1', Upsample: '#f28e2b', PRP: '#2ca02c' };
+const EXTRA = ['#d62728', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];
+
 /** The mean receptive field of the model's latent cells, as % of the input's pixels. */
 export function meanRfPct(model: ProtoNet): number {
   const [H, W] = model.config.inputSize;
@@ -41,7 +45,7 @@ export function rotPlotSpec(curves: readonly RotCurve[], rfPct: number, title?: 
         encoding: {
           x: { field: 'x', type: 'quantitative', title: '% pixels added back', scale: { domain: [0, 100] } },
           y: { field: 'y', type: 'quantitative', title: 'mean prototype similarity', scale: { zero: false } },
-          color: { field: 'method', type: 'nominal', title: 'method', sort: labels },
+          color: { field: 'method', type: 'nominal', title: 'method', sort: labels, scale: { domain: labels, range: labels.map((l, i) => COLORS[l] ?? EXTRA[i % EXTRA.length]!) } },
         },
       },
       {

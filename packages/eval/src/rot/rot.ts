@@ -3,7 +3,7 @@
  * a heat map (most relevant first), and follow the prototype's similarity. A heat map that ranks the pixels the
  * prototype really depends on first recovers the similarity with fewer pixels (a larger area under the curve).
  */
-import { Rng, nanMean, roundHalfEven, tf } from '@pixpnet/engine';
+import { Rng, nanMean, roundHalfEven, tf, tfSeed } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
 import type { DataLoader } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
@@ -120,7 +120,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
   const chosen = new Set(rotSamplePositions(available, p.numSamples, p.sampleOrder));
   const K = steps.length;
 
-  const baseline = p.zeros ? new Float32Array(HW * 3) : tf.tidy(() => tf.randomNormal([1, H, W, 3], 0, 1, 'float32', p.seed).dataSync() as Float32Array);
+  const baseline = p.zeros ? new Float32Array(HW * 3) : tf.tidy(() => tf.randomNormal([1, H, W, 3], 0, 1, 'float32', tfSeed(p.seed)).dataSync() as Float32Array);
   const cum = new Float64Array(P * K);
   const count = new Float64Array(P);
   const chunk = Math.max(1, p.batchSize);
