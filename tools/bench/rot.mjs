@@ -1,6 +1,6 @@
-// `npm run bench -- rot [--run DIR] [--samples N] [--steps K] [--methods rf,upsample,random]`: the exact relevance
+// `npm run bench -- rot [--run DIR] [--samples N] [--order first|spread] [--steps K] [--methods rf,upsample,random]`: the exact relevance
 // ordering test against the fast one (--rot.steps K) on the synthetic demo run (the newest finished run of
-// `npm run quickstart` unless --run is given), on the same first N test images. Prints both areas, both forward
+// `npm run quickstart` unless --run is given), on the same N test images (the first, or spread over the split). Prints both areas, both forward
 // counts and both times per heat-map method, then `rot forwards-ratio=<exact÷fast> max-area-error=<x>`.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,7 +21,7 @@ function newestDemoRun() {
 
 export async function run(argv) {
   const { values } = parseArgs({ args: argv, options: {
-    run: { type: 'string' }, samples: { type: 'string', default: '5' }, steps: { type: 'string', default: '33' },
+    run: { type: 'string' }, samples: { type: 'string', default: '5' }, order: { type: 'string', default: 'first' }, steps: { type: 'string', default: '33' },
     methods: { type: 'string', default: 'rf,upsample,random' }, 'batch-size': { type: 'string', default: '128' },
   } });
   const runDir = values.run ?? newestDemoRun();
@@ -37,8 +37,8 @@ export async function run(argv) {
   const batchSize = Number(values['batch-size']);
   const microBatch = microBatchSize(r.model, batchSize, engine.backend === 'wasm' ? WASM_STEP_BUDGET : Infinity, 'eval');
   const loader = () => new DataLoader(ds.index.samples, ds.preset, { batchSize: 32, indices: test, augment: false });
-  const base = { batchSize, numSamples: Number(values.samples) };
-  log.info(`ROT bench on ${runDir}: ${base.numSamples} test images, exact vs --rot.steps ${values.steps}, ${engine.backend}`);
+  const base = { batchSize, numSamples: Number(values.samples), sampleOrder: values.order };
+  log.info(`ROT bench on ${runDir}: ${base.numSamples} test images (${values.order}), exact vs --rot.steps ${values.steps}, ${engine.backend}`);
   const rows = [];
   for (const method of values.methods.split(',')) {
     const exact = await relevanceOrderingTest(r.model, loader(), { ...base, method }, { microBatch });
@@ -47,7 +47,7 @@ export async function run(argv) {
     log.info(`${method}: exact area ${exact.area.toFixed(4)} (${exact.seconds.toFixed(0)} s), fast ${fast.area.toFixed(4)} (${fast.seconds.toFixed(1)} s)`);
   }
   r.model.dispose();
-  console.log(`\n${base.numSamples} images of ${ds.key} test, ${r.model.config.inputSize.join('×')} px, ${engine.backend}${engine.threads ? ` (${engine.threads} threads)` : ''}\n`);
+  console.log(`\n${base.numSamples} images (${values.order}) of ${ds.key} test, ${r.model.config.inputSize.join('×')} px, ${engine.backend}${engine.threads ? ` (${engine.threads} threads)` : ''}\n`);
   console.log('| method | exact area | fast area | area error | exact forwards | fast forwards | exact s | fast s | exact pct@orig.sim | fast pct@orig.sim |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const { method, exact, fast, err } of rows) {
