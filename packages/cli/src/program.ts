@@ -7,6 +7,7 @@ import { registerRf } from './commands/rf.js';
 import { registerData } from './commands/data.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
+import { registerExplain } from './commands/explain.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -21,5 +22,6 @@ export function createProgram(): Command {
   registerData(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerExplain(program);
   return program;
 }

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import sharp from 'sharp';
 import { initBackend } from '@pixpnet/engine';
 import { loadRun, readMetricsCsv, readTensorBoardEvents } from '@pixpnet/train';
 
@@ -187,6 +188,35 @@ describe('pixpnet train (end to end)', () => {
     expect(r.err).toMatch(/expected exactly one \.ckpt file.*found 0.*Is it a finished PixPNet run directory\?/);
     expect(pixpnet(['evaluate', path.join(tmp, 'nowhere')]).err).toMatch(/No such run directory/);
   });
+
+  it('pixpnet explain: panels for random test images and for image files, with the numbers as JSON', async () => {
+    const out = path.join(tmp, 'explanations');
+    const r = pixpnet(['explain', full, '--samples', '2', '--seed', '1', '--out', out, '--json']);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    const recs = JSON.parse(r.out);
+    expect(recs).toHaveLength(2);
+    for (const rec of recs) {
+      expect(rec.prototypes).toHaveLength(4);
+      expect(rec.actual.name).toBeTypeOf('string');
+      expect(fs.existsSync(rec.file)).toBe(true);
+      const sorted = rec.prototypes.map((p: { contribution: number }) => p.contribution);
+      expect([...sorted].sort((a, b) => b - a)).toEqual(sorted);
+    }
+    const file = path.join(tmp, 'bird.png');
+    await sharp({ create: { width: 80, height: 70, channels: 3, background: '#7a9' } }).png().toFile(file);
+    const one = pixpnet(['explain', full, '--images', file, '--top-k', '2', '--sort', 'similarity', '--out', out, '--json']);
+    expect(one.code).toBe(0);
+    const [rec] = JSON.parse(one.out);
+    expect(rec.image).toBe('bird');
+    expect(rec.actual).toBeNull();
+    expect(rec.prototypes).toHaveLength(2);
+    expect(path.basename(rec.file)).toBe('explanation_bird_similarity_top2.png');
+    const bad = pixpnet(['explain', full, '--images', path.join(tmp, 'missing.png')]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toMatch(/--images: no such file .*missing\.png/);
+    expect(bad.err).not.toMatch(/Backend/);
+  }, 300_000);
 
   it('refuses a bad option before any work, naming the key and the choices', () => {
     const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--train.push-duplicate-filter', 'pixel']);

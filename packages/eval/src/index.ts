@@ -33,3 +33,11 @@ export type { EvaluationInput, InterpretabilityOptions, InterpretabilityResult, 
 export { meanRfPct, renderRotPlot, rotPlotSpec } from './rot/plot.js';
 export type { RotCurve } from './rot/plot.js';
 export { rotCacheKey, readRotCache, writeRotCache } from './rot/cache.js';
+export { explainImage, contributions, checkExplainOptions, EXPLAIN_SORTS } from './explain/explain.js';
+export type { Explanation, ExplainOptions, ExplainSort, PrototypeEvidence } from './explain/explain.js';
+export { renderExplanationPanel, sig3, MIN_CELL } from './explain/panel.js';
+export type { PanelInput } from './explain/panel.js';
+export { denormalise, crop, scaleNearest, overlayHeatmap } from './explain/image.js';
+export { prototypePatches, prototypeBox, displayImage } from './explain/patches.js';
+export { explainItems } from './explain/run.js';
+export type { ExplainItem, ExplainContext, PanelRecord } from './explain/run.js';

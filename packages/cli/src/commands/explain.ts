@@ -1,0 +1,86 @@
+/**
+ * `pixpnet explain RUN_DIR`: "this looks like that" panels (spec §8) for image files or random test images of the
+ * run's dataset — the top prototypes, the exact receptive field of their best cells, their heat maps and
+ * contributions — written as PNGs (and `--json`: the numbers behind them).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option } from 'commander';
+import type { Command } from 'commander';
+import { Rng, initBackend, log } from '@pixpnet/engine';
+import { makeSplits, openDataset } from '@pixpnet/data';
+import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval';
+import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
+import { loadRun } from '@pixpnet/train';
+import '@pixpnet/prp'; // heat-map methods other packages register
+import { engineOptions } from '../options.js';
+import type { GlobalOptions } from '../options.js';
+
+const whole = (flag: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got '${v}'.`);
+  return n;
+};
+
+interface ExplainFlags {
+  images?: string[];
+  samples?: number;
+  seed?: number;
+  topK?: number;
+  sort?: ExplainSort;
+  heatmap?: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** Adds `explain`. */
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('"this looks like that" panels: the top prototypes of images, their exact receptive fields, heat maps and contributions (spec §8)')
+    .argument('<run_dir>', 'a finished run directory')
+    .option('--images <files...>', 'image files to explain (passed through the run\'s evaluation transform)')
+    .option('--samples <n>', 'random test images of the run\'s dataset (default 3 without --images)', whole('--samples', 1))
+    .option('--seed <s>', 'seed of the random test images (default 0)', whole('--seed', 0))
+    .option('--top-k <k>', 'prototypes per panel (default 4)', whole('--top-k', 1))
+    .addOption(new Option('--sort <order>', 'row order (default contribution)').choices([...EXPLAIN_SORTS]))
+    .option('--heatmap <method>', 'heat-map method: rf (exact receptive fields, default), upsample, … (any registered)')
+    .option('--out <dir>', 'where the PNGs go (default RUN_DIR/explanations)')
+    .option('--json', 'print the numbers behind each panel as one JSON array')
+    .action(async (runDir: string, _o: unknown, self: Command) => {
+      const f = self.optsWithGlobals<GlobalOptions & ExplainFlags>();
+      const opts = { ...(f.topK ? { topK: f.topK } : {}), ...(f.sort ? { sort: f.sort } : {}), ...(f.heatmap ? { heatmap: f.heatmap } : {}) };
+      checkExplainOptions(opts); // before any work
+      if (f.images && f.samples) throw new Error('Give --images or --samples, not both.');
+      for (const file of f.images ?? []) if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`--images: no such file ${file}.`);
+      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      await initBackend(engineOptions(f));
+      const run = loadRun(runDir);
+      try {
+        const c = run.config;
+        const ds = await openDataset(String(c['dataset.name']), String(c['dataset.root']), { parts: false, cropToBbox: Boolean(c['dataset.crop-to-bbox']) });
+        let items: ExplainItem[];
+        if (f.images) {
+          items = f.images.map((file, i) => ({ sample: { id: -1 - i, path: path.resolve(file), label: -1, train: false }, name: path.basename(file).replace(/\.[^.]+$/, ''), actual: null }));
+        } else {
+          const test = makeSplits(ds.index.samples, { valSize: Number(c['dataset.val-size']), seed: Number(c['seed']), augmentFactor: Number(c['dataset.augment-factor'] ?? 1) }).test;
+          const picked = new Rng(f.seed ?? 0).shuffle([...test]).slice(0, f.samples ?? 3);
+          items = picked.map((i) => {
+            const s = ds.index.samples[i]!;
+            return { sample: s, name: s.path ? `test${i}_${path.basename(s.path).replace(/\.[^.]+$/, '')}` : `test${i}`, actual: s.label };
+          });
+        }
+        const outDir = f.out ?? path.join(runDir, 'explanations');
+        const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames }, items, { ...opts, outDir });
+        if (f.json) process.stdout.write(JSON.stringify(records) + '\n');
+        else {
+          for (const r of records) {
+            process.stdout.write(`${r.image}: predicted ${r.predicted.name}${r.actual ? ` (actual ${r.actual.name})` : ''} → ${r.file}\n`);
+          }
+        }
+        log.info(`${records.length} explanation panel(s) in ${outDir}`);
+      } finally {
+        run.model.dispose();
+      }
+    });
+}
