@@ -8,6 +8,7 @@ import { registerData } from './commands/data.js';
 import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
+import { registerPrototypes } from './commands/prototypes.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -23,5 +24,6 @@ export function createProgram(): Command {
   registerTrain(program);
   registerEvaluate(program);
   registerExplain(program);
+  registerPrototypes(program);
   return program;
 }

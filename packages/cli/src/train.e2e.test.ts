@@ -218,6 +218,19 @@ describe('pixpnet train (end to end)', () => {
     expect(bad.err).not.toMatch(/Backend/);
   }, 300_000);
 
+  it('pixpnet prototypes: the gallery of every prototype as PNG and JSON, with the part each sits on', () => {
+    const out = path.join(tmp, 'gallery');
+    const r = pixpnet(['prototypes', full, '--out', out, '--json']);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    const entries = JSON.parse(r.out);
+    expect(entries).toHaveLength(20);
+    expect(entries.every((e: { sample: number; box: number[] | null; part: unknown }) => e.sample >= 0 && e.box?.length === 4 && e.part !== null)).toBe(true);
+    expect(entries.filter((e: { definingPart: boolean | null }) => e.definingPart !== null)).toHaveLength(20); // the synthetic set names its defining parts
+    expect(JSON.parse(fs.readFileSync(path.join(out, 'prototypes.json'), 'utf8'))).toEqual(entries);
+    expect(fs.statSync(path.join(out, 'prototypes.png')).size).toBeGreaterThan(10_000);
+  });
+
   it('refuses a bad option before any work, naming the key and the choices', () => {
     const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--train.push-duplicate-filter', 'pixel']);
     expect(r.code).not.toBe(0);

@@ -2,12 +2,11 @@
  * `@pixpnet/eval`: PixPNet's interpretability evaluation (spec §2.10, §6) — pixel-space maps of prototypes (exact
  * receptive fields, Gaussian RF heat maps, bicubic upsampling) behind a registry of heat-map methods; consistency
  * and stability of prototype boxes on part annotations; the relevance ordering test (exact or fast) with its
- * summaries and plot; and how often pushed prototypes sit on their class's defining parts (synthetic dataset).
+ * summaries and plot; explanation panels and the prototype gallery.
  *
  * @packageDocumentation
  */
-export { prototypePartGrounding, readClassParts } from './part_grounding.js';
-export type { GroundingResult, PrototypeGrounding } from './part_grounding.js';
+export { readClassParts } from './class_parts.js';
 export { rfHeatmaps, gaussianWindow } from './maps/gaussian.js';
 export type { RfHeatmapOptions, RfHeatmaps } from './maps/gaussian.js';
 export { upsampleBicubic } from './maps/bicubic.js';
@@ -41,3 +40,5 @@ export { denormalise, crop, scaleNearest, overlayHeatmap } from './explain/image
 export { prototypePatches, prototypeBox, displayImage } from './explain/patches.js';
 export { explainItems } from './explain/run.js';
 export type { ExplainItem, ExplainContext, PanelRecord } from './explain/run.js';
+export { prototypeGallery, renderPrototypeGallery } from './explain/gallery.js';
+export type { GalleryEntry, GalleryParts } from './explain/gallery.js';

@@ -1,0 +1,67 @@
+/**
+ * `pixpnet prototypes RUN_DIR`: the gallery of every prototype — its training patch, its source image with the
+ * patch's exact receptive field, its class and, on datasets with parts, the part it sits on — as a PNG grid and
+ * the data as JSON.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import { initBackend, log } from '@pixpnet/engine';
+import { evalTransform, mapParts, openDataset } from '@pixpnet/data';
+import { prototypeGallery, readClassParts, renderPrototypeGallery } from '@pixpnet/eval';
+import type { GalleryParts } from '@pixpnet/eval';
+import { loadRun } from '@pixpnet/train';
+import { engineOptions } from '../options.js';
+import type { GlobalOptions } from '../options.js';
+
+/** Adds `prototypes`. */
+export function registerPrototypes(program: Command): void {
+  program
+    .command('prototypes')
+    .description("the gallery of a run's prototypes: training patch, source image with the exact receptive field, class, part")
+    .argument('<run_dir>', 'a finished run directory')
+    .option('--out <dir>', 'where prototypes.png and prototypes.json go (default RUN_DIR/prototypes)')
+    .option('--json', 'print the gallery data as JSON')
+    .action(async (runDir: string, _o: unknown, self: Command) => {
+      const f = self.optsWithGlobals<GlobalOptions & { out?: string; json?: boolean }>();
+      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      await initBackend(engineOptions(f));
+      const run = loadRun(runDir);
+      try {
+        const c = run.config;
+        const ds = await openDataset(String(c['dataset.name']), String(c['dataset.root']), { parts: true, cropToBbox: Boolean(c['dataset.crop-to-bbox']) });
+        let parts: GalleryParts | undefined;
+        if (ds.index.partNames && ds.index.samples.some((s) => s.parts)) {
+          let classParts: Map<number, Set<number>> | undefined;
+          try {
+            classParts = readClassParts(ds.dir);
+          } catch {
+            classParts = undefined; // only the synthetic set names its class-defining parts
+          }
+          parts = {
+            partNames: ds.index.partNames,
+            partsOf: async (s) => {
+              const sample = ds.index.samples[s]!;
+              if (!sample.parts) return [];
+              const { geometry } = await evalTransform(sample, ds.preset);
+              return mapParts(sample.parts, { geometry }).parts.map((p) => ({ partId: p.partId, x: p.box[0] + 0.5, y: p.box[1] + 0.5 }));
+            },
+            ...(classParts ? { classParts } : {}),
+          };
+        }
+        const { entries, sources } = await prototypeGallery(run.model, ds.index.samples, ds.preset, parts);
+        const out = f.out ?? path.join(runDir, 'prototypes');
+        fs.mkdirSync(out, { recursive: true });
+        const png = await renderPrototypeGallery(entries, sources, ds.index.classNames, { title: `${run.model.config.numPrototypes} prototypes of ${ds.key} (${run.model.config.backbone} cut at ${run.model.config.featureLayer})` });
+        await writeFileAtomic(path.join(out, 'prototypes.png'), png);
+        await writeFileAtomic(path.join(out, 'prototypes.json'), JSON.stringify(entries, null, 1) + '\n');
+        if (f.json) process.stdout.write(JSON.stringify(entries) + '\n');
+        const defining = entries.filter((e) => e.definingPart).length, judged = entries.filter((e) => e.definingPart !== null).length;
+        if (judged) log.info(`${defining} of ${judged} prototypes sit on a part that defines their class`);
+        log.info(`Gallery: ${path.join(out, 'prototypes.png')} and prototypes.json`);
+      } finally {
+        run.model.dispose();
+      }
+    });
+}

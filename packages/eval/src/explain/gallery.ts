@@ -1,0 +1,114 @@
+/**
+ * The prototype gallery: every prototype's training patch beside its source image with the patch's exact receptive
+ * field, grouped by class, and — where the dataset has part annotations — the part the patch sits on.
+ */
+import sharp from 'sharp';
+import type { OverlayOptions } from 'sharp';
+import type { Rgb, Sample, TransformPreset } from '@pixpnet/data';
+import type { ProtoNet } from '@pixpnet/models';
+import { log } from '@pixpnet/engine';
+import { crop, scaleNearest } from './image.js';
+import { displayImage, prototypeBox } from './patches.js';
+
+/** One prototype of the gallery. */
+export interface GalleryEntry {
+  prototype: number;
+  /** Its class (class-specific models), else null. */
+  class: number | null;
+  /** The training sample it was pushed onto (−1: none). */
+  sample: number;
+  samplePath: string | null;
+  /** The receptive field `[x1, y1, x2, y2]` of its latent patch in that image. */
+  box: [number, number, number, number] | null;
+  /** The visible part nearest to the field's centre, when the dataset has parts (merged id and name). */
+  part: { id: number; name: string } | null;
+  /** Whether that part defines the prototype's class (synthetic parts set only). */
+  definingPart: boolean | null;
+}
+
+/** Optional part information: names by merged part id, each sample's parts in model-input pixels, defining parts by class. */
+export interface GalleryParts {
+  partNames: readonly string[];
+  partsOf: (sample: number) => Promise<Array<{ partId: number; x: number; y: number }>>;
+  classParts?: ReadonlyMap<number, ReadonlySet<number>>;
+}
+
+/** The gallery's data (and the images to draw it). */
+export async function prototypeGallery(model: ProtoNet, samples: readonly Sample[], preset: TransformPreset, parts?: GalleryParts): Promise<{ entries: GalleryEntry[]; sources: Map<number, Rgb> }> {
+  const sources = new Map<number, Rgb>();
+  const entries: GalleryEntry[] = [];
+  let missing = 0;
+  for (let j = 0; j < model.config.numPrototypes; j++) {
+    const s = model.push.sampleIdxs[j]!;
+    const box = prototypeBox(model, j);
+    const cls = model.config.classSpecific ? model.prototypeClass(j) : null;
+    const e: GalleryEntry = { prototype: j, class: cls, sample: s, samplePath: samples[s]?.path || null, box, part: null, definingPart: null };
+    if (box && samples[s]) {
+      if (!sources.has(s)) sources.set(s, await displayImage(samples[s]!, preset));
+      if (parts) {
+        const cx = (box[0] + box[2]) / 2, cy = (box[1] + box[3]) / 2;
+        let best = Infinity;
+        for (const p of await parts.partsOf(s)) {
+          const d = (p.x - cx) ** 2 + (p.y - cy) ** 2;
+          if (d < best) { best = d; e.part = { id: p.partId, name: parts.partNames[p.partId] ?? `part ${p.partId}` }; }
+        }
+        if (parts.classParts && e.part && cls !== null) e.definingPart = parts.classParts.get(cls)?.has(e.part.id) ?? false;
+      }
+    } else missing++;
+    entries.push(e);
+  }
+  if (missing) log.warning(`${missing} prototype(s) have no source sample (never pushed): drawn as "no sample".`);
+  return { entries, sources };
+}
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Draws the gallery: a row per class (or rows of `perRow`), each tile the source image with the box and the patch. */
+export async function renderPrototypeGallery(entries: readonly GalleryEntry[], sources: ReadonlyMap<number, Rgb>, classNames: readonly string[], o: { perRow?: number; title?: string } = {}): Promise<Buffer> {
+  const first = [...sources.values()][0];
+  const side = first ? Math.max(first.w, first.h) : 64;
+  const scale = Math.max(1, Math.ceil(128 / side));
+  const S = side * scale, PAD = 12, CAP = 40, LABEL = 26, TITLE = o.title ? 40 : 0;
+  const rows: GalleryEntry[][] = [];
+  if (entries.every((e) => e.class !== null)) {
+    for (const e of entries) (rows[e.class!] ??= []).push(e);
+  } else for (let i = 0; i < entries.length; i += o.perRow ?? 5) rows.push(entries.slice(i, i + (o.perRow ?? 5)));
+  const dense = rows.filter(Boolean);
+  const cols = Math.max(...dense.map((r) => r.length));
+  const tileW = 2 * S + 3 * PAD;
+  const width = PAD + cols * tileW, rowH = LABEL + S + CAP + PAD;
+  const height = TITLE + dense.length * rowH + PAD;
+  const layers: OverlayOptions[] = [];
+  const svg: string[] = [];
+  const place = (img: Rgb, left: number, top: number) => layers.push({ input: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), raw: { width: img.w, height: img.h, channels: 3 }, left, top });
+  const text = (x: number, y: number, s: string, size = 13, fill = '#222', anchor = 'middle', weight = 'normal') =>
+    svg.push(`<text x="${x}" y="${y}" font-family="DejaVu Sans, sans-serif" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="${fill}">${esc(s)}</text>`);
+  if (o.title) text(width / 2, 27, o.title, 19, '#111', 'middle', 'bold');
+  dense.forEach((row, r) => {
+    const y0 = TITLE + r * rowH;
+    const cls = row[0]!.class;
+    text(PAD, y0 + 18, cls !== null ? `class ${cls}: ${classNames[cls] ?? ''}` : `prototypes ${row[0]!.prototype}–${row.at(-1)!.prototype}`, 14, '#111', 'start', 'bold');
+    row.forEach((e, c) => {
+      const x0 = PAD + c * tileW, y = y0 + LABEL;
+      const src = sources.get(e.sample);
+      if (src && e.box) {
+        place(scaleNearest(src, scale), x0, y);
+        const [x1, y1, x2, y2] = e.box;
+        svg.push(`<rect x="${x0 + x1 * scale}" y="${y + y1 * scale}" width="${(x2 - x1) * scale}" height="${(y2 - y1) * scale}" fill="none" stroke="#e00000" stroke-width="2"/>`);
+        const patch = crop(src, e.box);
+        const f = Math.max(1, Math.floor(S / Math.max(patch.w, patch.h)));
+        const big = scaleNearest(patch, f);
+        const px = x0 + S + PAD + Math.floor((S - big.w) / 2), py = y + Math.floor((S - big.h) / 2);
+        place(big, px, py);
+        svg.push(`<rect x="${px - 1}" y="${py - 1}" width="${big.w + 2}" height="${big.h + 2}" fill="none" stroke="#888" stroke-width="1"/>`);
+      } else {
+        svg.push(`<rect x="${x0 + 1}" y="${y + 1}" width="${2 * S + PAD - 2}" height="${S - 2}" fill="none" stroke="#999" stroke-width="2" stroke-dasharray="6 5"/>`);
+        text(x0 + S + PAD / 2, y + S / 2 + 5, 'no sample', 15, '#777');
+      }
+      text(x0 + S + PAD / 2, y + S + 17, `prototype ${e.prototype}${e.sample >= 0 ? ` · sample ${e.sample}` : ''}`, 13);
+      if (e.part) text(x0 + S + PAD / 2, y + S + 33, `on ${e.part.name}${e.definingPart === null ? '' : e.definingPart ? ' (defines the class)' : ''}`, 12, e.definingPart ? '#0a7a0a' : '#555');
+    });
+  });
+  layers.push({ input: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${svg.join('')}</svg>`), left: 0, top: 0 });
+  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite(layers).png().toBuffer();
+}
