@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { engineInfo, log } from '@pixpnet/engine';
-import { makeSplits, openDataset } from '@pixpnet/data';
 import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
 import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
@@ -14,9 +13,9 @@ import { loadRun, runPaths } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register (PRP adds `prp`)
 import { formatTable } from './table.js';
 import { stageProgress } from './progress.js';
+import { openRunDataset, runSplit } from './run_data.js';
+import type { SplitName } from './run_data.js';
 
-/** Which split to evaluate. */
-export type SplitName = 'test' | 'val' | 'train';
 
 /** Evaluates the run in `runDir` (its model, dataset and split); writes `results/interpretability.yaml`, `results/rot/`, `results/rot.{svg,png}`. */
 export async function evaluateRun(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
@@ -25,10 +24,9 @@ export async function evaluateRun(runDir: string, options: InterpretabilityOptio
   const run = loadRun(runDir);
   try {
     const c = run.config;
-    const ds = await openDataset(String(c['dataset.name']), String(c['dataset.root']), { parts: true, cropToBbox: Boolean(c['dataset.crop-to-bbox']) });
-    const splits = makeSplits(ds.index.samples, { valSize: Number(c['dataset.val-size']), seed: Number(c['seed']), augmentFactor: Number(c['dataset.augment-factor'] ?? 1) });
+    const ds = await openRunDataset(c, true);
     const split = options.split ?? 'test';
-    const indices = split === 'train' ? splits.trainUnaugmented : splits[split];
+    const indices = runSplit(c, ds, split);
     if (!indices.length) throw new Error(`The run's ${split} split is empty: choose another with --split.`);
     const batchSize = Number(c['test.batch-size'] ?? 32);
     planEvaluation({ model: run.model, samples: ds.index.samples, indices, batchSize }, options); // every check before any forward pass

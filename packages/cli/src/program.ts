@@ -9,6 +9,7 @@ import { registerTrain } from './commands/train.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerPrototypes } from './commands/prototypes.js';
+import { registerReport } from './commands/report.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -25,5 +26,6 @@ export function createProgram(): Command {
   registerEvaluate(program);
   registerExplain(program);
   registerPrototypes(program);
+  registerReport(program);
   return program;
 }

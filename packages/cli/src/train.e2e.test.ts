@@ -231,6 +231,44 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.statSync(path.join(out, 'prototypes.png')).size).toBeGreaterThan(10_000);
   });
 
+  const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env['CHROMIUM_PATH'] ?? ''].find((p) => p && fs.existsSync(p));
+  if (!chromium) console.warn('Chromium not found (/usr/bin/chromium; apt-get install chromium): the report\'s browser test is skipped.');
+
+  it.skipIf(!chromium)('pixpnet report: a self-contained page that a real Chromium renders from disk with no error', async () => {
+    const r = pixpnet(['report', full, '--explanations', '2']);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    const index = path.join(full, 'report', 'index.html');
+    expect(r.out.trim()).toBe(index);
+    const html = fs.readFileSync(index, 'utf8');
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from the network
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium!, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('requestfailed', (q) => errors.push(`failed request ${q.url()}`));
+      await page.goto(`file://${index}`, { waitUntil: 'load' });
+      expect(errors).toEqual([]);
+      const images = await page.evaluate(() => [...document.images].map((i) => ({ src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0, alt: i.alt })));
+      expect(images.length).toBe(1 + 2); // the gallery and two explanations
+      for (const i of images) {
+        expect(i.ok, `${i.src} decoded`).toBe(true);
+        expect(i.alt.length).toBeGreaterThan(10);
+      }
+      const charts = await page.evaluate(() => [...document.querySelectorAll('figure.chart svg')].map((s) => s.querySelectorAll('.role-mark path, .role-mark line').length));
+      expect(charts).toHaveLength(2); // training curves, ROT
+      for (const marks of charts) expect(marks).toBeGreaterThan(0);
+      expect(await page.locator('tr[data-prototype]').count()).toBe(20); // the model's prototypes
+      expect(await page.locator('h1').count()).toBe(1);
+      expect(await page.locator('h2').count()).toBeGreaterThanOrEqual(5);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
+
   it('refuses a bad option before any work, naming the key and the choices', () => {
     const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--train.push-duplicate-filter', 'pixel']);
     expect(r.code).not.toBe(0);

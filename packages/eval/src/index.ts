@@ -42,3 +42,7 @@ export { explainItems } from './explain/run.js';
 export type { ExplainItem, ExplainContext, PanelRecord } from './explain/run.js';
 export { prototypeGallery, renderPrototypeGallery } from './explain/gallery.js';
 export type { GalleryEntry, GalleryParts } from './explain/gallery.js';
+export { reportHtml } from './report/html.js';
+export type { ReportInput } from './report/html.js';
+export { trainingCurvesSpec, trainingCurvesSvg } from './report/curves.js';
+export { vegaLiteSvg } from './rot/plot.js';

@@ -11,7 +11,7 @@ import type { BoxMethod, InterpretabilityOptions, MetricName } from '@pixpnet/ev
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { evaluateRun, formatInterpretability, logOutputs } from '../evaluation.js';
-import type { SplitName } from '../evaluation.js';
+import type { SplitName } from '../run_data.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const number = (flag: string, check: (n: number) => boolean, what: string) => (v: string) => {

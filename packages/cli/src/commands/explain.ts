@@ -7,12 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { Rng, initBackend, log } from '@pixpnet/engine';
-import { makeSplits, openDataset } from '@pixpnet/data';
+import { initBackend, log } from '@pixpnet/engine';
 import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval';
 import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
 import { loadRun } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register
+import { openRunDataset, randomTestItems } from '../run_data.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -58,18 +58,10 @@ export function registerExplain(program: Command): void {
       const run = loadRun(runDir);
       try {
         const c = run.config;
-        const ds = await openDataset(String(c['dataset.name']), String(c['dataset.root']), { parts: false, cropToBbox: Boolean(c['dataset.crop-to-bbox']) });
-        let items: ExplainItem[];
-        if (f.images) {
-          items = f.images.map((file, i) => ({ sample: { id: -1 - i, path: path.resolve(file), label: -1, train: false }, name: path.basename(file).replace(/\.[^.]+$/, ''), actual: null }));
-        } else {
-          const test = makeSplits(ds.index.samples, { valSize: Number(c['dataset.val-size']), seed: Number(c['seed']), augmentFactor: Number(c['dataset.augment-factor'] ?? 1) }).test;
-          const picked = new Rng(f.seed ?? 0).shuffle([...test]).slice(0, f.samples ?? 3);
-          items = picked.map((i) => {
-            const s = ds.index.samples[i]!;
-            return { sample: s, name: s.path ? `test${i}_${path.basename(s.path).replace(/\.[^.]+$/, '')}` : `test${i}`, actual: s.label };
-          });
-        }
+        const ds = await openRunDataset(c, false);
+        const items: ExplainItem[] = f.images
+          ? f.images.map((file, i) => ({ sample: { id: -1 - i, path: path.resolve(file), label: -1, train: false }, name: path.basename(file).replace(/\.[^.]+$/, ''), actual: null }))
+          : randomTestItems(c, ds, f.samples ?? 3, f.seed ?? 0);
         const outDir = f.out ?? path.join(runDir, 'explanations');
         const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames }, items, { ...opts, outDir });
         if (f.json) process.stdout.write(JSON.stringify(records) + '\n');

@@ -8,10 +8,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { initBackend, log } from '@pixpnet/engine';
-import { evalTransform, mapParts, openDataset } from '@pixpnet/data';
-import { prototypeGallery, readClassParts, renderPrototypeGallery } from '@pixpnet/eval';
-import type { GalleryParts } from '@pixpnet/eval';
 import { loadRun } from '@pixpnet/train';
+import { buildGallery } from '../gallery.js';
+import { openRunDataset } from '../run_data.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -30,30 +29,10 @@ export function registerPrototypes(program: Command): void {
       const run = loadRun(runDir);
       try {
         const c = run.config;
-        const ds = await openDataset(String(c['dataset.name']), String(c['dataset.root']), { parts: true, cropToBbox: Boolean(c['dataset.crop-to-bbox']) });
-        let parts: GalleryParts | undefined;
-        if (ds.index.partNames && ds.index.samples.some((s) => s.parts)) {
-          let classParts: Map<number, Set<number>> | undefined;
-          try {
-            classParts = readClassParts(ds.dir);
-          } catch {
-            classParts = undefined; // only the synthetic set names its class-defining parts
-          }
-          parts = {
-            partNames: ds.index.partNames,
-            partsOf: async (s) => {
-              const sample = ds.index.samples[s]!;
-              if (!sample.parts) return [];
-              const { geometry } = await evalTransform(sample, ds.preset);
-              return mapParts(sample.parts, { geometry }).parts.map((p) => ({ partId: p.partId, x: p.box[0] + 0.5, y: p.box[1] + 0.5 }));
-            },
-            ...(classParts ? { classParts } : {}),
-          };
-        }
-        const { entries, sources } = await prototypeGallery(run.model, ds.index.samples, ds.preset, parts);
+        const ds = await openRunDataset(c, true);
+        const { entries, png } = await buildGallery(run.model, ds);
         const out = f.out ?? path.join(runDir, 'prototypes');
         fs.mkdirSync(out, { recursive: true });
-        const png = await renderPrototypeGallery(entries, sources, ds.index.classNames, { title: `${run.model.config.numPrototypes} prototypes of ${ds.key} (${run.model.config.backbone} cut at ${run.model.config.featureLayer})` });
         await writeFileAtomic(path.join(out, 'prototypes.png'), png);
         await writeFileAtomic(path.join(out, 'prototypes.json'), JSON.stringify(entries, null, 1) + '\n');
         if (f.json) process.stdout.write(JSON.stringify(entries) + '\n');

@@ -62,14 +62,18 @@ export function rotPlotSpec(curves: readonly RotCurve[], rfPct: number, title?: 
   } as TopLevelSpec;
 }
 
-/** Renders the figure: SVG text and PNG bytes. */
-export async function renderRotPlot(curves: readonly RotCurve[], rfPct: number, title?: string): Promise<{ svg: string; png: Buffer }> {
-  const view = new vega.View(vega.parse(compile(rotPlotSpec(curves, rfPct, title)).spec), { renderer: 'none' });
+/** A vega-lite specification rendered to SVG text in Node (no browser, no network). */
+export async function vegaLiteSvg(spec: TopLevelSpec, scale = 1): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
-    const svg = await view.toSVG(2);
-    const png = await sharp(Buffer.from(svg)).png().toBuffer();
-    return { svg, png };
+    return await view.toSVG(scale);
   } finally {
     view.finalize();
   }
+}
+
+/** Renders the figure: SVG text and PNG bytes. */
+export async function renderRotPlot(curves: readonly RotCurve[], rfPct: number, title?: string): Promise<{ svg: string; png: Buffer }> {
+  const svg = await vegaLiteSvg(rotPlotSpec(curves, rfPct, title), 2);
+  return { svg, png: await sharp(Buffer.from(svg)).png().toBuffer() };
 }

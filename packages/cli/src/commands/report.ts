@@ -1,0 +1,68 @@
+/**
+ * `pixpnet report RUN_DIR`: a self-contained folder `RUN_DIR/report/` whose `index.html` opens from disk (no server,
+ * no network, no script): results, training curves, the prototype gallery, a few explanations and — when
+ * `pixpnet evaluate` has run — its metrics and ROT figure.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import writeFileAtomic from 'write-file-atomic';
+import YAML from 'yaml';
+import { initBackend, log } from '@pixpnet/engine';
+import { explainItems, reportHtml, trainingCurvesSvg } from '@pixpnet/eval';
+import { loadRun, readMetricsCsv, runPaths } from '@pixpnet/train';
+import '@pixpnet/prp'; // heat-map methods other packages register
+import { buildGallery } from '../gallery.js';
+import { openRunDataset, randomTestItems } from '../run_data.js';
+import { engineOptions } from '../options.js';
+import type { GlobalOptions } from '../options.js';
+
+const yamlOf = (file: string) => (fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) as unknown) : undefined);
+
+/** Adds `report`. */
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('a self-contained HTML report of a run (opens from disk): results, curves, prototypes, explanations, interpretability')
+    .argument('<run_dir>', 'a finished run directory')
+    .option('--explanations <n>', 'random test images explained (default 3)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--explanations must be a whole number ≥ 0, got '${v}'.`);
+      return n;
+    })
+    .option('--seed <s>', 'seed of the explained images (default 0)', (v: string) => Number(v))
+    .action(async (runDir: string, _o: unknown, self: Command) => {
+      const f = self.optsWithGlobals<GlobalOptions & { explanations?: number; seed?: number }>();
+      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      await initBackend(engineOptions(f));
+      const run = loadRun(runDir);
+      const paths = runPaths(runDir);
+      const out = path.join(runDir, 'report');
+      try {
+        const c = run.config;
+        const ds = await openRunDataset(c, true);
+        fs.mkdirSync(path.join(out, 'explanations'), { recursive: true });
+        const { entries, png } = await buildGallery(run.model, ds);
+        await writeFileAtomic(path.join(out, 'prototypes.png'), png);
+        const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames },
+          randomTestItems(c, ds, f.explanations ?? 3, f.seed ?? 0), { outDir: path.join(out, 'explanations') });
+        const csv = paths.metrics;
+        const interp = yamlOf(path.join(paths.results, 'interpretability.yaml')) as Record<string, unknown> | undefined;
+        const rotSvg = path.join(paths.results, 'rot.svg');
+        const html = reportHtml({
+          title: `PixPNet run ${path.basename(path.resolve(runDir))}`, runDir: path.resolve(runDir), config: c,
+          ...(run.scores ? { scores: run.scores } : {}),
+          ...(fs.existsSync(path.join(paths.results, 'model_info.yaml')) ? { modelInfo: yamlOf(path.join(paths.results, 'model_info.yaml')) as Record<string, unknown> } : {}),
+          ...(fs.existsSync(csv) ? { curvesSvg: await trainingCurvesSvg(readMetricsCsv(csv)) } : {}),
+          gallery: { image: 'prototypes.png', entries, classNames: ds.index.classNames },
+          explanations: records.map((r) => ({ image: path.relative(out, r.file!).split(path.sep).join('/'), record: r })),
+          ...(interp ? { interpretability: { record: interp, ...(fs.existsSync(rotSvg) ? { rotSvg: fs.readFileSync(rotSvg, 'utf8') } : {}) } } : {}),
+        });
+        await writeFileAtomic(path.join(out, 'index.html'), html);
+        if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);
+        process.stdout.write(`${path.join(out, 'index.html')}\n`);
+      } finally {
+        run.model.dispose();
+      }
+    });
+}

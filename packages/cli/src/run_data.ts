@@ -1,0 +1,28 @@
+/** A finished run's dataset and splits, reopened exactly as training made them (shared by the commands that read runs). */
+import path from 'node:path';
+import { Rng } from '@pixpnet/engine';
+import { makeSplits, openDataset } from '@pixpnet/data';
+import type { OpenedDataset } from '@pixpnet/data';
+import type { ExplainItem } from '@pixpnet/eval';
+
+/** Which split. */
+export type SplitName = 'test' | 'val' | 'train';
+
+/** The run's dataset (`parts`: read part annotations where the dataset has them). */
+export function openRunDataset(config: Record<string, unknown>, parts: boolean): Promise<OpenedDataset> {
+  return openDataset(String(config['dataset.name']), String(config['dataset.root']), { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']) });
+}
+
+/** The positions in `ds.index.samples` of a split, as the run made it (same seed, validation size, augment factor). */
+export function runSplit(config: Record<string, unknown>, ds: OpenedDataset, split: SplitName): number[] {
+  const s = makeSplits(ds.index.samples, { valSize: Number(config['dataset.val-size']), seed: Number(config['seed']), augmentFactor: Number(config['dataset.augment-factor'] ?? 1) });
+  return split === 'train' ? s.trainUnaugmented : s[split];
+}
+
+/** `n` random test images (seeded) as items to explain. */
+export function randomTestItems(config: Record<string, unknown>, ds: OpenedDataset, n: number, seed: number): ExplainItem[] {
+  return new Rng(seed).shuffle([...runSplit(config, ds, 'test')]).slice(0, n).map((i) => {
+    const s = ds.index.samples[i]!;
+    return { sample: s, name: s.path ? `test${i}_${path.basename(s.path).replace(/\.[^.]+$/, '')}` : `test${i}`, actual: s.label };
+  });
+}

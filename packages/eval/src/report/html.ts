@@ -1,0 +1,92 @@
+/**
+ * A run's report as one self-contained HTML page: it opens from disk (file://) with no server and no network —
+ * charts are inline SVG rendered in Node, images are files beside it, there is no script.
+ */
+import type { GalleryEntry } from '../explain/gallery.js';
+import type { PanelRecord } from '../explain/run.js';
+
+/** What the report shows. */
+export interface ReportInput {
+  title: string;
+  runDir: string;
+  /** The flat configuration (dashed keys). */
+  config: Record<string, unknown>;
+  scores?: Record<string, number>;
+  modelInfo?: Record<string, unknown>;
+  /** Training curves, inline SVG. */
+  curvesSvg?: string;
+  /** The prototype gallery: its PNG (relative path) and data. */
+  gallery?: { image: string; entries: readonly GalleryEntry[]; classNames: readonly string[] };
+  /** Explanation panels (relative paths) and their numbers. */
+  explanations: ReadonlyArray<{ image: string; record: PanelRecord }>;
+  /** `results/interpretability.yaml`, when `pixpnet evaluate` has run, and its ROT figure as inline SVG. */
+  interpretability?: { record: Record<string, unknown>; rotSvg?: string };
+}
+
+const esc = (v: unknown) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const num = (v: unknown, d = 3) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(d)) : v === null || v === undefined ? 'n/a' : esc(v));
+
+function table(caption: string, head: string[], rows: unknown[][], attrs: (r: number) => string = () => ''): string {
+  return `<table><caption>${esc(caption)}</caption><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>` +
+    rows.map((r, i) => `<tr${attrs(i)}>${r.map((c, k) => (k === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${num(c)}</td>`)).join('')}</tr>`).join('') + '</tbody></table>';
+}
+
+function interpretabilitySection(rec: Record<string, unknown>, rotSvg?: string): string {
+  const out: string[] = ['<section aria-labelledby="interp"><h2 id="interp">Interpretability</h2>'];
+  type Scores = Record<string, { soft: number; hard: number }>;
+  const cons = rec['consistency'] as Scores | undefined, stab = rec['stability'] as Scores | undefined;
+  if (cons || stab) {
+    const methods = Object.keys(cons ?? stab ?? {});
+    out.push(table('Consistency and stability of the prototype boxes (spec §6.3–6.4)', ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
+      methods.map((m) => [m, cons?.[m]?.soft, cons?.[m]?.hard, stab?.[m]?.soft, stab?.[m]?.hard])));
+  }
+  const rot = rec['rot'] as Record<string, { area: number; pctAtOrigSim: number; forwards: number }> | undefined;
+  if (rot) {
+    out.push(table('Relevance ordering test (spec §6.5)', ['heat map', 'area', '% pixels to reach the original similarity', 'forwards'],
+      Object.entries(rot).map(([m, v]) => [m, v.area, v.pctAtOrigSim, v.forwards])));
+  }
+  if (rotSvg) out.push(`<figure class="chart" role="group" aria-label="Relevance ordering test curves">${rotSvg}<figcaption>Mean prototype similarity as pixels are added back in each heat map's order; the dashed line is the layer's mean receptive field.</figcaption></figure>`);
+  const skipped = rec['skipped'] as Record<string, string> | undefined;
+  for (const [m, why] of Object.entries(skipped ?? {})) out.push(`<p>${esc(m)}: not computed (${esc(why)}).</p>`);
+  out.push('</section>');
+  return out.join('\n');
+}
+
+/** The page. */
+export function reportHtml(r: ReportInput): string {
+  const c = r.config;
+  const parts: string[] = [];
+  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(r.title)}</title><style>
+body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1500px;padding:1rem 2rem;color:#1b1b1b;line-height:1.45}
+table{border-collapse:collapse;margin:.5rem 0 1.5rem}caption{text-align:left;font-weight:600;padding:.3rem 0}
+th,td{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}td{font-variant-numeric:tabular-nums}
+img{max-width:100%;height:auto;border:1px solid #ddd}figure{margin:1rem 0 2rem}figcaption{color:#444;font-size:.9rem}
+.chart svg{max-width:100%;height:auto}details{margin:1rem 0}nav a{margin-right:1rem}
+</style></head><body><header><h1>${esc(r.title)}</h1><p>Run directory <code>${esc(r.runDir)}</code>: ${esc(c['model.feature-extractor'])} cut at
+${esc(c['model.feature-layer'])}, ${esc(c['model.num-prototypes'])} prototypes, dataset ${esc(c['dataset.name'])}.</p>
+<nav aria-label="Sections"><a href="#results">Results</a><a href="#curves">Training</a><a href="#prototypes">Prototypes</a><a href="#explanations">Explanations</a>${r.interpretability ? '<a href="#interp">Interpretability</a>' : ''}<a href="#config">Configuration</a></nav></header><main>`);
+  parts.push('<section aria-labelledby="results"><h2 id="results">Results</h2>');
+  if (r.scores) parts.push(table('Test scores', ['metric', 'value'], Object.entries(r.scores).map(([k, v]) => [k, v])));
+  if (r.modelInfo) parts.push(table('Model', ['property', 'value'], Object.entries(r.modelInfo).map(([k, v]) => [k, v])));
+  parts.push('</section>');
+  if (r.curvesSvg) parts.push(`<section aria-labelledby="curves"><h2 id="curves">Training curves</h2><figure class="chart" role="group" aria-label="Loss and accuracy per step">${r.curvesSvg}<figcaption>Loss and accuracy per training step (lines), validation and test (points), from <code>metrics.csv</code>.</figcaption></figure></section>`);
+  if (r.gallery) {
+    const g = r.gallery;
+    parts.push(`<section aria-labelledby="prototypes"><h2 id="prototypes">Prototypes</h2><figure><img src="${esc(g.image)}" alt="Gallery of the ${g.entries.length} prototypes: for each, its source training image with the exact receptive field of its patch in red, and the patch"><figcaption>Each prototype's source training image (red: the exact receptive field of the latent patch it was projected onto) and the patch.</figcaption></figure>`);
+    parts.push(table(`The ${g.entries.length} prototypes`, ['prototype', 'class', 'source sample', 'receptive field [x1, y1, x2, y2]', 'part', 'defines the class'],
+      g.entries.map((e) => [e.prototype, e.class === null ? 'n/a' : g.classNames[e.class] ?? e.class, e.sample, e.box ? `[${e.box.join(', ')}]` : 'no sample', e.part?.name ?? 'n/a', e.definingPart === null ? 'n/a' : e.definingPart ? 'yes' : 'no']),
+      (i) => ` data-prototype="${g.entries[i]!.prototype}"`));
+    parts.push('</section>');
+  }
+  parts.push('<section aria-labelledby="explanations"><h2 id="explanations">Explanations</h2>');
+  for (const { image, record: e } of r.explanations) {
+    parts.push(`<figure><img src="${esc(image)}" alt="Explanation of ${esc(e.image)}: predicted ${esc(e.predicted.name)}${e.actual ? `, actually ${esc(e.actual.name)}` : ''}; top prototypes ${e.prototypes.map((p) => p.prototype).join(', ')}">` +
+      `<figcaption>${esc(e.image)}: predicted <strong>${esc(e.predicted.name)}</strong>${e.actual ? ` (actual ${esc(e.actual.name)})` : ''}. Rows: the top prototypes by ${esc(e.sort)}, their exact receptive field in the image, the ${esc(e.heatmap)} heat map and the contribution.</figcaption></figure>`);
+  }
+  parts.push('</section>');
+  if (r.interpretability) parts.push(interpretabilitySection(r.interpretability.record, r.interpretability.rotSvg));
+  parts.push(`<section aria-labelledby="config"><h2 id="config">Configuration</h2><details><summary>Every option of the run</summary>${table('Configuration', ['option', 'value'], Object.entries(c).map(([k, v]) => [k, Array.isArray(v) ? v.join(' ') : v]))}</details></section>`);
+  parts.push('</main></body></html>\n');
+  return parts.join('\n');
+}
