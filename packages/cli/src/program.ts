@@ -10,6 +10,7 @@ import { registerEvaluate } from './commands/evaluate.js';
 import { registerExplain } from './commands/explain.js';
 import { registerPrototypes } from './commands/prototypes.js';
 import { registerReport } from './commands/report.js';
+import { registerExport } from './commands/export.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {
@@ -27,5 +28,6 @@ export function createProgram(): Command {
   registerExplain(program);
   registerPrototypes(program);
   registerReport(program);
+  registerExport(program);
   return program;
 }

@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import sharp from 'sharp';
-import { initBackend } from '@pixpnet/engine';
+import { initBackend, tf } from '@pixpnet/engine';
+import { evalTransform, openDataset } from '@pixpnet/data';
 import { loadRun, readMetricsCsv, readTensorBoardEvents } from '@pixpnet/train';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -266,6 +267,49 @@ describe('pixpnet train (end to end)', () => {
       expect(await page.locator('h2').count()).toBeGreaterThanOrEqual(5);
     } finally {
       await browser.close();
+    }
+  }, 300_000);
+
+  it.skipIf(!chromium)('pixpnet export: the model explains in a real Chromium with the same class and similarities as Node', async () => {
+    const out = path.join(tmp, 'export');
+    const r = pixpnet(['export', full, '--out', out]);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    for (const f of ['index.html', 'app.js', 'explainer.json', 'rf.json', 'model/model.json', 'model/weights.bin']) expect(fs.existsSync(path.join(out, f)), f).toBe(true);
+    // a test image of the run, and what Node computes for it
+    const run = loadRun(full);
+    const ds = await openDataset('SYNTHPARTS', data, { parts: false });
+    const sample = ds.index.samples.find((s) => !s.train)!;
+    const t = await evalTransform(sample, ds.preset);
+    const node = tf.tidy(() => {
+      const o = run.model.forward(tf.tensor4d(t.data, [1, 64, 64, 3]));
+      return { sims: Array.from(o.maxSimilarities.dataSync()), predicted: Array.from(o.logits.dataSync()).reduce((b, v, i, a) => (v > a[b]! ? i : b), 0) };
+    });
+    run.model.dispose();
+    fs.copyFileSync(sample.path, path.join(out, 'sample.png'));
+    // served as a user would: examples/browser/serve.mjs
+    const server = spawn(process.execPath, [path.resolve(here, '../../../examples/browser/serve.mjs'), out, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const url = await new Promise<string>((ok) => server.stdout!.once('data', (d: Buffer) => ok(d.toString().trim())));
+    const { chromium: pw } = await import('playwright-core');
+    const browser = await pw.launch({ executablePath: chromium!, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(url);
+      await page.waitForFunction(() => (window as unknown as { pixpnet?: unknown }).pixpnet !== undefined || /Error/.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 120_000 });
+      const got = await page.evaluate(() => (window as unknown as { pixpnet: { explainUrl(u: string): Promise<{ predicted: number; similarities: number[]; backend: string }> } }).pixpnet.explainUrl('/sample.png'));
+      expect(errors).toEqual([]);
+      expect(got.predicted).toBe(node.predicted);
+      expect(got.similarities).toHaveLength(node.sims.length);
+      got.similarities.forEach((v, j) => expect(Math.abs(v - node.sims[j]!), `prototype ${j} on ${got.backend}`).toBeLessThan(1e-4));
+      const drawn = await page.evaluate(() => { const c = document.getElementById('panel') as HTMLCanvasElement; return [c.width, c.height]; });
+      expect(drawn[0]).toBeGreaterThan(800); // the panel was drawn
+      expect(await page.textContent('#status')).toMatch(/^Predicted /);
+    } finally {
+      await browser.close();
+      server.kill();
     }
   }, 300_000);
 

@@ -1,0 +1,73 @@
+/**
+ * `pixpnet export RUN_DIR --out DIR`: the run's model as a static web page that explains images in the browser —
+ * the tfjs model, the prototypes' training patches, the cut layer's exact receptive fields, class names and
+ * preprocessing constants, `index.html` and the bundled script. Serve the folder with any static server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import sharp from 'sharp';
+import writeFileAtomic from 'write-file-atomic';
+import { initBackend, log } from '@pixpnet/engine';
+import { protoNetToArtifacts } from '@pixpnet/models';
+import { prototypePatches } from '@pixpnet/eval';
+import { loadRun } from '@pixpnet/train';
+import { openRunDataset } from '../run_data.js';
+import { engineOptions } from '../options.js';
+import type { GlobalOptions } from '../options.js';
+
+/** The bundled page (built with the package: `dist/browser/`). */
+const PAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../browser');
+
+/** Adds `export`. */
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('the model as a static web page that classifies and explains images in the browser')
+    .argument('<run_dir>', 'a finished run directory')
+    .option('--out <dir>', 'the folder to write (default RUN_DIR/export)')
+    .option('--top-k <k>', 'prototypes per explanation (default 4)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`--top-k must be a whole number ≥ 1, got '${v}'.`);
+      return n;
+    })
+    .action(async (runDir: string, _o: unknown, self: Command) => {
+      const f = self.optsWithGlobals<GlobalOptions & { out?: string; topK?: number }>();
+      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      if (!fs.existsSync(path.join(PAGE, 'app.js'))) throw new Error(`The page bundle is missing (${PAGE}): build the CLI (npm run build).`);
+      await initBackend(engineOptions(f));
+      const run = loadRun(runDir);
+      const out = f.out ?? path.join(runDir, 'export');
+      try {
+        const ds = await openRunDataset(run.config, false);
+        fs.mkdirSync(path.join(out, 'model'), { recursive: true });
+        fs.mkdirSync(path.join(out, 'prototypes'), { recursive: true });
+        fs.cpSync(PAGE, out, { recursive: true });
+        const { modelJson, weights } = await protoNetToArtifacts(run.model);
+        await writeFileAtomic(path.join(out, 'model', 'model.json'), JSON.stringify(modelJson));
+        await writeFileAtomic(path.join(out, 'model', 'weights.bin'), Buffer.from(weights));
+        const P = run.model.config.numPrototypes;
+        const patches = await prototypePatches(run.model, Array.from({ length: P }, (_, j) => j), ds.index.samples, ds.preset);
+        const files: Array<string | null> = [];
+        for (let j = 0; j < P; j++) {
+          const p = patches.get(j);
+          if (!p) { files.push(null); continue; }
+          const file = `prototypes/p${j}.png`;
+          await sharp(Buffer.from(p.data), { raw: { width: p.w, height: p.h, channels: 3 } }).png().toFile(path.join(out, file));
+          files.push(file);
+        }
+        const { mean, std, crop, resize, downsample } = ds.preset;
+        await writeFileAtomic(path.join(out, 'explainer.json'), JSON.stringify({
+          format: 'pixpnet-browser', title: `PixPNet: ${ds.key} (${run.model.config.backbone} cut at ${run.model.config.featureLayer})`,
+          classNames: ds.index.classNames, preset: { mean, std, ...(crop ? { crop } : {}), ...(resize ? { resize } : {}), ...(downsample ? { downsample } : {}) },
+          topK: f.topK ?? 4, patches: files,
+        }));
+        await writeFileAtomic(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
+        process.stdout.write(`${path.resolve(out)}\n`);
+        log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
+      } finally {
+        run.model.dispose();
+      }
+    });
+}
