@@ -9,22 +9,19 @@ import { engineInfo, log } from '@pixpnet/engine';
 import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
 import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
-import { loadRun, runPaths } from '@pixpnet/train';
+import { runPaths } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register (PRP adds `prp`)
 import { formatTable } from './table.js';
 import { stageProgress } from './progress.js';
-import { openRunDataset, runSplit } from './run_data.js';
+import { runSplit, withRun } from './run_data.js';
 import type { SplitName } from './run_data.js';
 
 
 /** Evaluates the run in `runDir` (its model, dataset and split); writes `results/interpretability.yaml`, `results/rot/`, `results/rot.{svg,png}`. */
 export async function evaluateRun(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
   checkInterpretabilityOptions(options);
-  if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
-  const run = loadRun(runDir);
-  try {
+  return withRun(runDir, true, async (run, ds) => {
     const c = run.config;
-    const ds = await openRunDataset(c, true);
     const split = options.split ?? 'test';
     const indices = runSplit(c, ds, split);
     if (!indices.length) throw new Error(`The run's ${split} split is empty: choose another with --split.`);
@@ -42,9 +39,7 @@ export async function evaluateRun(runDir: string, options: InterpretabilityOptio
     } finally {
       progress.stop();
     }
-  } finally {
-    run.model.dispose();
-  }
+  });
 }
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(3));

@@ -1,9 +1,12 @@
 /** A finished run's dataset and splits, reopened exactly as training made them (shared by the commands that read runs). */
+import fs from 'node:fs';
 import path from 'node:path';
 import { Rng } from '@pixpnet/engine';
 import { makeSplits, openDataset } from '@pixpnet/data';
 import type { OpenedDataset } from '@pixpnet/data';
 import type { ExplainItem } from '@pixpnet/eval';
+import { loadRun } from '@pixpnet/train';
+import type { LoadedRun } from '@pixpnet/train';
 
 /** Which split. */
 export type SplitName = 'test' | 'val' | 'train';
@@ -25,4 +28,20 @@ export function randomTestItems(config: Record<string, unknown>, ds: OpenedDatas
     const s = ds.index.samples[i]!;
     return { sample: s, name: s.path ? `test${i}_${path.basename(s.path).replace(/\.[^.]+$/, '')}` : `test${i}`, actual: s.label };
   });
+}
+
+/** Throws unless `runDir` exists (checked before the backend starts). */
+export function requireRunDir(runDir: string): void {
+  if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+}
+
+/** Loads a finished run and its dataset, runs `fn`, and disposes the model whatever happens. */
+export async function withRun<T>(runDir: string, parts: boolean, fn: (run: LoadedRun, ds: OpenedDataset) => Promise<T>): Promise<T> {
+  requireRunDir(runDir);
+  const run = loadRun(runDir);
+  try {
+    return await fn(run, await openRunDataset(run.config, parts));
+  } finally {
+    run.model.dispose();
+  }
 }

@@ -2,7 +2,6 @@
  * `pixpnet evaluate RUN_DIR`: the paper's interpretability metrics of a trained run (consistency, stability, the
  * relevance ordering test), written under `RUN_DIR/results/` and printed as a table (or one JSON object).
  */
-import fs from 'node:fs';
 import { Option } from 'commander';
 import type { Command } from 'commander';
 import { initBackend } from '@pixpnet/engine';
@@ -11,6 +10,7 @@ import type { BoxMethod, InterpretabilityOptions, MetricName } from '@pixpnet/ev
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { evaluateRun, formatInterpretability, logOutputs } from '../evaluation.js';
+import { requireRunDir } from '../run_data.js';
 import type { SplitName } from '../run_data.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -101,7 +101,7 @@ export function registerEvaluate(program: Command): void {
       const all = self.optsWithGlobals<GlobalOptions & EvaluateFlags>();
       const options = { ...interpretabilityOptions(all), ...(all.split ? { split: all.split } : {}) };
       checkInterpretabilityOptions(options); // before the backend starts
-      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      requireRunDir(runDir);
       await initBackend(engineOptions(all));
       const result = await evaluateRun(runDir, options);
       if (all.json) process.stdout.write(JSON.stringify(interpretabilityRecord(result)) + '\n');

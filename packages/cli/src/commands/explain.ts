@@ -10,9 +10,8 @@ import type { Command } from 'commander';
 import { initBackend, log } from '@pixpnet/engine';
 import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval';
 import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
-import { loadRun } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register
-import { openRunDataset, randomTestItems } from '../run_data.js';
+import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -53,12 +52,10 @@ export function registerExplain(program: Command): void {
       checkExplainOptions(opts); // before any work
       if (f.images && f.samples) throw new Error('Give --images or --samples, not both.');
       for (const file of f.images ?? []) if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`--images: no such file ${file}.`);
-      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      requireRunDir(runDir);
       await initBackend(engineOptions(f));
-      const run = loadRun(runDir);
-      try {
+      await withRun(runDir, false, async (run, ds) => {
         const c = run.config;
-        const ds = await openRunDataset(c, false);
         const items: ExplainItem[] = f.images
           ? f.images.map((file, i) => ({ sample: { id: -1 - i, path: path.resolve(file), label: -1, train: false }, name: path.basename(file).replace(/\.[^.]+$/, ''), actual: null }))
           : randomTestItems(c, ds, f.samples ?? 3, f.seed ?? 0);
@@ -71,8 +68,6 @@ export function registerExplain(program: Command): void {
           }
         }
         log.info(`${records.length} explanation panel(s) in ${outDir}`);
-      } finally {
-        run.model.dispose();
-      }
+      });
     });
 }

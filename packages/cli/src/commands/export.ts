@@ -12,8 +12,7 @@ import writeFileAtomic from 'write-file-atomic';
 import { initBackend, log } from '@pixpnet/engine';
 import { protoNetToArtifacts } from '@pixpnet/models';
 import { prototypePatches } from '@pixpnet/eval';
-import { loadRun } from '@pixpnet/train';
-import { openRunDataset } from '../run_data.js';
+import { requireRunDir, withRun } from '../run_data.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -34,13 +33,11 @@ export function registerExport(program: Command): void {
     })
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; topK?: number }>();
-      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      requireRunDir(runDir);
       if (!fs.existsSync(path.join(PAGE, 'app.js'))) throw new Error(`The page bundle is missing (${PAGE}): build the CLI (npm run build).`);
       await initBackend(engineOptions(f));
-      const run = loadRun(runDir);
       const out = f.out ?? path.join(runDir, 'export');
-      try {
-        const ds = await openRunDataset(run.config, false);
+      await withRun(runDir, false, async (run, ds) => {
         fs.mkdirSync(path.join(out, 'model'), { recursive: true });
         fs.mkdirSync(path.join(out, 'prototypes'), { recursive: true });
         fs.cpSync(PAGE, out, { recursive: true });
@@ -66,8 +63,6 @@ export function registerExport(program: Command): void {
         await writeFileAtomic(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
         process.stdout.write(`${path.resolve(out)}\n`);
         log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
-      } finally {
-        run.model.dispose();
-      }
+      });
     });
 }

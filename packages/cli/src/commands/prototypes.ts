@@ -8,9 +8,8 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import writeFileAtomic from 'write-file-atomic';
 import { initBackend, log } from '@pixpnet/engine';
-import { loadRun } from '@pixpnet/train';
 import { buildGallery } from '../gallery.js';
-import { openRunDataset } from '../run_data.js';
+import { requireRunDir, withRun } from '../run_data.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -24,12 +23,9 @@ export function registerPrototypes(program: Command): void {
     .option('--json', 'print the gallery data as JSON')
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; json?: boolean }>();
-      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      requireRunDir(runDir);
       await initBackend(engineOptions(f));
-      const run = loadRun(runDir);
-      try {
-        const c = run.config;
-        const ds = await openRunDataset(c, true);
+      await withRun(runDir, true, async (run, ds) => {
         const { entries, png } = await buildGallery(run.model, ds);
         const out = f.out ?? path.join(runDir, 'prototypes');
         fs.mkdirSync(out, { recursive: true });
@@ -39,8 +35,6 @@ export function registerPrototypes(program: Command): void {
         const defining = entries.filter((e) => e.definingPart).length, judged = entries.filter((e) => e.definingPart !== null).length;
         if (judged) log.info(`${defining} of ${judged} prototypes sit on a part that defines their class`);
         log.info(`Gallery: ${path.join(out, 'prototypes.png')} and prototypes.json`);
-      } finally {
-        run.model.dispose();
-      }
+      });
     });
 }

@@ -10,10 +10,10 @@ import writeFileAtomic from 'write-file-atomic';
 import YAML from 'yaml';
 import { initBackend, log } from '@pixpnet/engine';
 import { explainItems, reportHtml, trainingCurvesSvg } from '@pixpnet/eval';
-import { loadRun, readMetricsCsv, runPaths } from '@pixpnet/train';
+import { readMetricsCsv, runPaths } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register
 import { buildGallery } from '../gallery.js';
-import { openRunDataset, randomTestItems } from '../run_data.js';
+import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -33,14 +33,12 @@ export function registerReport(program: Command): void {
     .option('--seed <s>', 'seed of the explained images (default 0)', (v: string) => Number(v))
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { explanations?: number; seed?: number }>();
-      if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+      requireRunDir(runDir);
       await initBackend(engineOptions(f));
-      const run = loadRun(runDir);
       const paths = runPaths(runDir);
       const out = path.join(runDir, 'report');
-      try {
+      await withRun(runDir, true, async (run, ds) => {
         const c = run.config;
-        const ds = await openRunDataset(c, true);
         fs.mkdirSync(path.join(out, 'explanations'), { recursive: true });
         const { entries, png } = await buildGallery(run.model, ds);
         await writeFileAtomic(path.join(out, 'prototypes.png'), png);
@@ -61,8 +59,6 @@ export function registerReport(program: Command): void {
         await writeFileAtomic(path.join(out, 'index.html'), html);
         if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);
         process.stdout.write(`${path.join(out, 'index.html')}\n`);
-      } finally {
-        run.model.dispose();
-      }
+      });
     });
 }
