@@ -11,17 +11,25 @@ export interface GlobalOptions {
   logLevel?: string;
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--threads must be a whole number ≥ 1, got '${value}'`);
-  return n;
+/** A commander parser for a flag that takes a number passing `check` (the error names the flag and what it must be). */
+export function numberArg(flag: string, check: (n: number) => boolean, what: string): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (v.trim() === '' || !check(n)) throw new Error(`${flag} must be ${what}, got '${v}'.`);
+    return n;
+  };
+}
+
+/** A parser for a whole number ≥ `min`. */
+export function wholeArg(flag: string, min: number): (v: string) => number {
+  return numberArg(flag, (n) => Number.isInteger(n) && n >= min, `a whole number ≥ ${min}`);
 }
 
 /** Adds `--backend`, `--threads` and `--log-level`, and applies the log level before any command runs. */
 export function addGlobalOptions(program: Command): Command {
   return program
     .addOption(new Option('--backend <name>', 'tfjs backend (default: $PIXPNET_BACKEND, else auto)').choices([...BACKEND_CHOICES]))
-    .addOption(new Option('--threads <n>', 'wasm threads (default: $PIXPNET_THREADS, else one per core)').argParser(positiveInt))
+    .addOption(new Option('--threads <n>', 'wasm threads (default: $PIXPNET_THREADS, else one per core)').argParser(wholeArg('--threads', 1)))
     .addOption(new Option('--log-level <level>', 'DEBUG, INFO, WARNING or ERROR (default: $PIXPNET_LOG_LEVEL, else INFO)'))
     .hook('preAction', (_this, action) => {
       const level = action.optsWithGlobals<GlobalOptions>().logLevel;

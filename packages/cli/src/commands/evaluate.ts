@@ -7,20 +7,13 @@ import type { Command } from 'commander';
 import { initBackend } from '@pixpnet/engine';
 import { BOX_METHODS, METRICS, checkInterpretabilityOptions, interpretabilityRecord } from '@pixpnet/eval';
 import type { BoxMethod, InterpretabilityOptions, MetricName } from '@pixpnet/eval';
-import { engineOptions } from '../options.js';
+import { engineOptions, numberArg, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { evaluateRun, formatInterpretability, logOutputs } from '../evaluation.js';
 import { requireRunDir } from '../run_data.js';
 import type { SplitName } from '../run_data.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
-const number = (flag: string, check: (n: number) => boolean, what: string) => (v: string) => {
-  const n = Number(v);
-  if (v.trim() === '' || !check(n)) throw new Error(`${flag} must be ${what}, got '${v}'.`);
-  return n;
-};
-const wholeAtLeast = (flag: string, min: number) => number(flag, (n) => Number.isInteger(n) && n >= min, `a whole number ≥ ${min}`);
-
 interface EvaluateFlags {
   metrics?: string[];
   method?: string[];
@@ -81,21 +74,21 @@ export function registerEvaluate(program: Command): void {
     .option('--method <list>', `box methods of consistency and stability, comma-separated among ${BOX_METHODS.join(', ')} (default: bbox,upsample)`, list)
     .addOption(new Option('--split <name>', 'split to evaluate').choices(['test', 'val', 'train']).default('test'))
     .option('--json', 'print one JSON object on stdout (the contents of results/interpretability.yaml)')
-    .option('--eval.box-radius <px>', 'half-size of the prototype box (default: round(36 × input size / 224))', number('--eval.box-radius', (n) => n > 0, 'a positive number'))
+    .option('--eval.box-radius <px>', 'half-size of the prototype box (default: round(36 × input size / 224))', numberArg('--eval.box-radius', (n) => n > 0, 'a positive number'))
     .option('--eval.legacy-box-radius', "the reference's fixed 36 px radius (made for 224 px inputs)")
     .option('--eval.legacy-part-mapping', "the reference's part mapping, which assumes a square resize (wrong for non-square images)")
     .option('--eval.legacy-soft-stability', "the reference's soft stability (one image with no part in the box, clean and noisy, makes a prototype NaN)")
-    .option('--eval.noise-std <sigma>', 'stability noise in normalised input space (default: 0.2)', number('--eval.noise-std', (n) => n >= 0, 'a number ≥ 0'))
-    .option('--eval.noise-seed <n>', 'seed of the stability noise (default: 0)', wholeAtLeast('--eval.noise-seed', 0))
+    .option('--eval.noise-std <sigma>', 'stability noise in normalised input space (default: 0.2)', numberArg('--eval.noise-std', (n) => n >= 0, 'a number ≥ 0'))
+    .option('--eval.noise-seed <n>', 'seed of the stability noise (default: 0)', wholeArg('--eval.noise-seed', 0))
     .option('--rot.methods <list>', 'ROT heat-map methods, comma-separated (default: rf,upsample,random)', list)
-    .option('--rot.steps <k>', 'evaluate k pixel counts and integrate between them (default: every count, the exact test)', wholeAtLeast('--rot.steps', 2))
-    .option('--rot.num-samples <n>', 'test images (default: 50)', wholeAtLeast('--rot.num-samples', 1))
+    .option('--rot.steps <k>', 'evaluate k pixel counts and integrate between them (default: every count, the exact test)', wholeArg('--rot.steps', 2))
+    .option('--rot.num-samples <n>', 'test images (default: 50)', wholeArg('--rot.num-samples', 1))
     .addOption(new Option('--rot.sample-order <order>', 'the first test images in loader order (the reference), or images spread evenly over the split (every class)').choices(['first', 'spread']))
-    .option('--rot.prop-pixels <p>', 'fraction of the pixels added back (default: 1)', number('--rot.prop-pixels', (n) => n > 0 && n <= 1, 'in (0, 1]'))
+    .option('--rot.prop-pixels <p>', 'fraction of the pixels added back (default: 1)', numberArg('--rot.prop-pixels', (n) => n > 0 && n <= 1, 'in (0, 1]'))
     .option('--rot.no-same-class', "evaluate every prototype on every image, not only the image's class's")
     .option('--rot.normalized', "divide by the prototype's similarity on the original image")
     .option('--rot.zeros', 'a baseline of zeros (the dataset mean) instead of seeded standard normal noise')
-    .option('--rot.seed <n>', 'seed of the baseline and random maps (default: 4)', wholeAtLeast('--rot.seed', 0))
+    .option('--rot.seed <n>', 'seed of the baseline and random maps (default: 4)', wholeArg('--rot.seed', 0))
     .option('--rot.legacy-counting', "the reference's per-batch image counting (divides by zero when a batch mixes classes)")
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const all = self.optsWithGlobals<GlobalOptions & EvaluateFlags>();

@@ -12,14 +12,8 @@ import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval'
 import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
 import '@pixpnet/prp'; // heat-map methods other packages register
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
-import { engineOptions } from '../options.js';
+import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
-
-const whole = (flag: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be a whole number ≥ ${min}, got '${v}'.`);
-  return n;
-};
 
 interface ExplainFlags {
   images?: string[];
@@ -39,9 +33,9 @@ export function registerExplain(program: Command): void {
     .description('"this looks like that" panels: the top prototypes of images, their exact receptive fields, heat maps and contributions (spec §8)')
     .argument('<run_dir>', 'a finished run directory')
     .option('--images <files...>', 'image files to explain (passed through the run\'s evaluation transform)')
-    .option('--samples <n>', 'random test images of the run\'s dataset (default 3 without --images)', whole('--samples', 1))
-    .option('--seed <s>', 'seed of the random test images (default 0)', whole('--seed', 0))
-    .option('--top-k <k>', 'prototypes per panel (default 4)', whole('--top-k', 1))
+    .option('--samples <n>', 'random test images of the run\'s dataset (default 3 without --images)', wholeArg('--samples', 1))
+    .option('--seed <s>', 'seed of the random test images (default 0)', wholeArg('--seed', 0))
+    .option('--top-k <k>', 'prototypes per panel (default 4)', wholeArg('--top-k', 1))
     .addOption(new Option('--sort <order>', 'row order (default contribution)').choices([...EXPLAIN_SORTS]))
     .option('--heatmap <method>', 'heat-map method: rf (exact receptive fields, default), upsample, … (any registered)')
     .option('--out <dir>', 'where the PNGs go (default RUN_DIR/explanations)')

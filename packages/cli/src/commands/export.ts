@@ -13,7 +13,7 @@ import { initBackend, log } from '@pixpnet/engine';
 import { protoNetToArtifacts } from '@pixpnet/models';
 import { prototypePatches } from '@pixpnet/eval';
 import { requireRunDir, withRun } from '../run_data.js';
-import { engineOptions } from '../options.js';
+import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
 /** The bundled page (built with the package: `dist/browser/`). */
@@ -26,11 +26,7 @@ export function registerExport(program: Command): void {
     .description('the model as a static web page that classifies and explains images in the browser')
     .argument('<run_dir>', 'a finished run directory')
     .option('--out <dir>', 'the folder to write (default RUN_DIR/export)')
-    .option('--top-k <k>', 'prototypes per explanation (default 4)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new Error(`--top-k must be a whole number ≥ 1, got '${v}'.`);
-      return n;
-    })
+    .option('--top-k <k>', 'prototypes per explanation (default 4)', wholeArg('--top-k', 1))
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; topK?: number }>();
       requireRunDir(runDir);

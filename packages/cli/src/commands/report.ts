@@ -14,7 +14,7 @@ import { readMetricsCsv, runPaths } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register
 import { buildGallery } from '../gallery.js';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
-import { engineOptions } from '../options.js';
+import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
 const yamlOf = (file: string) => (fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) as unknown) : undefined);
@@ -25,12 +25,8 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('a self-contained HTML report of a run (opens from disk): results, curves, prototypes, explanations, interpretability')
     .argument('<run_dir>', 'a finished run directory')
-    .option('--explanations <n>', 'random test images explained (default 3)', (v: string) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--explanations must be a whole number ≥ 0, got '${v}'.`);
-      return n;
-    })
-    .option('--seed <s>', 'seed of the explained images (default 0)', (v: string) => Number(v))
+    .option('--explanations <n>', 'random test images explained (default 3)', wholeArg('--explanations', 0))
+    .option('--seed <s>', 'seed of the explained images (default 0)', wholeArg('--seed', 0))
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { explanations?: number; seed?: number }>();
       requireRunDir(runDir);
