@@ -9,17 +9,27 @@ import { engineInfo, log } from '@pixpnet/engine';
 import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
 import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
-import { runPaths } from '@pixpnet/train';
+import { lockRunDir, runPaths } from '@pixpnet/train';
 import '@pixpnet/prp'; // heat-map methods other packages register (PRP adds `prp`)
 import { formatTable } from './table.js';
 import { stageProgress } from './progress.js';
-import { runSplit, withRun } from './run_data.js';
+import { requireRunDir, runSplit, withRun } from './run_data.js';
 import type { SplitName } from './run_data.js';
 
 
 /** Evaluates the run in `runDir` (its model, dataset and split); writes `results/interpretability.yaml`, `results/rot/`, `results/rot.{svg,png}`. */
 export async function evaluateRun(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
   checkInterpretabilityOptions(options);
+  requireRunDir(runDir);
+  const lock = lockRunDir(runDir); // it writes results/: not while a training process owns the directory
+  try {
+    return await evaluateLocked(runDir, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function evaluateLocked(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
   return withRun(runDir, true, async (run, ds) => {
     const c = run.config;
     const split = options.split ?? 'test';

@@ -313,6 +313,25 @@ describe('pixpnet train (end to end)', () => {
     }
   }, 300_000);
 
+  it('one owner per run directory: a resume or an evaluation of a directory a live process holds is refused, nothing written', () => {
+    const live = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    const lockFile = path.join(full, '.pixpnet.lock');
+    const csv = path.join(full, 'csv', 'version_0', 'metrics.csv');
+    const before = fs.readFileSync(csv, 'utf8');
+    try {
+      fs.writeFileSync(lockFile, JSON.stringify({ pid: live.pid, host: os.hostname(), started: new Date().toISOString(), command: 'pixpnet train --resume' }));
+      for (const args of [['train', '--resume', full], ['evaluate', full, '--rot.steps', '3']]) {
+        const r = pixpnet(args);
+        expect(r.code).not.toBe(0);
+        expect(r.err).toContain(`is in use by process ${live.pid}`);
+      }
+      expect(fs.readFileSync(csv, 'utf8')).toBe(before);
+    } finally {
+      live.kill('SIGKILL');
+      fs.rmSync(lockFile, { force: true });
+    }
+  });
+
   it('refuses a bad option before any work, naming the key and the choices', () => {
     const r = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--train.push-duplicate-filter', 'pixel']);
     expect(r.code).not.toBe(0);

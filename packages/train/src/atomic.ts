@@ -1,6 +1,7 @@
 /** Atomic file writes: a reader (or a resumed run) sees the old file or the new one, never half of one. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pidAlive } from './lock.js';
 
 /** Writes `data` to `file` atomically (temporary file, fsync, rename). */
 export function writeAtomic(file: string, data: Uint8Array | string): void {
@@ -26,8 +27,14 @@ export function fsyncFile(file: string): void {
   }
 }
 
-/** Removes the temporary files a killed {@link writeAtomic} left in `dir` (never the files themselves). */
+/**
+ * Removes the temporary files a killed {@link writeAtomic} left in `dir` (never the files themselves, never a live
+ * process's temporary files).
+ */
 export function removeStaleTemps(dir: string): void {
   if (!fs.existsSync(dir)) return;
-  for (const f of fs.readdirSync(dir)) if (/^\..+\.tmp-\d+$/.test(f)) fs.rmSync(path.join(dir, f), { force: true });
+  for (const f of fs.readdirSync(dir)) {
+    const m = /^\..+\.tmp-(\d+)$/.exec(f);
+    if (m && (Number(m[1]) === process.pid || !pidAlive(Number(m[1])))) fs.rmSync(path.join(dir, f), { force: true });
+  }
 }

@@ -23,6 +23,8 @@ import { modelFromCheckpoint, readCheckpoint, removeStaleCheckpoints, restoreOpt
 import type { Checkpoint, LoopState } from './checkpoint.js';
 import { FitLoop } from './trainer.js';
 import { readResultsConfig } from './load_run.js';
+import { lockRunDir } from './lock.js';
+import type { RunLock } from './lock.js';
 import type { ModelInfoRecord, TrainEvent } from './events.js';
 
 /** Options of {@link train}. */
@@ -79,7 +81,19 @@ function protoConfig(s: Settings, numClasses: number, inputSize: number, seed: n
   };
 }
 
+/** One owner per run directory: the lock is taken before anything is written and released when the run ends. */
 async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancelled: () => boolean): Promise<void> {
+  const locks: RunLock[] = [];
+  const lock = (dir: string) => locks.push(lockRunDir(dir));
+  if (options.resume && fs.existsSync(options.resume)) lock(options.resume); // before the checkpoint is even read
+  try {
+    await runLocked(options, emit, cancelled, lock);
+  } finally {
+    for (const l of locks) l.release();
+  }
+}
+
+async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, cancelled: () => boolean, lock: (dir: string) => void): Promise<void> {
   const t0 = performance.now();
   const engine = engineInfo() ?? (await initBackend()); // the caller's choice, else the default (wasm here)
   let ck: Checkpoint | undefined;
@@ -127,6 +141,7 @@ async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancell
     ...(s.train.pushPrototypes ? { push: loader(splits.trainUnaugmented, s.train.batchSize, 'eval') } : {}),
   };
   const runDir = options.resume ?? createRunDir({ logDir: s.logDir, dataset: ds.key, ...(s.runId ? { runId: s.runId } : {}), model: s.model.name, debug: s.debug });
+  if (!options.resume) lock(runDir); // a fresh directory: held so that a resume or an evaluation started meanwhile is refused
   const paths = runPaths(runDir);
   if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
   const state: LoopState = ck ? { ...ck.meta.loop } : { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed };
