@@ -75,4 +75,32 @@ describe('DataLoader', () => {
     expect(n).toBe(3);
     expect(skipping.skipped).toEqual([bad]);
   });
+
+  it('a read-ahead that fails while the consumer is busy, or after it stopped, is never an unhandled rejection', async () => {
+    const ds = readCub(dir);
+    const bad = path.join(dir, 'truncated.png');
+    fs.writeFileSync(bad, fs.readFileSync(ds.samples[0]!.path).subarray(0, 40));
+    const samples = [ds.samples[0]!, { ...ds.samples[1]!, path: bad }, ds.samples[2]!];
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      // busy between batches: the failure surfaces at the next batch, naming the file
+      await expect((async () => {
+        for await (const b of new DataLoader(samples, preset, { batchSize: 1 })) {
+          tf.dispose([b.x, b.y]);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      })()).rejects.toThrow(/truncated.png/);
+      // stops after the first batch while the second (bad) one is being read ahead
+      for await (const b of new DataLoader(samples, preset, { batchSize: 1 })) {
+        tf.dispose([b.x, b.y]);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

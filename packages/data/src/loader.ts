@@ -163,16 +163,19 @@ export class DataLoader implements AsyncIterable<Batch> {
       const c = order.slice(k, k + bs);
       if (c.length === bs || !this.options.dropLast) chunks.push(c);
     }
-    let next = chunks.length ? this.decode(chunks[0]!, epoch, 0) : undefined;
-    try {
-      for (let k = 0; k < chunks.length; k++) {
-        const items = await next!;
-        next = k + 1 < chunks.length ? this.decode(chunks[k + 1]!, epoch, (k + 1) * bs) : undefined; // prefetch while the batch is used
-        const batch = this.toBatch(items);
-        if (batch) yield batch;
-      }
-    } finally {
-      next?.catch(() => undefined); // a consumer that stops early leaves the prefetch behind: its failure is nobody's error
+    // a read-ahead is owned from the start: its failure surfaces where its batch is consumed (the await below), or is
+    // dropped with it when the consumer stops early — never an unhandled rejection while the consumer is busy
+    const readAhead = (k: number) => {
+      const p = this.decode(chunks[k]!, epoch, k * bs);
+      p.catch(() => undefined);
+      return p;
+    };
+    let next = chunks.length ? readAhead(0) : undefined;
+    for (let k = 0; k < chunks.length; k++) {
+      const items = await next!;
+      next = k + 1 < chunks.length ? readAhead(k + 1) : undefined; // prefetch while the batch is used
+      const batch = this.toBatch(items);
+      if (batch) yield batch;
     }
     if (this.skipped.length) log.warning(`Skipped ${this.skipped.length} unreadable image(s): ${this.skipped.slice(0, 5).join(', ')}${this.skipped.length > 5 ? ', …' : ''}`);
   }
