@@ -55,4 +55,12 @@ describe('the synthetic parts dataset', () => {
     await expect(writeSynthDataset({ out: tmp(), size: 8 })).rejects.toThrow(/too small/);
     await expect(writeSynthDataset({ out: tmp(), classes: 0 })).rejects.toThrow(/classes must be a whole number/);
   });
+
+  it('refuses a folder holding an incomplete dataset before any work, and leaves no temporary copy', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'synth-partial-'));
+    fs.mkdirSync(path.join(out, 'CUB_200_2011', 'images'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'CUB_200_2011', 'classes.txt'), '1 001.x\n');
+    await expect(writeSynthDataset({ out, classes: 2, perClass: 2, size: 32 })).rejects.toThrow(/incomplete dataset \(files but no images.txt\): remove that folder/);
+    expect(fs.readdirSync(out)).toEqual(['CUB_200_2011']);
+  });
 });

@@ -45,8 +45,25 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
   if (size < 24) throw new Error(`synth: size ${size} is too small to draw parts; use at least 24.`);
   const root = path.join(options.out, 'CUB_200_2011');
   if (fs.existsSync(path.join(root, 'images.txt'))) throw new Error(`${root} already holds a dataset: choose an empty --out folder or remove it.`);
+  if (fs.existsSync(root) && fs.readdirSync(root).length) {
+    throw new Error(`${root} holds an incomplete dataset (files but no images.txt): remove that folder to generate the synthetic set again, or choose another --out.`);
+  }
   const tmp = `${root}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    await writeInto(tmp, { classes, perClass, size, seed, trainFraction, distractors });
+    fs.rmSync(root, { recursive: true, force: true }); // an empty folder, if any
+    fs.renameSync(tmp, root);
+  } catch (e) {
+    fs.rmSync(tmp, { recursive: true, force: true }); // never leave a half-written copy behind
+    throw e;
+  }
+  return root;
+}
+
+/** Writes every file of the dataset into `tmp`. */
+async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): Promise<void> {
+  const { classes, perClass, size, seed, trainFraction, distractors } = o;
   fs.mkdirSync(path.join(tmp, 'parts'), { recursive: true });
   const specs = makeClasses(classes, new Rng(seed ^ 0x5eed));
   const lines = { images: [] as string[], labels: [] as string[], split: [] as string[], boxes: [] as string[], parts: [] as string[] };
@@ -84,6 +101,4 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
   w('class_parts.txt', specs.flatMap((s, c) => (Object.keys(s.parts) as DefiningPart[]).flatMap((p) => DEFINING_IDS[p].map((pid) => `${c + 1} ${pid}`))));
   w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}${distractors === 'plain' ? ', plain distractors' : ''}.`,
     'CUB-200-2011 layout; class_parts.txt lists the CUB part ids that define each class.']);
-  fs.renameSync(tmp, root);
-  return root;
 }
