@@ -12,9 +12,13 @@ import type { OptionSpec } from './options.js';
 export type FlatConfig = Record<string, unknown>;
 
 function schemaOf(o: OptionSpec): Record<string, unknown> {
+  const bounds = {
+    ...(o.min !== undefined ? { minimum: o.min } : {}), ...(o.max !== undefined ? { maximum: o.max } : {}),
+    ...(o.above !== undefined ? { exclusiveMinimum: o.above } : {}), ...(o.below !== undefined ? { exclusiveMaximum: o.below } : {}),
+  };
   switch (o.type) {
-    case 'int': return { type: 'integer' };
-    case 'float': return { type: 'number' };
+    case 'int': return { type: 'integer', ...bounds };
+    case 'float': return { type: 'number', ...bounds };
     case 'flag': return { type: 'boolean' };
     case 'intList': return { type: 'array', items: { type: 'integer' } };
     default: return o.choices ? { type: 'string', enum: [...o.choices] } : { type: 'string' };
@@ -48,15 +52,16 @@ export function flatten(obj: unknown, prefix = ''): FlatConfig {
   return out;
 }
 
-/** `no-x: true` in a file, or `--section.no-x`, clears the negatable flag `x`. */
-function normaliseFlags(c: FlatConfig): FlatConfig {
+/** `no-x: true` in a file, or `--section.no-x`, clears the negatable flag `x`; anything but true/false there is refused. */
+function normaliseFlags(c: FlatConfig, source: string): FlatConfig {
   const out: FlatConfig = {};
   for (const [k, v] of Object.entries(c)) {
     const m = k.match(/^(.*?)(?:^|\.)no-(.+)$/);
     const base = m ? `${m[1] ? `${m[1]}.` : ''}${m[2]}` : undefined;
     const spec = base ? TRAIN_OPTIONS.find((o) => o.key === base && o.negatable) : undefined;
     if (spec && base) {
-      if (v === true) out[base] = false;
+      if (typeof v !== 'boolean') throw new Error(`Invalid configuration (${source}): '${k}' must be true or false, got ${JSON.stringify(v)}.`);
+      if (v) out[base] = false;
     } else out[k] = v;
   }
   return out;
@@ -83,10 +88,10 @@ export function resolveConfig(yamlText: string | undefined, overrides: FlatConfi
     } catch (e) {
       throw new Error(`${source} is not valid YAML: ${(e as Error).message}`);
     }
-    fromFile = normaliseFlags(flatten(doc));
+    fromFile = normaliseFlags(flatten(doc), source);
   }
   const defaults = Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.default !== undefined).map((o) => [o.key, o.default]));
-  const config = { ...defaults, ...fromFile, ...normaliseFlags(overrides) };
+  const config = { ...defaults, ...fromFile, ...normaliseFlags(overrides, 'the command line') };
   if (!validate(config)) {
     const problems = (validate.errors ?? []).map((e) => {
       const key = e.instancePath ? e.instancePath.slice(1).replace(/~1/g, '/') : String(e.params['missingProperty'] ?? e.params['additionalProperty'] ?? '');

@@ -76,17 +76,8 @@ export function settingsOf(c: FlatConfig): Settings {
 /** Checks what the schema cannot: value ranges and combinations. Errors name the option and the fix. */
 export function checkSettings(s: Settings): void {
   const bad: string[] = [];
-  const positive = { 'train.epochs': s.train.epochs, 'train.batch-size': s.train.batchSize, 'test.batch-size': s.test.batchSize, 'train.push-every': s.train.pushEvery,
-    'dataset.augment-factor': s.dataset.augmentFactor, 'model.num-prototypes': s.model.numPrototypes, 'model.prototype-dim': s.model.prototypeDim,
-    'train.accumulate-grad-batches': s.train.accumulateGradBatches, 'train.val-every-n-epoch': s.train.valEveryNEpoch };
-  for (const [k, v] of Object.entries(positive)) if (!(v >= 1)) bad.push(`--${k} must be at least 1, got ${v}`);
-  if (!(s.eval.rotSteps >= 2)) bad.push(`--eval.rot-steps must be at least 2, got ${s.eval.rotSteps}`);
-  if (!(s.eval.rotNumSamples >= 1)) bad.push(`--eval.rot-num-samples must be at least 1, got ${s.eval.rotNumSamples}`);
-  if (!(s.dataset.valSize >= 0 && s.dataset.valSize < 1)) bad.push(`--dataset.val-size must be in [0, 1), got ${s.dataset.valSize}`);
+  // ranges are the option table's (checked when the configuration is resolved); here: rules across options
   if (s.model.prototypeKernelSize !== 1) bad.push(`--model.prototype-kernel-size must be 1 (the receptive-field mapping needs 1×1 prototypes), got ${s.model.prototypeKernelSize}`);
-  if (s.optimizer.warmupPeriod < 0) bad.push(`--optimizer.warmup-period must be ≥ 0, got ${s.optimizer.warmupPeriod}`);
-  if (s.train.readoutPushEpochs < 0) bad.push(`--train.readout-push-epochs must be ≥ 0, got ${s.train.readoutPushEpochs}`);
-  if (s.train.gradientClipNorm !== undefined && !(s.train.gradientClipNorm > 0)) bad.push(`--train.gradient-clip-norm must be positive, got ${s.train.gradientClipNorm}`);
   if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.length !== 1) bad.push(`--optimizer.lr-scheduler step needs exactly one value in --optimizer.lr-schedule, got [${s.optimizer.lrSchedule}]`);
   if (s.optimizer.lrScheduler === 'step' && s.optimizer.lrSchedule.some((v) => v < 1)) bad.push(`--optimizer.lr-schedule: the step period must be at least 1 epoch, got [${s.optimizer.lrSchedule}]`);
   try {
