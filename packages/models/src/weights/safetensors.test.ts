@@ -45,6 +45,30 @@ describe('safetensors', () => {
     expect(() => readSafetensors(bad, 'w.safetensors')).toThrow(/header is not JSON/);
   });
 
+  it('validates the whole header: shapes, offsets, dtypes, entries and metadata, naming the tensor', () => {
+    const file = (header: unknown, dataBytes = 24) => {
+      const raw = new TextEncoder().encode(JSON.stringify(header));
+      const out = new Uint8Array(8 + raw.length + dataBytes);
+      new DataView(out.buffer).setBigUint64(0, BigInt(raw.length), true);
+      out.set(raw, 8);
+      return out;
+    };
+    const t = (shape: unknown, offs: unknown = [0, 24], dtype: unknown = 'F32') => ({ dtype, shape, data_offsets: offs });
+    const bad: Array<[unknown, RegExp]> = [
+      [{ a: t([-2, -3]) }, /'a' has the shape \[-2,-3\]; a shape is a list of whole numbers/],
+      [{ a: t([0.5, 12]) }, /'a' has the shape \[0.5,12\]/],
+      [{ a: t(['2', '3']) }, /'a' has the shape \["2","3"\]/],
+      [{ a: 7 }, /tensor 'a' is not an object/],
+      [{ a: t([2, 3], [0, 24], 'F128') }, /'a' has an unknown dtype "F128"/],
+      [{ a: t([2, 3], [8, 4]) }, /'a' has offsets \[8,4\] that are not \[begin, end\]/],
+      [{ a: t([2, 3], [0, 24]), b: t([1], [20, 24]) }, /tensors 'a' and 'b' overlap/],
+      [{ a: t([2, 3]), __metadata__: { k: 3 } }, /__metadata__ is not a map of strings to strings/],
+      [[1, 2], /header is not a JSON object/],
+    ];
+    for (const [header, why] of bad) expect(() => readSafetensors(file(header), 'x.safetensors')).toThrow(why);
+    expect(readSafetensors(file({ a: t([2, 3]), 'bn.num_batches_tracked': { dtype: 'I64', shape: [], data_offsets: [24, 32] } }, 32)).tensors.get('a')!.shape).toEqual([2, 3]);
+  });
+
   it('maps timm VGG keys to torchvision\'s', () => {
     const timm: StateDict = new Map([
       ['features.0.weight', dict.get('features.0.weight')!],

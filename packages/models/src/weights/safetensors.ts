@@ -12,6 +12,11 @@ interface HeaderEntry {
 }
 
 const BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+/** Every dtype of the format, with its element size (the ones beyond {@link BYTES} are recognised, not read). */
+const DTYPES: Record<string, number> = {
+  ...BYTES, F64: 8, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1, F8_E4M3: 1, F8_E5M2: 1,
+};
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** Half-precision bits to a float. */
 function f16(h: number): number {
@@ -37,21 +42,42 @@ export function readSafetensors(bytes: Uint8Array, name = 'the safetensors file'
     return fail(`its header is not JSON (${(e as Error).message})`);
   }
   const data = bytes.subarray(8 + headerLen);
-  const tensors: StateDict = new Map();
-  const unsupported: string[] = [];
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) return fail('its header is not a JSON object');
+  const meta = header['__metadata__'];
+  if (meta !== undefined && (meta === null || typeof meta !== 'object' || Array.isArray(meta) || Object.values(meta).some((v) => typeof v !== 'string'))) {
+    fail('its __metadata__ is not a map of strings to strings');
+  }
+  // every entry checked before any is read: dtype, shape, and offsets that tile the data without overlap
+  const entries: Array<[string, HeaderEntry]> = [];
   for (const [key, value] of Object.entries(header)) {
     if (key === '__metadata__') continue;
-    const e = value as HeaderEntry;
-    const size = BYTES[e.dtype];
-    if (!size) {
+    const e = value as Partial<HeaderEntry> | null;
+    if (e === null || typeof e !== 'object' || Array.isArray(e)) fail(`tensor '${key}' is not an object`);
+    const { dtype, shape, data_offsets: offs } = e as Partial<HeaderEntry>;
+    if (typeof dtype !== 'string' || !(dtype in DTYPES)) fail(`tensor '${key}' has an unknown dtype ${JSON.stringify(dtype)}`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor '${key}' has the shape ${JSON.stringify(shape)}; a shape is a list of whole numbers ≥ 0`);
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isCount) || offs[0]! > offs[1]! || offs[1]! > data.length) {
+      fail(`tensor '${key}' has offsets ${JSON.stringify(offs)} that are not [begin, end] with 0 ≤ begin ≤ end ≤ ${data.length} (the data bytes)`);
+    }
+    const n = shape!.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(n) || offs![1]! - offs![0]! !== n * DTYPES[dtype!]!) {
+      fail(`tensor '${key}' has offsets [${offs![0]}, ${offs![1]}) that do not hold ${n} ${dtype} values`);
+    }
+    entries.push([key, { dtype: dtype!, shape: shape!, data_offsets: [offs![0]!, offs![1]!] }]);
+  }
+  const spans = entries.map(([k, e]) => [e.data_offsets[0], e.data_offsets[1], k] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i]![0] < spans[i - 1]![1]) fail(`tensors '${spans[i - 1]![2]}' and '${spans[i]![2]}' overlap in the data`);
+  }
+  const tensors: StateDict = new Map();
+  const unsupported: string[] = [];
+  for (const [key, e] of entries) {
+    if (!BYTES[e.dtype]) {
       unsupported.push(`${key} (${e.dtype})`);
       continue;
     }
     const n = e.shape.reduce((a, b) => a * b, 1);
     const [begin, end] = e.data_offsets;
-    if (!(begin >= 0 && end <= data.length && end - begin === n * size)) {
-      fail(`tensor '${key}' has offsets [${begin}, ${end}) that do not hold ${n} ${e.dtype} values within ${data.length} data bytes`);
-    }
     const dv = new DataView(data.buffer, data.byteOffset + begin, end - begin);
     const out = new Float32Array(n);
     if (e.dtype === 'F32') for (let i = 0; i < n; i++) out[i] = dv.getFloat32(i * 4, true);
