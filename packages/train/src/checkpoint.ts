@@ -47,6 +47,9 @@ function entry(t: tf.Tensor, shape = t.shape): { shape: number[]; data: Float32A
   return { shape, data: Float32Array.from(t.dataSync() as Float32Array) };
 }
 
+/** The global step in a checkpoint's name (`epoch=<e>-step=<s>.ckpt`), for ordering them. */
+const stepOf = (f: string) => Number(/step=(\d+)/.exec(f)?.[1] ?? -1);
+
 /** The model as a torch-layout state dict with the reference's keys. */
 export function modelStateDict(model: ProtoNet): StateDict {
   const out: StateDict = new Map();
@@ -107,11 +110,21 @@ export function readCheckpoint(file: string): Checkpoint {
   try {
     parsed = readSafetensors(new Uint8Array(fs.readFileSync(file)), file);
   } catch (e) {
-    throw new Error(`${file} is not a readable PixPNet checkpoint (${(e as Error).message}). It may be truncated: delete it to resume from an earlier one.`);
+    const others = fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.ckpt') && f !== path.basename(file));
+    throw new Error(`${file} is not a readable PixPNet checkpoint (${(e as Error).message}). It may be truncated: ` +
+      (others.length ? `move it away to resume from ${others.sort((a, b) => stepOf(a) - stepOf(b)).at(-1)}.` : 'it is the only checkpoint of the run, so the run cannot be resumed; start it again.'));
   }
   const raw = parsed.metadata['pixpnet'];
-  const meta = raw ? (JSON.parse(raw) as CheckpointMeta) : undefined;
-  if (meta?.format !== 'pixpnet-checkpoint') throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (no "pixpnet" metadata).`);
+  if (raw === undefined) throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (no "pixpnet" metadata).`);
+  let meta: CheckpointMeta;
+  try {
+    meta = JSON.parse(raw) as CheckpointMeta;
+  } catch (e) {
+    throw new Error(`${file}: its "pixpnet" metadata is not JSON (${(e as Error).message}); the checkpoint is damaged.`);
+  }
+  if (meta?.format !== 'pixpnet-checkpoint') throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (its "pixpnet" metadata has no format "pixpnet-checkpoint").`);
+  const missing = (['config', 'model', 'loop', 'optimizers'] as const).filter((k) => meta[k] === null || typeof meta[k] !== 'object');
+  if (missing.length) throw new Error(`${file}: its "pixpnet" metadata lacks ${missing.join(', ')}; the checkpoint is damaged or from another program.`);
   return { file, meta, tensors: parsed.tensors };
 }
 
