@@ -84,4 +84,20 @@ describe('importKerasTopology', () => {
       }
     });
   });
+
+  it('checks every layer parameter, naming the layer: no fields of 0, negative, NaN or infinite size', () => {
+    const withConv = (config: Record<string, unknown>) => ({
+      class_name: 'Sequential',
+      config: { name: 's', layers: [layer('InputLayer', 'in', { batch_input_shape: [null, 16, 16, 3] }), layer('Conv2D', 'c1', { filters: 4, kernel_size: [3, 3], padding: 'valid', ...config }, ['in'])] },
+    });
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ kernel_size: [0, 0] }, /Keras layer 'c1' \(Conv2D\): kernel_size must be positive whole numbers up to 65536 \(one, or one per axis\), got \[0,0\]/],
+      [{ strides: -2 }, /'c1' \(Conv2D\): strides must be positive whole numbers/],
+      [{ strides: JSON.parse('1e999') }, /strides must be positive whole numbers .*got Infinity/],
+      [{ dilation_rate: true }, /dilation_rate must be positive whole numbers .*got true/],
+      [{ kernel_size: 2 ** 31 }, /kernel_size must be positive whole numbers up to 65536/],
+      [{ filters: 0 }, /filters must be a positive whole number up to 1000000, got 0/],
+    ];
+    for (const [config, why] of cases) expect(() => importKerasTopology(withConv(config))).toThrow(why);
+  });
 });

@@ -3,7 +3,7 @@
  * for receptive-field analysis. Keras `same` padding depends on the input size, so the size is an input of the
  * import: the graph's explicit padding is exact for that size.
  */
-import { GraphBuilder, pair } from '../ir/builder.js';
+import { GraphBuilder } from '../ir/builder.js';
 import { INPUT } from '../ir/types.js';
 import type { ActivationFn, Graph, Padding2d } from '../ir/types.js';
 import { inferShapes } from '../ir/shapes.js';
@@ -85,6 +85,35 @@ function inputShape(layers: KerasLayer[]): [number | null, number | null, number
 }
 
 /** TF `same` padding for one axis and input length. */
+/** A value as the user wrote it (JSON shows Infinity and NaN as null). */
+const show = (v: unknown) => (typeof v === 'number' ? String(v) : JSON.stringify(v));
+const nameOf = (l: KerasLayer) => l.name ?? String(l.config?.['name'] ?? '?');
+
+/** The largest kernel, stride, dilation, padding or width accepted (anything larger is a broken file, and would hang). */
+const MAX_PARAM = 65_536;
+
+/** A layer's `[h, w]` parameter (a number or a pair), checked: whole numbers in `[min, MAX_PARAM]`, the layer named. */
+function intPair(layer: KerasLayer, field: string, value: unknown, min: number, fallback?: [number, number]): [number, number] {
+  if (value === undefined || value === null) {
+    if (fallback) return fallback;
+    throw new Error(`Keras layer '${nameOf(layer)}' (${layer.class_name}) has no ${field}.`);
+  }
+  const v = typeof value === 'number' ? [value, value] : value;
+  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= MAX_PARAM)) {
+    throw new Error(`Keras layer '${nameOf(layer)}' (${layer.class_name}): ${field} must be ${min === 0 ? 'whole numbers ≥ 0' : 'positive whole numbers'} up to ${MAX_PARAM} (one, or one per axis), got ${show(value)}.`);
+  }
+  return [v[0], v[1]] as [number, number];
+}
+
+/** A layer's count (filters, units, groups, …): a positive whole number up to 10⁶, the layer named. */
+function intCount(layer: KerasLayer, field: string, value: unknown, fallback?: number): number {
+  const v = value ?? fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 1_000_000) {
+    throw new Error(`Keras layer '${nameOf(layer)}' (${layer.class_name}): ${field} must be a positive whole number up to 1000000, got ${show(value)}.`);
+  }
+  return v;
+}
+
 function samePad(len: number, k: number, s: number, d: number): [number, number] {
   const out = Math.ceil(len / s);
   const total = Math.max((out - 1) * s + (k - 1) * d + 1 - len, 0);
@@ -147,26 +176,28 @@ export function importKerasTopology(json: unknown, options: KerasImportOptions =
       case 'Conv2D':
       case 'DepthwiseConv2D':
       case 'SeparableConv2D': {
-        const k = pair(c['kernel_size'] as number | [number, number]);
-        const s = pair((c['strides'] as number | [number, number]) ?? 1);
-        const d = pair((c['dilation_rate'] as number | [number, number]) ?? 1);
+        const k = intPair(layer, 'kernel_size', c['kernel_size'], 1);
+        const s = intPair(layer, 'strides', c['strides'], 1, [1, 1]);
+        const d = intPair(layer, 'dilation_rate', c['dilation_rate'], 1, [1, 1]);
         const inC = sizeOf(x).c;
         const bias = c['use_bias'] !== false;
         const padding = pads(k, s, d);
         if (layer.class_name === 'Conv2D') {
-          out = b.conv(lname, x, Number(c['filters']), k, { stride: s, dilation: d, padding, groups: Number(c['groups'] ?? 1), bias });
+          out = b.conv(lname, x, intCount(layer, 'filters', c['filters']), k, { stride: s, dilation: d, padding, groups: intCount(layer, 'groups', c['groups'], 1), bias });
         } else {
-          const mult = Number(c['depth_multiplier'] ?? 1);
+          const mult = intCount(layer, 'depth_multiplier', c['depth_multiplier'], 1);
           const dw = b.conv(layer.class_name === 'DepthwiseConv2D' ? lname : `${lname}/depthwise`, x, inC * mult, k,
             { stride: s, dilation: d, padding, groups: inC, bias: layer.class_name === 'DepthwiseConv2D' && bias });
-          out = layer.class_name === 'DepthwiseConv2D' ? dw : b.conv(`${lname}/pointwise`, dw, Number(c['filters']), 1, { bias });
+          out = layer.class_name === 'DepthwiseConv2D' ? dw : b.conv(`${lname}/pointwise`, dw, intCount(layer, 'filters', c['filters']), 1, { bias });
         }
         out = activation(lname, out);
         break;
       }
       case 'ZeroPadding2D': {
         const p = c['padding'] as number | [number, number] | [[number, number], [number, number]];
-        const padding: Padding2d = typeof p === 'number' ? [[p, p], [p, p]] : Array.isArray(p[0]) ? (p as Padding2d) : [[p[0] as number, p[0] as number], [p[1] as number, p[1] as number]];
+        const padding: Padding2d = Array.isArray(p) && Array.isArray(p[0])
+          ? [intPair(layer, 'padding (top, bottom)', p[0], 0), intPair(layer, 'padding (left, right)', p[1], 0)]
+          : ((q) => [[q[0], q[0]], [q[1], q[1]]] as Padding2d)(intPair(layer, 'padding', p, 0));
         out = b.zeroPad(lname, x, padding);
         break;
       }
@@ -190,8 +221,8 @@ export function importKerasTopology(json: unknown, options: KerasImportOptions =
         break;
       case 'MaxPooling2D':
       case 'AveragePooling2D': {
-        const k = pair(c['pool_size'] as number | [number, number]);
-        const s = pair((c['strides'] as number | [number, number] | null) ?? k);
+        const k = intPair(layer, 'pool_size', c['pool_size'], 1, [2, 2]);
+        const s = intPair(layer, 'strides', c['strides'], 1, k);
         const o = { stride: s, padding: pads(k, s, [1, 1]) };
         out = layer.class_name === 'MaxPooling2D' ? b.maxPool(lname, x, k, o) : b.avgPool(lname, x, k, { ...o, countIncludePad: false });
         break;
@@ -204,7 +235,7 @@ export function importKerasTopology(json: unknown, options: KerasImportOptions =
         out = b.flatten(lname, x);
         break;
       case 'Dense':
-        out = activation(lname, b.linear(lname, x, Number(c['units']), c['use_bias'] !== false));
+        out = activation(lname, b.linear(lname, x, intCount(layer, 'units', c['units']), c['use_bias'] !== false));
         break;
       case 'Dropout':
       case 'SpatialDropout2D':
