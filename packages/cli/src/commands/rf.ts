@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { computeReceptiveFields, importKerasTopology, zooModel } from '@pixpnet/symbolic';
 import type { Graph, RfReport } from '@pixpnet/symbolic';
+import { log } from '@pixpnet/engine';
 import { formatTable } from '../table.js';
 
 /** Options of the command. */
@@ -32,6 +33,7 @@ export function loadGraph(model: string, height: number, width: number): Graph {
   } catch (e) {
     throw new Error(`${model} is not valid JSON: ${(e as Error).message}`);
   }
+  if (typeof json === 'string') log.info(`${model} holds the JSON string of model.to_json() (written with json.dump): decoded it`);
   return importKerasTopology(json, { height, width, name: model.replace(/^.*[\\/]/, '').replace(/\.json$/, '') });
 }
 

@@ -85,6 +85,15 @@ describe('importKerasTopology', () => {
     });
   });
 
+  it('accepts the JSON string model.to_json() returns, or a file holding that string', () => {
+    const once = importKerasTopology(JSON.stringify(functional));
+    const twice = importKerasTopology(JSON.parse(JSON.stringify(JSON.stringify(functional))));
+    const r = (g: ReturnType<typeof importKerasTopology>) => computeReceptiveFields(g, { height: 15 }).layers;
+    expect(r(once)).toEqual(r(importKerasTopology(functional)));
+    expect(r(twice)).toEqual(r(once));
+    expect(() => importKerasTopology('{oops')).toThrow(/string but not JSON/);
+  });
+
   it('checks every layer parameter, naming the layer: no fields of 0, negative, NaN or infinite size', () => {
     const withConv = (config: Record<string, unknown>) => ({
       class_name: 'Sequential',

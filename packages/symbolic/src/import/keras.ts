@@ -46,6 +46,14 @@ class ImportError extends Error {
 
 /** Unwraps `model.json` (`modelTopology`, `model_config`) down to `{class_name, config}`. */
 function topologyOf(json: unknown): { class_name: string; config: unknown } {
+  if (typeof json === 'string') {
+    // what `model.to_json()` returns (or a file written with json.dump of it): the topology as a JSON string
+    try {
+      json = JSON.parse(json);
+    } catch (e) {
+      throw new Error(`The model is a string but not JSON (${(e as Error).message}): give the topology that model.to_json() returns, or a model.json.`);
+    }
+  }
   let t = json as Record<string, unknown>;
   if (t && typeof t === 'object' && 'modelTopology' in t) t = t['modelTopology'] as Record<string, unknown>;
   if (t && typeof t === 'object' && 'model_config' in t) t = t['model_config'] as Record<string, unknown>;
