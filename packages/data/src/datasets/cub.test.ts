@@ -46,4 +46,12 @@ describe('readCub', () => {
     expect(() => readCub(root, { boxes: false })).toThrow(/1 image listed in .*images.txt is missing, e.g. .*c.jpg/);
     expect(() => readCub(os.tmpdir() + '/no-cub-here')).toThrow(/No CUB-200-2011 dataset under .*pixpnet data synth/);
   });
+
+  it('refuses duplicate ids, naming both lines', () => {
+    const root = writeCub();
+    const d = path.join(root, 'CUB_200_2011');
+    const labels = fs.readFileSync(path.join(d, 'image_class_labels.txt'), 'utf8').trim().split('\n');
+    fs.writeFileSync(path.join(d, 'image_class_labels.txt'), [...labels, labels[0]].join('\n') + '\n');
+    expect(() => readCub(root)).toThrow(new RegExp(`image_class_labels.txt:${labels.length + 1}: id 1 already appears on line 1`));
+  });
 });

@@ -42,17 +42,17 @@ export function cubClassName(raw: string): string {
 export function readCub(root: string, options: CubOptions = {}): DatasetIndex {
   const dir = cubDir(root);
   const f = (name: string) => path.join(dir, name);
-  const images = readTable(f('images.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true });
-  const labels = new Map(readTable(f('image_class_labels.txt'), 2, LAYOUT, { numeric: [0, 1], integral: true }).map(([i, c]) => [+i!, +c! - 1]));
-  const split = new Map(readTable(f('train_test_split.txt'), 2, LAYOUT, { numeric: [0, 1], integral: true }).map(([i, t]) => [+i!, t === '1']));
-  const classNames = readTable(f('classes.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true })
+  const images = readTable(f('images.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true, unique: [0] });
+  const labels = new Map(readTable(f('image_class_labels.txt'), 2, LAYOUT, { numeric: [0, 1], integral: true, unique: [0] }).map(([i, c]) => [+i!, +c! - 1]));
+  const split = new Map(readTable(f('train_test_split.txt'), 2, LAYOUT, { numeric: [0, 1], integral: true, unique: [0] }).map(([i, t]) => [+i!, t === '1']));
+  const classNames = readTable(f('classes.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true, unique: [0] })
     .sort((a, b) => +a[0]! - +b[0]!).map(([, n]) => cubClassName(n!));
   const boxes = options.boxes === false ? undefined
-    : new Map(readTable(f('bounding_boxes.txt'), 5, LAYOUT, { numeric: [0, 1, 2, 3, 4], integral: true })
+    : new Map(readTable(f('bounding_boxes.txt'), 5, LAYOUT, { numeric: [0, 1, 2, 3, 4], integral: true, unique: [0] })
       .map(([i, x, y, w, h]) => [+i!, [+x!, +y!, +w!, +h!] as [number, number, number, number]]));
   const parts = new Map<number, PartLocation[]>();
   if (options.parts !== false) {
-    for (const [i, p, x, y, v] of readTable(f('parts/part_locs.txt'), 5, LAYOUT, { numeric: [0, 1, 2, 3, 4], integral: true })) {
+    for (const [i, p, x, y, v] of readTable(f('parts/part_locs.txt'), 5, LAYOUT, { numeric: [0, 1, 2, 3, 4], integral: true, unique: [0, 1] })) {
       const orig = +p! - 1;
       const merged = CUB_PART_MERGE[orig];
       if (merged === undefined) throw new DatasetError(`${f('parts/part_locs.txt')}: part id ${p} is not one of CUB's 15 parts. ${LAYOUT}`);

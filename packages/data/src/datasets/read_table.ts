@@ -11,11 +11,13 @@ export class DatasetError extends Error {
 
 /**
  * Reads `file` as rows of at least `columns` fields. `numeric` columns must be numbers (integral when `integral`).
- * The last column may contain spaces when `restIsText` (paths, names).
+ * The last column may contain spaces when `restIsText` (paths, names). The `unique` columns together form a key
+ * that may appear once (an image id, or an image and part id).
  */
-export function readTable(file: string, columns: number, layout: string, options: { numeric?: number[]; integral?: boolean; restIsText?: boolean } = {}): string[][] {
+export function readTable(file: string, columns: number, layout: string, options: { numeric?: number[]; integral?: boolean; restIsText?: boolean; unique?: number[] } = {}): string[][] {
   if (!fs.existsSync(file)) throw new DatasetError(`Missing ${file}. ${layout}`);
   const rows: string[][] = [];
+  const seen = new Map<string, number>();
   fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
     let fields = line.trim().split(/\s+/);
@@ -26,6 +28,12 @@ export function readTable(file: string, columns: number, layout: string, options
       if (!Number.isFinite(v) || (options.integral && !Number.isInteger(v))) {
         throw new DatasetError(`${file}:${i + 1}: field ${c + 1} must be ${options.integral ? 'an integer' : 'a number'}, got '${fields[c]}'. ${layout}`);
       }
+    }
+    if (options.unique) {
+      const key = options.unique.map((c) => Number(fields[c])).join(' ');
+      const first = seen.get(key);
+      if (first !== undefined) throw new DatasetError(`${file}:${i + 1}: ${options.unique.length > 1 ? `ids ${key} already appear` : `id ${key} already appears`} on line ${first}. ${layout}`);
+      seen.set(key, i + 1);
     }
     rows.push(fields);
   });
