@@ -343,6 +343,14 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
   });
 
+  it('built-in configs by name, from any folder; an unknown name lists them', () => {
+    const r = spawnSync(process.execPath, [bin, 'train', '-c', 'proto-synthparts-dummy', '--train.epochs', '0'], { cwd: os.tmpdir(), encoding: 'utf8' });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/Invalid configuration \(.*configs\/protonets\/proto-synthparts-dummy\.yaml and the command line\): 'train.epochs' must be >= 1, got 0/);
+    const u = spawnSync(process.execPath, [bin, 'train', '-c', 'proto-nothing'], { cwd: os.tmpdir(), encoding: 'utf8' });
+    expect(u.stderr).toMatch(/Config proto-nothing is neither a file nor a built-in config: give a YAML file or one of .*proto-synthparts, proto-synthparts-dummy/);
+  });
+
   it('--help documents every option with its default', () => {
     const r = pixpnet(['train', '--help']);
     expect(r.code).toBe(0);

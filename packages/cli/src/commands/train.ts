@@ -13,6 +13,7 @@ import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
+import { builtinConfigs, resolveConfigFile } from '../configs.js';
 import { evaluateRun, formatInterpretability } from '../evaluation.js';
 
 const METAVAR: Record<OptionSpec['type'], string> = { int: '<int>', float: '<float>', string: '<str>', path: '<path>', flag: '', intList: '<int...>' };
@@ -27,7 +28,7 @@ export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
     .description('train PixPNet (spec §3): -c config.yaml, any option below overrides the file; or --resume RUN_DIR')
-    .option('-c, --config <file>', 'YAML config file (same dashed nested keys as the options)')
+    .option('-c, --config <file>', 'YAML config file (same dashed nested keys as the options), or a built-in name such as proto-synthparts')
     .option('--resume <run_dir>', 'continue a killed run from its latest checkpoint (ignores every other option)');
   const keys = new Map<string, string>(); // commander attribute → option key
   for (const o of TRAIN_OPTIONS) {
@@ -57,10 +58,10 @@ export function registerTrain(program: Command): void {
       if (all.config || Object.keys(overrides).length) log.warning('--resume continues the run with its own configuration: the other options are ignored.');
       if (!fs.existsSync(all.resume)) throw new Error(`--resume ${all.resume}: no such run directory.`);
     } else {
-      if (!all.config && !Object.keys(overrides).length) throw new Error('Give a config file (-c configs/protonets/proto-synthparts.yaml) or options; see pixpnet train --help.');
+      if (!all.config && !Object.keys(overrides).length) throw new Error(`Give a config: a YAML file or a built-in one (-c ${builtinConfigs().join(', -c ')}), or options; see pixpnet train --help.`);
       let text: string | undefined;
       if (all.config) {
-        if (!fs.existsSync(all.config)) throw new Error(`Config file ${all.config} does not exist.`);
+        all.config = resolveConfigFile(all.config);
         text = fs.readFileSync(all.config, 'utf8');
       }
       config = resolveConfig(text, overrides, all.config ?? 'the command line');
