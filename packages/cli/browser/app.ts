@@ -132,10 +132,9 @@ async function main(): Promise<void> {
     const t = tf.tensor4d(x, [1, H, W, 3]) as Tensor4D;
     try {
       const e = await explainImage(model, t, { topK: ex.topK });
-      const sims = tf.tidy(() => Array.from(model.forward(t).maxSimilarities.dataSync()));
       await drawPanel($('panel') as HTMLCanvasElement, e, rgb, ex, patches);
       status(`Predicted ${ex.classNames[e.predicted]} (${backend})`);
-      return { predicted: e.predicted, className: ex.classNames[e.predicted], logits: e.logits, similarities: sims, top: e.evidence.map((v) => v.prototype), backend };
+      return { predicted: e.predicted, className: ex.classNames[e.predicted], logits: e.logits, similarities: e.similarities, top: e.evidence.map((v) => v.prototype), backend };
     } finally {
       t.dispose();
     }

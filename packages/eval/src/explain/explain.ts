@@ -44,6 +44,8 @@ export interface PrototypeEvidence {
 export interface Explanation {
   predicted: number;
   logits: number[];
+  /** Every prototype's similarity (`P`), not only the shown ones'. */
+  similarities: number[];
   /** The shown prototypes, in panel order. */
   evidence: PrototypeEvidence[];
   heatmapMethod: string;
@@ -84,7 +86,7 @@ export async function explainImage(model: ProtoNet, x: Tensor4D, o: ExplainOptio
   const maps = await method.compute({ model, image: x, similarities: f.similarities!, prototypes: shown, random: () => rng.next() });
   const [H, W] = model.config.inputSize;
   return {
-    predicted, logits, heatmapMethod: method.name, sort,
+    predicted, logits, similarities: Array.from(sims), heatmapMethod: method.name, sort,
     evidence: shown.map((j, q) => {
       const cell = f.minDistIdxs[j]!;
       const [h0, h1, w0, w1] = model.rfBoxes[cell]!;

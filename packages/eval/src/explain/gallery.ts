@@ -8,6 +8,7 @@ import type { Rgb, Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 import { log } from '@pixpnet/engine';
 import { crop, scaleNearest } from './image.js';
+import { escapeMarkup, rgbLayer } from './markup.js';
 import { displayImage, prototypeBox } from './patches.js';
 
 /** One prototype of the gallery. */
@@ -61,8 +62,6 @@ export async function prototypeGallery(model: ProtoNet, samples: readonly Sample
   return { entries, sources };
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** Draws the gallery: a row per class (or rows of `perRow`), each tile the source image with the box and the patch. */
 export async function renderPrototypeGallery(entries: readonly GalleryEntry[], sources: ReadonlyMap<number, Rgb>, classNames: readonly string[], o: { perRow?: number; title?: string } = {}): Promise<Buffer> {
   const first = [...sources.values()][0];
@@ -80,9 +79,9 @@ export async function renderPrototypeGallery(entries: readonly GalleryEntry[], s
   const height = TITLE + dense.length * rowH + PAD;
   const layers: OverlayOptions[] = [];
   const svg: string[] = [];
-  const place = (img: Rgb, left: number, top: number) => layers.push({ input: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), raw: { width: img.w, height: img.h, channels: 3 }, left, top });
+  const place = (img: Rgb, left: number, top: number) => layers.push(rgbLayer(img, left, top));
   const text = (x: number, y: number, s: string, size = 13, fill = '#222', anchor = 'middle', weight = 'normal') =>
-    svg.push(`<text x="${x}" y="${y}" font-family="DejaVu Sans, sans-serif" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="${fill}">${esc(s)}</text>`);
+    svg.push(`<text x="${x}" y="${y}" font-family="DejaVu Sans, sans-serif" font-size="${size}" font-weight="${weight}" text-anchor="${anchor}" fill="${fill}">${escapeMarkup(s)}</text>`);
   if (o.title) text(width / 2, 27, o.title, 19, '#111', 'middle', 'bold');
   dense.forEach((row, r) => {
     const y0 = TITLE + r * rowH;

@@ -9,6 +9,7 @@ import type { OverlayOptions } from 'sharp';
 import type { Rgb } from '@pixpnet/data';
 import type { Explanation } from './explain.js';
 import { crop, overlayHeatmap, scaleNearest } from './image.js';
+import { escapeMarkup, rgbLayer } from './markup.js';
 
 /** What {@link renderExplanationPanel} draws. */
 export interface PanelInput {
@@ -29,7 +30,6 @@ export const MIN_CELL = 192;
 const PAD = 14, TITLE = 58, HEADER = 30, CAPTION = 40, CONTRIB_W = 170;
 const COLUMNS = ['Sample', 'Prototype', 'Corresponding image patch', 'Overlaid heat map', 'Contribution'];
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const className = (names: readonly string[], c: number | null | undefined) => (c === null || c === undefined ? 'unknown' : names[c] ?? `class ${c}`);
 
 /** `s` cut to `max` characters with an ellipsis. */
@@ -52,9 +52,9 @@ export async function renderExplanationPanel(p: PanelInput): Promise<Buffer> {
   const height = rowY(e.evidence.length) + PAD;
   const layers: OverlayOptions[] = [];
   const svg: string[] = [];
-  const place = (img: Rgb, left: number, top: number) => layers.push({ input: Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), raw: { width: img.w, height: img.h, channels: 3 }, left, top });
+  const place = (img: Rgb, left: number, top: number) => layers.push(rgbLayer(img, left, top));
   const text = (x: number, y: number, s: string, o: { size?: number; weight?: string; anchor?: string; fill?: string } = {}) =>
-    svg.push(`<text x="${x}" y="${y}" font-family="DejaVu Sans, sans-serif" font-size="${o.size ?? 15}" font-weight="${o.weight ?? 'normal'}" text-anchor="${o.anchor ?? 'middle'}" fill="${o.fill ?? '#111'}">${esc(s)}</text>`);
+    svg.push(`<text x="${x}" y="${y}" font-family="DejaVu Sans, sans-serif" font-size="${o.size ?? 15}" font-weight="${o.weight ?? 'normal'}" text-anchor="${o.anchor ?? 'middle'}" fill="${o.fill ?? '#111'}">${escapeMarkup(s)}</text>`);
   const rect = (x: number, y: number, w: number, h: number, stroke: string, sw: number, dash = '') =>
     svg.push(`<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${stroke}" stroke-width="${sw}"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
 

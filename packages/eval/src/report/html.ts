@@ -3,6 +3,7 @@
  * charts are inline SVG rendered in Node, images are files beside it, there is no script.
  */
 import type { GalleryEntry } from '../explain/gallery.js';
+import { escapeMarkup } from '../explain/markup.js';
 import type { PanelRecord } from '../explain/run.js';
 
 /** What the report shows. */
@@ -23,7 +24,7 @@ export interface ReportInput {
   interpretability?: { record: Record<string, unknown>; rotSvg?: string };
 }
 
-const esc = (v: unknown) => String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeMarkup;
 const num = (v: unknown, d = 3) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(d)) : v === null || v === undefined ? 'n/a' : esc(v));
 
 function table(caption: string, head: string[], rows: unknown[][], attrs: (r: number) => string = () => ''): string {

@@ -119,6 +119,8 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
   const { steps, images: total, forwards: planned } = rotPlan(model, p, available);
   const chosen = new Set(rotSamplePositions(available, p.numSamples, p.sampleOrder));
   const K = steps.length;
+  const all = Array.from({ length: P }, (_, j) => j);
+  const protosOf = (label: number) => (p.sameClass ? model.classPrototypes(label) : all); // the prototypes evaluated on an image
 
   const baseline = p.zeros ? new Float32Array(HW * 3) : tf.tidy(() => tf.randomNormal([1, H, W, 3], 0, 1, 'float32', tfSeed(p.seed)).dataSync() as Float32Array);
   const cum = new Float64Array(P * K);
@@ -140,7 +142,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
       if (!chosen.has(position)) continue;
       lastLabel = labels[i]!;
       const img = pixels.subarray(i * HW * 3, (i + 1) * HW * 3);
-      const protos = p.sameClass ? model.classPrototypes(labels[i]!) : Array.from({ length: P }, (_, j) => j);
+      const protos = protosOf(labels[i]!);
       const x = tf.tensor4d(img, [1, H, W, 3]);
       let maps: Float32Array, orig: Float32Array;
       try {
@@ -194,8 +196,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
     }
     if (p.legacyRotCounting && lastLabel >= 0) {
       // the reference: once per batch, the whole batch size to the prototypes of the batch's last image's class
-      const last = p.sameClass ? model.classPrototypes(lastLabel) : Array.from({ length: P }, (_, j) => j);
-      for (const q of last) count[q]! += batch.indices.length;
+      for (const q of protosOf(lastLabel)) count[q]! += batch.indices.length;
     }
     if (images >= total) break;
   }
