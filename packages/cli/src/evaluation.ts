@@ -10,7 +10,6 @@ import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
 import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
 import { lockRunDir, runPaths } from '@pixpnet/train';
-import '@pixpnet/prp'; // heat-map methods other packages register (PRP adds `prp`)
 import { formatTable } from './table.js';
 import { stageProgress } from './progress.js';
 import { requireRunDir, runSplit, withRun } from './run_data.js';

@@ -10,7 +10,6 @@ import type { Command } from 'commander';
 import { initBackend, log } from '@pixpnet/engine';
 import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval';
 import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
-import '@pixpnet/prp'; // heat-map methods other packages register
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';

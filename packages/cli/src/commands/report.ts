@@ -11,7 +11,6 @@ import YAML from 'yaml';
 import { initBackend, log } from '@pixpnet/engine';
 import { explainItems, reportHtml, trainingCurvesSvg } from '@pixpnet/eval';
 import { readMetricsCsv, runPaths } from '@pixpnet/train';
-import '@pixpnet/prp'; // heat-map methods other packages register
 import { buildGallery } from '../gallery.js';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions, wholeArg } from '../options.js';
