@@ -1,6 +1,6 @@
 /** A small builder for {@link Graph}s, so that zoo definitions read like torchvision's modules. */
 import { INPUT } from './types.js';
-import type { ActivationFn, Graph, Node, Op, Padding2d, Pair } from './types.js';
+import type { ActivationFn, Graph, Node, Op, Padding2d, Pair, Upsample2dOp } from './types.js';
 
 /** A number for both axes, a `[h, w]` pair. */
 export type Size = number | Pair;
@@ -40,6 +40,9 @@ export class GraphBuilder {
   private readonly nodes: Node[] = [];
   private readonly ids = new Set<string>([INPUT]);
   private readonly stages: Array<[string, string]> = [];
+  private readonly stageNames = new Set<string>();
+  /** The input size the graph is built for, when it depends on it (see {@link Graph.inputSize}). */
+  inputSize?: Pair;
 
   constructor(
     readonly name: string,
@@ -55,11 +58,42 @@ export class GraphBuilder {
     return id;
   }
 
+  /** The nodes so far, in order (a live view: no copy). */
+  get added(): readonly Node[] {
+    return this.nodes;
+  }
+
   conv(id: string, input: string, outChannels: number, kernel: Size, o: ConvOptions = {}): string {
     return this.add(id, {
       type: 'conv2d', outChannels, kernel: pair(kernel), stride: pair(o.stride ?? 1), padding: padding2d(o.padding ?? 0),
       dilation: pair(o.dilation ?? 1), groups: o.groups ?? 1, bias: o.bias ?? true,
     }, [input]);
+  }
+
+  /** A transposed convolution; `padding` is cut from the full output, `outputPadding` added at its end. */
+  convTranspose(id: string, input: string, outChannels: number, kernel: Size,
+    o: { stride?: Size; padding?: PaddingSpec; outputPadding?: Size; dilation?: Size; bias?: boolean } = {}): string {
+    return this.add(id, {
+      type: 'conv2dTranspose', outChannels, kernel: pair(kernel), stride: pair(o.stride ?? 1), padding: padding2d(o.padding ?? 0),
+      outputPadding: pair(o.outputPadding ?? 0), dilation: pair(o.dilation ?? 1), bias: o.bias ?? true,
+    }, [input]);
+  }
+
+  /** Upsampling by whole factors; bilinear uses half-pixel centres unless `halfPixelCenters` is false. */
+  upsample(id: string, input: string, scale: Size, mode: Upsample2dOp['mode'] = 'nearest', halfPixelCenters = true): string {
+    return this.add(id, { type: 'upsample2d', scale: pair(scale), mode, halfPixelCenters }, [input]);
+  }
+
+  crop(id: string, input: string, cropping: PaddingSpec): string {
+    return this.add(id, { type: 'crop2d', cropping: padding2d(cropping) }, [input]);
+  }
+
+  /** `x · scale + offset` per unit; leave `scale`/`offset` out when the model keeps them in its weights. */
+  rescale(id: string, input: string, role: string, scale?: number | number[], offset?: number | number[]): string {
+    const op: Op = { type: 'rescale', role };
+    if (scale !== undefined) op.scale = scale;
+    if (offset !== undefined) op.offset = offset;
+    return this.add(id, op, [input]);
   }
 
   bn(id: string, input: string, eps = 1e-5, momentum = 0.1): string {
@@ -126,12 +160,15 @@ export class GraphBuilder {
   /** Names the output of `nodeId` as a stage (a layer PixPNet can be cut at). */
   stage(name: string, nodeId: string): string {
     if (!this.ids.has(nodeId)) throw new Error(`${this.name}: stage '${name}' names unknown node '${nodeId}'`);
-    if (this.stages.some(([n]) => n === name)) throw new Error(`${this.name}: duplicate stage '${name}'`);
+    if (this.stageNames.has(name)) throw new Error(`${this.name}: duplicate stage '${name}'`);
+    this.stageNames.add(name);
     this.stages.push([name, nodeId]);
     return nodeId;
   }
 
   build(): Graph {
-    return { name: this.name, inputChannels: this.inputChannels, nodes: [...this.nodes], stages: [...this.stages] };
+    const g: Graph = { name: this.name, inputChannels: this.inputChannels, nodes: [...this.nodes], stages: [...this.stages] };
+    if (this.inputSize) g.inputSize = [this.inputSize[0], this.inputSize[1]];
+    return g;
   }
 }

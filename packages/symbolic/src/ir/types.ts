@@ -39,6 +39,52 @@ export interface ZeroPad2dOp {
   padding: Padding2d;
 }
 
+/**
+ * Transposed convolution (Keras `Conv2DTranspose`, torch `nn.ConvTranspose2d` with per-side padding): input
+ * position `t` with kernel tap `q` writes output `t·stride − padding[before] + q·dilation`. The full output
+ * `(in − 1)·stride + dilation·(kernel − 1) + 1` loses `padding` at each side and gains `outputPadding` at the end.
+ */
+export interface Conv2dTransposeOp {
+  type: 'conv2dTranspose';
+  outChannels: number;
+  kernel: Pair;
+  stride: Pair;
+  padding: Padding2d;
+  outputPadding: Pair;
+  dilation: Pair;
+  bias: boolean;
+}
+
+/**
+ * Upsampling by whole factors (Keras `UpSampling2D`). `nearest` repeats each unit; `bilinear` interpolates
+ * between the two nearest units, with TensorFlow's half-pixel centres (Keras) or without (TensorFlow.js).
+ */
+export interface Upsample2dOp {
+  type: 'upsample2d';
+  scale: Pair;
+  mode: 'nearest' | 'bilinear';
+  /** bilinear only: source position `(o + ½)/scale − ½` (Keras/TF 2) instead of `o/scale` (TensorFlow.js). */
+  halfPixelCenters: boolean;
+}
+
+/** Crops `[top, bottom]`, `[left, right]` units off a map (Keras `Cropping2D`). */
+export interface Crop2dOp {
+  type: 'crop2d';
+  cropping: Padding2d;
+}
+
+/**
+ * A per-unit affine map `x · scale + offset` (Keras `Rescaling`, `Normalization`): every output unit reads its own
+ * input unit only. `scale`/`offset` are absent when the model keeps them in its weights (an adapted Normalization).
+ */
+export interface RescaleOp {
+  type: 'rescale';
+  /** What it stands for: `rescaling` or `normalization`. */
+  role: string;
+  scale?: number | number[];
+  offset?: number | number[];
+}
+
 /** Adaptive average pooling to a fixed output size (`null` keeps that axis). */
 export interface AdaptiveAvgPool2dOp {
   type: 'adaptiveAvgPool2d';
@@ -116,6 +162,10 @@ export interface IdentityOp {
 /** Every operation of the IR. */
 export type Op =
   | Conv2dOp
+  | Conv2dTransposeOp
+  | Upsample2dOp
+  | Crop2dOp
+  | RescaleOp
   | Pool2dOp
   | ZeroPad2dOp
   | AdaptiveAvgPool2dOp
@@ -152,6 +202,11 @@ export interface Graph {
   nodes: Node[];
   /** Named stage outputs (the cut layers of spec §1.4), in network order: `[name, nodeId]`. */
   stages: Array<[string, string]>;
+  /**
+   * The input `[height, width]` the graph was built for, when it depends on it (an imported Keras model resolves
+   * `same` padding for one size): the analysis defaults to it and refuses another.
+   */
+  inputSize?: Pair;
 }
 
 /** The id of the graph input. */

@@ -5,6 +5,7 @@
 import { INPUT } from '../ir/types.js';
 import type { Graph } from '../ir/types.js';
 import { inferShapes } from '../ir/shapes.js';
+import { checkSide } from '../ir/limits.js';
 import { blocksArea } from './blocks.js';
 import type { Block } from './blocks.js';
 import { hull, size, toPairs } from './intervals.js';
@@ -81,8 +82,9 @@ export interface RfReport {
 
 /** Options of {@link computeReceptiveFields}. */
 export interface RfOptions {
-  height: number;
-  /** Default: `height`. */
+  /** Input height in pixels (at most {@link MAX_SIDE}); default the graph's own {@link Graph.inputSize}. */
+  height?: number;
+  /** Default: the graph's own input width if it has one, else `height`. */
   width?: number;
   /** Stage names to report; default every stage of the graph. */
   layers?: string[];
@@ -129,8 +131,8 @@ function areaStats(groups: readonly { count: number; field: Field }[], h: number
       // a product's areas are products of per-axis sizes: sums and extremes factor
       const rs = f.rows.map(size), cs = f.cols.map(size);
       sum += rs.reduce((a, v) => a + v, 0) * cs.reduce((a, v) => a + v, 0) * g.count;
-      min = Math.min(min, Math.min(...rs) * Math.min(...cs));
-      max = Math.max(max, Math.max(...rs) * Math.max(...cs));
+      min = Math.min(min, minOf(rs) * minOf(cs));
+      max = Math.max(max, maxOf(rs) * maxOf(cs));
       continue;
     }
     for (let i = 0; i < h; i++) {
@@ -143,6 +145,19 @@ function areaStats(groups: readonly { count: number; field: Field }[], h: number
     }
   }
   return { mean: sum / (n * h * w), min, max };
+}
+
+// loops, not Math.min(...xs): a spread of a long array overflows the stack
+function minOf(xs: readonly number[]): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return m;
+}
+
+function maxOf(xs: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function layerFields(node: string, map: FieldMap, total: number): Omit<LayerFields, 'rf' | 'stride' | 'padding'> {
@@ -188,28 +203,44 @@ export function stageNode(graph: Graph, name: string): string {
   return s[1];
 }
 
+/** The input size to analyse: the options', else the graph's own; checked against the graph's and the limit. */
+function inputSize(graph: Graph, options: RfOptions): [number, number] {
+  const own = graph.inputSize;
+  const height = options.height ?? own?.[0];
+  if (height === undefined) throw new Error(`${graph.name}: give the input height (the graph has no input size of its own).`);
+  checkSide('The input height', height);
+  const ownWidth = own && (options.height === undefined || options.height === own[0]) ? own[1] : undefined;
+  const width = checkSide('The input width', options.width ?? ownWidth ?? height);
+  if (own && (own[0] !== height || own[1] !== width)) {
+    throw new Error(`${graph.name} was built for ${own[0]}x${own[1]} input (its 'same' padding is resolved for that size), not ${height}x${width}: ` +
+      'import it again for the size you want.');
+  }
+  return [height, width];
+}
+
 /**
  * Exact receptive fields of the named layers of `graph` for an `H×W` input: per latent unit the set of input
  * pixels (padding contributes none), Araujo's parameters, and area statistics.
  */
 export function computeReceptiveFields(graph: Graph, options: RfOptions): RfReport {
   const t0 = performance.now();
-  const height = options.height, width = options.width ?? options.height;
+  const [height, width] = inputSize(graph, options);
   const shapes = inferShapes(graph, height, width, { legacyCeil: options.legacyCeil ?? false });
   const from = options.insertAt ? stageNode(graph, options.insertAt) : INPUT;
-  const fromIndex = from === INPUT ? -1 : graph.nodes.findIndex((n) => n.id === from);
+  const order = new Map(graph.nodes.map((n, k) => [n.id, k]));
+  const fromIndex = from === INPUT ? -1 : order.get(from)!;
   let wanted = options.layers ?? graph.stages.map(([n]) => n);
-  const ids = new Map(wanted.map((n) => [n, stageNode(graph, n)]));
+  const stageIds = new Map(graph.stages);
+  const ids = new Map(wanted.map((n) => [n, stageIds.get(n) ?? stageNode(graph, n)]));
   if (options.insertAt) {
     // layers at or before the insertion point have no fields relative to it (spec §1.4: they are discarded)
-    const later = (id: string) => graph.nodes.findIndex((n) => n.id === id) > fromIndex;
+    const later = (id: string) => (order.get(id) ?? -1) > fromIndex;
     if (options.layers) {
       const early = wanted.filter((n) => !later(ids.get(n)!));
       if (early.length) throw new Error(`Layers ${early.join(', ')} come before --insert-at ${options.insertAt}: fields relative to it exist only after it.`);
     }
     wanted = wanted.filter((n) => later(ids.get(n)!));
   }
-  const order = new Map(graph.nodes.map((n, k) => [n.id, k]));
   const last = [...ids.values()].reduce((a, id) => ((order.get(id) ?? -1) > (order.get(a) ?? -1) ? id : a), from);
   const maps = propagate(graph, shapes, from, last);
   const params = rfParams(graph, shapes, from);

@@ -193,7 +193,7 @@ export function windowField(f: Field, rowsWin: AxisWindows, colsWin: AxisWindows
   for (const ri of rowsWin) {
     for (const cj of colsWin) {
       const blocks: Block[] = [];
-      for (const p of ri) for (const q of cj) blocks.push(...f.units[p * f.w + q]!);
+      for (const p of ri) for (const q of cj) for (const b of f.units[p * f.w + q]!) blocks.push(b);
       units.push(reduceBlocks(blocks));
     }
   }

@@ -3,19 +3,9 @@ import { INPUT } from '../ir/types.js';
 import type { Graph, Node } from '../ir/types.js';
 import type { Shape } from '../ir/shapes.js';
 import { EMPTY } from './intervals.js';
-import { fieldsEqual, globalField, productField, unionFields, unitField, windowField, windowPositions } from './fields.js';
+import { fieldsEqual, globalField, productField, unionFields, unitField, windowField } from './fields.js';
 import type { AxisWindows, Field, FieldMap, Group } from './fields.js';
-
-function axisWindows(outLen: number, k: number, s: number, padBefore: number, d: number, len: number): AxisWindows {
-  return Array.from({ length: outLen }, (_, o) => windowPositions(o, k, s, padBefore, d, len));
-}
-
-function adaptiveWindows(outLen: number, len: number): AxisWindows {
-  return Array.from({ length: outLen }, (_, o) => {
-    const a = Math.floor((o * len) / outLen), b = Math.ceil(((o + 1) * len) / outLen);
-    return Array.from({ length: b - a }, (_, t) => a + t);
-  });
-}
+import { adaptiveWindows, bilinearWindows, convWindows as axisWindows, cropWindows, nearestWindows, transposedWindows } from './windows.js';
 
 /** Merges neighbouring groups that share a field. */
 function compact(groups: Group[]): Group[] {
@@ -112,6 +102,24 @@ function step(graph: Graph, node: Node, ins: FieldMap[], shapes: Map<string, Sha
       }
       return { h: out.h, w: out.w, groups: compact(groups) };
     }
+    case 'conv2dTranspose': {
+      if (out.kind !== 'map') throw new Error('unreachable');
+      // every output channel reads every input channel
+      const u = unionFields(x.groups.map((g) => g.field), x.h, x.w);
+      const rw = transposedWindows(out.h, op.kernel[0], op.stride[0], op.padding[0][0], op.dilation[0], x.h);
+      const cw = transposedWindows(out.w, op.kernel[1], op.stride[1], op.padding[1][0], op.dilation[1], x.w);
+      return { h: out.h, w: out.w, groups: [{ count: op.outChannels, field: windowField(u, rw, cw) }] };
+    }
+    case 'upsample2d': {
+      const [rw, cw] = op.mode === 'nearest'
+        ? [nearestWindows(op.scale[0], x.h), nearestWindows(op.scale[1], x.w)]
+        : [bilinearWindows(op.scale[0], x.h, op.halfPixelCenters), bilinearWindows(op.scale[1], x.w, op.halfPixelCenters)];
+      return perGroup(x, rw, cw);
+    }
+    case 'crop2d': {
+      if (out.kind !== 'map') throw new Error('unreachable');
+      return perGroup(x, cropWindows(out.h, op.cropping[0][0]), cropWindows(out.w, op.cropping[1][0]));
+    }
     case 'zeroPad2d': {
       if (out.kind !== 'map') throw new Error('unreachable');
       const rw = axisWindows(out.h, 1, 1, op.padding[0][0], 1, x.h), cw = axisWindows(out.w, 1, 1, op.padding[1][0], 1, x.w);
@@ -139,9 +147,21 @@ function step(graph: Graph, node: Node, ins: FieldMap[], shapes: Map<string, Sha
       const all = unionFields(x.groups.map((g) => g.field), x.h, x.w);
       return { h: 1, w: 1, groups: [{ count: op.outFeatures, field: globalField(all) }] };
     }
-    default:
-      // batch norm, activations, channel scale, identity; flatten keeps the per-unit structure for the linear layer
-      void graph;
+    case 'batchNorm2d':
+    case 'activation':
+    case 'channelScale':
+    case 'identity':
+    case 'rescale':
+    case 'flatten': // keeps the per-unit structure for the linear layer
       return x;
+    default: {
+      const unknown: never = op;
+      throw new Error(`${graph.name}: node '${node.id}': no receptive-field rule for op '${(unknown as { type: string }).type}'`);
+    }
   }
+}
+
+/** A windowed op that keeps channels apart (pools, upsampling, cropping). */
+function perGroup(x: FieldMap, rw: AxisWindows, cw: AxisWindows): FieldMap {
+  return { h: rw.length, w: cw.length, groups: x.groups.map((g) => ({ count: g.count, field: windowField(g.field, rw, cw) })) };
 }
