@@ -343,6 +343,57 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
   });
 
+  it('refuses a bad model, head or weights file before any work: no dataset generated, no run directory', () => {
+    const fresh = path.join(tmp, 'fresh-data'), logs = path.join(tmp, 'd');
+    const cases: Array<[string[], RegExp]> = [
+      [['--model.feature-extractor', 'vgg_nanoo_bn'], /--model\.feature-extractor: unknown model 'vgg_nanoo_bn'.*vgg_nano_bn/],
+      [['--model.feature-layer', 'maxpool9'], /vgg_nano_bn has no layer \(--model\.feature-layer\) 'maxpool9'. Its layers are: .*maxpool3/],
+      [['--model.num-prototypes', '25'], /--model\.num-prototypes \(25\) must be a multiple of the dataset's 10 classes.*try 30/],
+      [['--model.pretrained', '--model.pretrained-weights', path.join(tmp, 'nope.safetensors')], /--model\.pretrained-weights .*nope\.safetensors: no such file/],
+    ];
+    for (const [args, message] of cases) {
+      const r = pixpnet(['train', '-c', config, '--dataset.root', fresh, '--log-dir', logs, ...args]);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.err).toMatch(message);
+      expect(fs.existsSync(fresh), args.join(' ')).toBe(false);
+      expect(fs.existsSync(logs), args.join(' ')).toBe(false);
+    }
+  });
+
+  it('unreadable images: a corrupt test image stops the run before training (or is left out with --dataset.skip-corrupt); a corrupt training image leaves no orphan run', () => {
+    const root = path.join(tmp, 'corrupt-data'), cub = path.join(root, 'synthparts', 'CUB_200_2011');
+    fs.cpSync(data, root, { recursive: true });
+    const lines = (f: string) => fs.readFileSync(path.join(cub, f), 'utf8').trim().split('\n').map((l) => l.split(' '));
+    const images = new Map(lines('images.txt').map(([id, file]) => [id!, path.join(cub, 'images', file!)]));
+    const split = lines('train_test_split.txt');
+    const testImage = images.get(split.find(([, t]) => t === '0')![0]!)!;
+    fs.writeFileSync(testImage, fs.readFileSync(testImage).subarray(0, 50));
+    const logs = path.join(tmp, 'e');
+    const quick = ['--debug', '--train.epochs', '1', '--eval.no-interpretability'];
+    const r = pixpnet(['train', '-c', config, '--dataset.root', root, '--log-dir', logs, ...quick]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`1 image(s) of SYNTHPARTS in ${path.join(root, 'synthparts')} cannot be read:`);
+    expect(r.err).toContain(testImage);
+    expect(r.err).toMatch(/--dataset\.skip-corrupt/);
+    expect(fs.existsSync(logs)).toBe(false);
+
+    const ok = pixpnet(['train', '-c', config, '--dataset.root', root, '--log-dir', logs, ...quick, '--dataset.skip-corrupt']);
+    expect(ok.code).toBe(0);
+    expect(ok.err).toMatch(/--dataset\.skip-corrupt: leaving out 1 unreadable image/);
+    const [dir] = runDirs(logs);
+    expect(fs.readFileSync(path.join(dir!, 'results', 'skipped_images.txt'), 'utf8')).toMatch(new RegExp(`^${testImage.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\t.+\n$`));
+
+    // training images are only checked to exist (they are read in the first epoch): the failed run's directory is removed
+    fs.copyFileSync(path.join(data, path.relative(root, testImage)), testImage);
+    for (const [id] of split.filter(([, t]) => t === '1')) fs.writeFileSync(images.get(id!)!, 'not an image');
+    const logs2 = path.join(tmp, 'f');
+    const t = pixpnet(['train', '-c', config, '--dataset.root', root, '--log-dir', logs2, ...quick]);
+    expect(t.code).not.toBe(0);
+    expect(t.err).toMatch(/Cannot decode image .*\.png/);
+    expect(t.err).toMatch(/Removed .*: the run failed before its first checkpoint/);
+    expect(runDirs(logs2)).toEqual([]);
+  });
+
   it('built-in configs by name, from any folder; an unknown name lists them', () => {
     const r = spawnSync(process.execPath, [bin, 'train', '-c', 'proto-synthparts-dummy', '--train.epochs', '0'], { cwd: os.tmpdir(), encoding: 'utf8' });
     expect(r.status).not.toBe(0);

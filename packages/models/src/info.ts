@@ -2,7 +2,7 @@
 import { inferShapes } from '@pixpnet/symbolic';
 import type { Graph } from '@pixpnet/symbolic';
 import type { Backbone } from './backbone.js';
-import type { ProtoNet } from './head/protonet.js';
+import type { ProtoNet } from './protonet/protonet.js';
 
 /** What {@link modelInfo} reports. */
 export interface ModelInfo {

@@ -4,7 +4,7 @@
  * batch-norm statistics are per micro-batch). Estimates come from the symbolic shapes of the network.
  */
 import { inferShapes, stageNode } from '@pixpnet/symbolic';
-import type { ProtoNet } from './head/protonet.js';
+import type { ProtoNet } from './protonet/protonet.js';
 
 /** Bytes the wasm heap may use for one training step (of its 4 GiB; the rest holds weights, data and fragmentation). */
 export const WASM_STEP_BUDGET = 3 * 2 ** 30;

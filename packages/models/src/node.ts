@@ -4,5 +4,5 @@
  */
 export { resolvePretrained, loadPretrained, hfUrl, cacheDir, defaultPretrained } from './weights/pretrained.js';
 export type { PretrainedOptions } from './weights/pretrained.js';
-export { saveProtoNet, loadProtoNet } from './weights/model_files.js';
-export { createProtoNet } from './weights/create.js';
+export { saveProtoNet, loadProtoNet } from './protonet/model_files.js';
+export { createProtoNet } from './protonet/create.js';

@@ -1,6 +1,6 @@
 /** Loading and exporting weights by torchvision state-dict key, with full validation before anything changes. */
 import { tf } from '@pixpnet/engine';
-import type { Backbone } from './backbone.js';
+import type { Variable } from '@pixpnet/engine';
 import { toTfLayout, toTorchLayout } from './params.js';
 import type { ParamSpec } from './params.js';
 
@@ -13,6 +13,16 @@ export interface StateEntry {
 /** A state dict: torchvision key → tensor. */
 export type StateDict = Map<string, StateEntry>;
 
+/** What weights are loaded into and exported from: a `Backbone` (structurally, so that this file imports no model). */
+export interface ParamHost {
+  readonly graph: { readonly name: string };
+  /** Every parameter of the full graph (keys of removed layers are accepted and ignored). */
+  readonly fullSpecs: ParamSpec[];
+  /** The kept parameters. */
+  readonly specs: ParamSpec[];
+  variable(name: string): Variable;
+}
+
 /** Keys torch keeps that carry no weights. */
 const IGNORED = /\.num_batches_tracked$/;
 
@@ -21,7 +31,7 @@ const IGNORED = /\.num_batches_tracked$/;
  * unexpected or mis-shaped keys make one error that lists them all, and nothing is changed. Keys of layers that
  * the cut removed are accepted and ignored.
  */
-export function loadStateDict(model: Backbone, dict: StateDict, source = 'the state dict'): void {
+export function loadStateDict(model: ParamHost, dict: StateDict, source = 'the state dict'): void {
   checkStateDict(model.graph.name, model.fullSpecs, model.specs, dict, source);
   for (const s of model.specs) {
     const e = dict.get(s.name)!;
@@ -55,7 +65,7 @@ export function checkStateDict(model: string, fullSpecs: ParamSpec[], specs: Par
 }
 
 /** The backbone's parameters as a torch-layout state dict (kept layers only). */
-export function exportStateDict(model: Backbone): StateDict {
+export function exportStateDict(model: ParamHost): StateDict {
   const out: StateDict = new Map();
   for (const s of model.specs) {
     const values = model.variable(s.name).dataSync() as Float32Array;

@@ -22,6 +22,8 @@ export interface RunStartEvent {
   resumed?: { checkpoint?: string; epoch: number; globalStep: number; csvRows: number };
   /** The seed in use (the configured one, or the one drawn). */
   seed: number;
+  /** Images left out as unreadable (`--dataset.skip-corrupt`). */
+  skippedImages?: Array<{ file: string; reason: string }>;
 }
 
 export interface EpochStartEvent {

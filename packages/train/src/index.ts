@@ -29,6 +29,8 @@ export type { DuplicateFilter, PushBatch, PushStats } from './push.js';
 export { FitLoop, DivergedError } from './trainer.js';
 export type { LoopInputs } from './trainer.js';
 export { settingsOf, checkSettings } from './settings.js';
+export { planRun, checkRunHead } from './plan.js';
+export type { RunPlan, PlanOptions } from './plan.js';
 export type { Settings } from './settings.js';
 export { createRunDir, runPaths, timestamp } from './run_dir.js';
 export { nestConfig, flattenNested } from './nested.js';

@@ -32,6 +32,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'dataset.augment-factor', type: 'int', default: 1, min: 1, max: 1000, help: 'training-set repeat factor per epoch' },
   { key: 'dataset.root', type: 'path', default: 'data', help: 'data root; the dataset lives in <root>/<key lower-case>' },
   { key: 'dataset.crop-to-bbox', type: 'flag', default: false, help: 'crop images to their bounding box (CUB only)' },
+  { key: 'dataset.skip-corrupt', type: 'flag', default: false, help: 'skip unreadable images (counted in the log and in results/skipped_images.txt) instead of stopping before training' },
   { key: 'dataset.legacy-val-augment', type: 'flag', default: false, help: "validate on training-augmented images, as the reference's shared dataset does (spec §5.3)" },
   { key: 'train.epochs', type: 'int', default: 50, min: 1, max: 100_000, help: 'epochs' },
   { key: 'train.batch-size', type: 'int', default: 128, min: 1, max: 65_536, help: 'training batch size (also used for push)' },

@@ -8,13 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Observable } from 'rxjs';
 import { engineInfo, initBackend, log } from '@pixpnet/engine';
-import { DataLoader, makeSplits, openDataset } from '@pixpnet/data';
+import { DataLoader, SYNTHPARTS_DEFAULTS, checkImages, datasetDir, describeUnreadable, makeSplits, openDataset } from '@pixpnet/data';
+import type { OpenedDataset, Splits, UnreadableImage } from '@pixpnet/data';
 import { microBatchSize, modelInfo, parameterBytes, WASM_STEP_BUDGET } from '@pixpnet/models';
 import type { ProtoNet } from '@pixpnet/models';
-import { createProtoNet, defaultPretrained, saveProtoNet } from '@pixpnet/models/node';
+import { createProtoNet, saveProtoNet } from '@pixpnet/models/node';
 import type { FlatConfig } from './config.js';
 import { GroupedOptimizer, takesMomentum } from './optimizers.js';
-import { checkSettings, settingsOf } from './settings.js';
+import { planRun, checkRunHead } from './plan.js';
 import type { Settings } from './settings.js';
 import { createRunDir, runPaths } from './run_dir.js';
 import { flattenNested, nestConfig } from './nested.js';
@@ -81,6 +82,26 @@ function protoConfig(s: Settings, numClasses: number, inputSize: number, seed: n
   };
 }
 
+/**
+ * Every file the run reads exists, and the test images (read only at the end) decode: missing or corrupt ones stop
+ * the run before any training, or with `--dataset.skip-corrupt` are returned to be left out.
+ */
+async function checkDatasetFiles(ds: OpenedDataset, splits: Splits, s: Settings, maxBatches: number | undefined): Promise<UnreadableImage[]> {
+  const t0 = performance.now();
+  const exist = [...splits.train, ...splits.val, ...splits.test, ...splits.trainUnaugmented];
+  const decode = maxBatches ? splits.test.slice(0, maxBatches * s.test.batchSize) : splits.test;
+  const bad = await checkImages(ds.index.samples, { exist, decode, preset: ds.preset });
+  log.info(`Checked ${new Set(exist).size} image files and decoded ${new Set(decode).size} test images in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+    `${bad.length ? `: ${bad.length} unreadable` : ''}`);
+  if (!bad.length) return bad;
+  if (!s.dataset.skipCorrupt) {
+    throw new Error(`${bad.length} image(s) of ${ds.key} in ${ds.dir} cannot be read:\n${describeUnreadable(bad)}\n` +
+      'Replace or remove them, or pass --dataset.skip-corrupt to leave them out (they are listed in results/skipped_images.txt).');
+  }
+  log.warning(`--dataset.skip-corrupt: leaving out ${bad.length} unreadable image(s):\n${describeUnreadable(bad)}`);
+  return bad;
+}
+
 /** One owner per run directory: the lock is taken before anything is written and released when the run ends. */
 async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancelled: () => boolean): Promise<void> {
   const locks: RunLock[] = [];
@@ -112,17 +133,21 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     if (!options.config) throw new Error('train: give a resolved configuration (resolveConfig) or a run directory to resume.');
     config = { ...options.config };
   }
-  const s = settingsOf(config);
-  checkSettings(s);
+  const plan = planRun(config, { weights: !ck }); // settings, dataset key, model and weights: refused here before any I/O
+  const s = plan.settings;
   const seed = s.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (s.seed === undefined) {
     config['seed'] = seed;
     log.info(`No --seed given: using ${seed}`);
   }
   const backend = `${engine.backend}${engine.threads ? ` (${engine.threads} threads)` : ''}`;
+  log.info(`Model: ${s.model.featureExtractor} cut at ${s.model.featureLayer}: ${plan.model.latentGrid.join('x')} latent cells of ${plan.model.channels} channels, ` +
+    `each cell's receptive field ${plan.model.meanRfPct.toFixed(1)} % of the ${plan.dataset.inputSize}px image on average`);
 
-  // data
+  // data: the index, the head against its classes, the splits, then every file the run reads
+  if (plan.dataset.key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(s.dataset.root, plan.dataset.key))) checkRunHead(s, SYNTHPARTS_DEFAULTS.classes ?? 10); // before generating it
   const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts: false });
+  checkRunHead(s, ds.numClasses);
   const splits = makeSplits(ds.index.samples, { valSize: s.dataset.valSize, seed, augmentFactor: s.dataset.augmentFactor });
   const maxBatches = s.debug ? 3 : undefined;
   if (splits.train.length < s.train.batchSize) {
@@ -130,53 +155,34 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       'Lower the batch size or raise --dataset.augment-factor.');
   }
   if (!splits.test.length) throw new Error(`${ds.key} in ${ds.dir} has no test images.`);
+  const skippedImages = await checkDatasetFiles(ds, splits, s, maxBatches);
+  if (skippedImages.length) {
+    const drop = new Set(skippedImages.map((b) => b.index));
+    const keep = (xs: number[]) => xs.filter((i) => !drop.has(i));
+    Object.assign(splits, { train: keep(splits.train), val: keep(splits.val), test: keep(splits.test), trainUnaugmented: keep(splits.trainUnaugmented) });
+    if (!splits.test.length || splits.train.length < s.train.batchSize) throw new Error(`After skipping ${skippedImages.length} unreadable images too few are left to train and test.`);
+  }
 
-  // loaders (they need no model) and the run directory
+  // loaders (they need no model)
   const loader = (indices: number[], batchSize: number, mode: 'train' | 'eval' | 'valAugmented') =>
-    new DataLoader(ds.index.samples, ds.preset, { batchSize, indices, seed, shuffle: mode === 'train', dropLast: mode === 'train', augment: mode !== 'eval' });
+    new DataLoader(ds.index.samples, ds.preset, {
+      batchSize, indices, seed, shuffle: mode === 'train', dropLast: mode === 'train', augment: mode !== 'eval', skipCorrupt: s.dataset.skipCorrupt,
+    });
   const loaders = {
     train: loader(splits.train, s.train.batchSize, 'train'),
     ...(splits.val.length ? { val: loader(splits.val, s.test.batchSize, s.dataset.legacyValAugment ? 'valAugmented' : 'eval') } : {}),
     test: loader(splits.test, s.test.batchSize, 'eval'),
     ...(s.train.pushPrototypes ? { push: loader(splits.trainUnaugmented, s.train.batchSize, 'eval') } : {}),
   };
-  const runDir = options.resume ?? createRunDir({ logDir: s.logDir, dataset: ds.key, ...(s.runId ? { runId: s.runId } : {}), model: s.model.name, debug: s.debug });
-  if (!options.resume) lock(runDir); // a fresh directory: held so that a resume or an evaluation started meanwhile is refused
-  const paths = runPaths(runDir);
-  if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
-  const state: LoopState = ck ? { ...ck.meta.loop } : { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed };
-  const resultsConfig = nestConfig({
-    ...config, 'log-dir': runDir, 'git-commit-hash': gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
-    'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? null,
-  });
-  const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
-  // announced before the model is built (which may download weights): from here on the run can be resumed
-  emit({
-    type: 'runStart', runDir, config, resultsConfig,
-    metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal: loaders.val !== undefined }),
-    sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
-    stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend, seed,
-    ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
-    ...(options.resume && !ck ? { resumed: { epoch: 0, globalStep: 0, csvRows: 0 } } : {}),
-  });
 
-  // model and optimizer
+  // model and optimizer, before the run directory: weights that cannot be read or a model too large leave nothing behind
   let model: ProtoNet | undefined;
   let optimizer: GroupedOptimizer | undefined;
   try {
     if (ck) model = modelFromCheckpoint(ck);
     else {
       if (!s.model.initWeights) log.warning('--model.no-init-weights: the add-on and readout are initialised as spec §2.8 regardless.');
-      let pretrained: string | false = false;
-      if (s.model.pretrained) {
-        const src = s.model.pretrainedWeights ?? defaultPretrained(s.model.featureExtractor);
-        if (!src) {
-          throw new Error(`--model.pretrained: no known ImageNet weights for ${s.model.featureExtractor}. Give --model.pretrained-weights (a file, an http(s) URL or ` +
-            'hf:<org>/<repo>) or pass --model.no-pretrained.');
-        }
-        pretrained = src;
-      }
-      model = await createProtoNet({ ...protoConfig(s, ds.numClasses, ds.inputSize, seed), pretrained });
+      model = await createProtoNet({ ...protoConfig(s, ds.numClasses, ds.inputSize, seed), pretrained: plan.pretrained });
     }
     const o = s.optimizer;
     if (!takesMomentum(o.name)) log.warning(`--optimizer.momentum does not apply to ${o.name}: skipped.`);
@@ -189,6 +195,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       throw new Error(`${s.model.featureExtractor} cut at ${s.model.featureLayer} has too many parameters to train within the ${(budget / 2 ** 30).toFixed(1)} GiB ` +
         `step budget of ${engine.backend}: cut it earlier, use a smaller backbone, or a native backend (--backend tensorflow).`);
     }
+    const state: LoopState = ck ? { ...ck.meta.loop } : { epoch: 0, globalStep: 0, csvRows: 0, epochSeconds: [], inference: { calls: 0, samples: 0, seconds: 0 }, seed };
     const fitted = microBatchSize(model, s.train.batchSize, budget);
     const microBatch = state.microBatch ?? fitted;
     if (state.microBatch !== undefined && state.microBatch !== fitted) {
@@ -200,6 +207,26 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       log.warning(`A training batch of ${s.train.batchSize} would not fit the ${(budget / 2 ** 30).toFixed(1)} GiB step budget of ${engine.backend}: ` +
         `gradients are summed over micro-batches of ${microBatch} (batch-norm statistics are per micro-batch).`);
     }
+
+    // the run directory: everything that can be checked was
+    const runDir = options.resume ?? createRunDir({ logDir: s.logDir, dataset: ds.key, ...(s.runId ? { runId: s.runId } : {}), model: s.model.name, debug: s.debug });
+    if (!options.resume) lock(runDir); // a fresh directory: held so that a resume or an evaluation started meanwhile is refused
+    const paths = runPaths(runDir);
+    if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
+    const resultsConfig = nestConfig({
+      ...config, 'log-dir': runDir, 'git-commit-hash': gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
+      'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? null,
+    });
+    const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
+    emit({
+      type: 'runStart', runDir, config, resultsConfig,
+      metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal: loaders.val !== undefined }),
+      sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
+      stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend, seed,
+      ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
+      ...(options.resume && !ck ? { resumed: { epoch: 0, globalStep: 0, csvRows: 0 } } : {}),
+      ...(skippedImages.length ? { skippedImages: skippedImages.map((b) => ({ file: b.file, reason: b.reason })) } : {}),
+    });
 
     const loop = new FitLoop({
       settings: s, config, model, optimizer, loaders, microBatch, evalMicroBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,

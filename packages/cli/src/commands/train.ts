@@ -8,7 +8,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { lastValueFrom, share } from 'rxjs';
 import { initBackend, log } from '@pixpnet/engine';
-import { DivergedError, TRAIN_OPTIONS, checkSettings, settingsOf, attachWriters, latestCheckpoint, parseValue, resolveConfig, train } from '@pixpnet/train';
+import { DivergedError, TRAIN_OPTIONS, planRun, settingsOf, attachWriters, latestCheckpoint, parseValue, resolveConfig, train } from '@pixpnet/train';
 import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
@@ -65,7 +65,7 @@ export function registerTrain(program: Command): void {
         text = fs.readFileSync(all.config, 'utf8');
       }
       config = resolveConfig(text, overrides, all.config ?? 'the command line');
-      checkSettings(settingsOf(config)); // ranges and combinations, before any work
+      planRun(config); // settings, dataset name, backbone, cut and weights file, before any work
       log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
     }
     await initBackend(engineOptions(all));
@@ -98,6 +98,11 @@ export function registerTrain(program: Command): void {
       // a crash after a checkpoint (out of memory, a killed worker) can continue from it; a diverged run needs new options
       const resumable = runDir && latestCheckpoint(runDir) && e instanceof Error && !(e instanceof DivergedError);
       if (resumable) e.message += ` (the run can continue from its last checkpoint: pixpnet train --resume ${runDir})`;
+      // a new run that failed before its first checkpoint holds nothing to resume: no orphan directory is left
+      if (runDir && !all.resume && !latestCheckpoint(runDir)) {
+        fs.rmSync(runDir, { recursive: true, force: true });
+        log.info(`Removed ${runDir}: the run failed before its first checkpoint.`);
+      }
       throw e;
     }
     if (end) {

@@ -73,8 +73,16 @@ async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIn
   return readTrainVal(dir, { name: 'IMAGENET' });
 }
 
-/** Opens the dataset `name` under `root` (spec §5.1). Errors name the folder expected and how to fill it. */
-export async function openDataset(name: string, root: string, options: OpenOptions = {}): Promise<OpenedDataset> {
+/** A dataset's key, transform preset and input size, from its name alone (no I/O). */
+export interface DatasetSpec {
+  key: string;
+  preset: TransformPreset;
+  /** Square input size of the model (spec §5.1 `input_size`). */
+  inputSize: number;
+}
+
+/** Resolves `name` to its key and preset (spec §5.1) without touching the disk; errors list the supported keys. */
+export function datasetSpec(name: string, options: Pick<OpenOptions, 'cropToBbox'> = {}): DatasetSpec {
   const key = datasetKey(name);
   const preset0 = PRESETS[key];
   if (!preset0) {
@@ -83,8 +91,18 @@ export async function openDataset(name: string, root: string, options: OpenOptio
   }
   if (options.cropToBbox && !key.startsWith('CUB200')) throw new DatasetError(`--dataset.crop-to-bbox works only with the CUB datasets, not ${key}.`);
   const preset = options.cropToBbox ? { ...preset0, bboxCrop: true } : preset0;
-  const dir = path.join(root, key.toLowerCase());
-  const index = await read(key, dir, options);
-  return { key, dir, index, preset, inputSize: presetInputSize(preset)!, numClasses: index.classNames.length };
+  return { key, preset, inputSize: presetInputSize(preset)! };
 }
 
+/** The folder `openDataset` reads the dataset `key` from. */
+export function datasetDir(root: string, key: string): string {
+  return path.join(root, key.toLowerCase());
+}
+
+/** Opens the dataset `name` under `root` (spec §5.1). Errors name the folder expected and how to fill it. */
+export async function openDataset(name: string, root: string, options: OpenOptions = {}): Promise<OpenedDataset> {
+  const { key, preset, inputSize } = datasetSpec(name, options);
+  const dir = datasetDir(root, key);
+  const index = await read(key, dir, options);
+  return { key, dir, index, preset, inputSize, numClasses: index.classNames.length };
+}

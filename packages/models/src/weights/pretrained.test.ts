@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hfUrl, loadPretrained, resolvePretrained } from './pretrained.js';
 import { writeSafetensors } from './safetensors.js';
-import { createProtoNet } from './create.js';
+import { createProtoNet } from '../protonet/create.js';
 import { Backbone } from '../backbone.js';
 import { exportStateDict } from '../state_dict.js';
 import { initBackend } from '@pixpnet/engine';

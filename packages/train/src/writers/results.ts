@@ -1,4 +1,7 @@
-/** `results/` (spec §3.8): config.yaml (4-space indentation; written at the start too), scores.yaml, model_info.yaml, best_model_path.txt. */
+/**
+ * `results/` (spec §3.8): config.yaml (4-space indentation; written at the start too), scores.yaml, model_info.yaml,
+ * best_model_path.txt; and skipped_images.txt (file, tab, reason) when `--dataset.skip-corrupt` left images out.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -17,6 +20,9 @@ export class ResultsWriter {
     fs.mkdirSync(dir, { recursive: true });
     removeStaleTemps(dir);
     writeAtomic(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
+    if (e.skippedImages?.length) {
+      writeAtomic(path.join(dir, 'skipped_images.txt'), e.skippedImages.map((b) => `${b.file}\t${b.reason}\n`).join(''));
+    }
   }
 
   end(e: RunEndEvent): void {

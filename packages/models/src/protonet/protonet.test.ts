@@ -3,6 +3,7 @@ import { initBackend, tf } from '@pixpnet/engine';
 import type { Tensor2D, Tensor4D } from '@pixpnet/engine';
 import { computeReceptiveFields, zooModel } from '@pixpnet/symbolic';
 import { ProtoNet } from './protonet.js';
+import { planBackbone } from './plan.js';
 import { addOnGraph } from './add_on.js';
 import { modelInfo } from '../info.js';
 
@@ -13,6 +14,35 @@ beforeAll(async () => {
 const small = { backbone: 'vgg11_bn', featureLayer: 'maxpool4', numClasses: 4, inputSize: [64, 64] as [number, number], numPrototypes: 8, prototypeDim: 16, seed: 1 };
 
 describe('ProtoNet', () => {
+  it('construction and dispose leave no tensor behind (every readout, class-specific or not)', () => {
+    const configs = [
+      { ...small }, { ...small, readout: 'sparse' as const }, { ...small, readout: 'proto' as const },
+      { ...small, classSpecific: false }, { ...small, addOnType: 'bottleneck' as const },
+    ];
+    for (const c of configs) {
+      const before = tf.memory().numTensors;
+      const m = new ProtoNet(c);
+      m.dispose();
+      expect(tf.memory().numTensors, JSON.stringify(c)).toBe(before);
+    }
+  });
+
+  it('the plan: graph, cut, latent grid and exact fields from the settings alone; bad settings refused before any tensor', () => {
+    const plan = planBackbone('vgg11_bn', 'maxpool4', [64, 64]);
+    expect(plan.latentGrid).toEqual([4, 4]);
+    expect(plan.channels).toBe(512);
+    expect(plan.rfBoxes).toHaveLength(16);
+    const rf = computeReceptiveFields(zooModel('vgg11_bn'), { height: 64, layers: ['maxpool4'] }).layers['maxpool4']!;
+    expect(plan.rfBoxes[5]).toEqual([...rf.rows[1]!, ...rf.cols[1]!]);
+    expect(plan.meanRfPct).toBeCloseTo(rf.meanAreaPct, 10);
+    const before = tf.memory().numTensors;
+    expect(() => new ProtoNet({ ...small, backbone: 'vgg11_bnn' })).toThrow(/Unknown model 'vgg11_bnn'.*vgg11_bn/);
+    expect(() => new ProtoNet({ ...small, featureLayer: 'maxpool9' })).toThrow(/vgg11_bn has no layer 'maxpool9'. Its layers are: .*maxpool4/);
+    expect(() => new ProtoNet({ ...small, numPrototypes: 10 })).toThrow(/multiple of numClasses \(4\).*try 12/);
+    expect(() => new ProtoNet({ ...small, classSpecific: false, readout: 'sparse' })).toThrow(/needs class-specific/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('vgg11_bn cut at maxpool4: forward and backward on wasm with no tensor leak', () => {
     const m = new ProtoNet({ ...small, distance: 'cosine', readout: 'linear' });
     const x = tf.randomNormal([2, 64, 64, 3], 0, 1, 'float32', 2) as Tensor4D;

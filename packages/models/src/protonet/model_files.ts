@@ -1,9 +1,9 @@
 /** Saving and loading a ProtoNet folder (`model.json` + `weights.bin`) in Node, written atomically. */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ProtoNet } from '../head/protonet.js';
-import { protoNetFromArtifacts, protoNetToArtifacts } from '../head/serialize.js';
-import type { ProtoNetModelJson } from '../head/serialize.js';
+import type { ProtoNet } from './protonet.js';
+import { protoNetFromArtifacts, protoNetToArtifacts } from './serialize.js';
+import type { ProtoNetModelJson } from './serialize.js';
 
 /** Writes `dir/model.json` and `dir/weights.bin` (each through a temporary file and a rename). */
 export async function saveProtoNet(model: ProtoNet, dir: string): Promise<void> {

@@ -1,8 +1,8 @@
 /** Builds a ProtoNet whose backbone starts from `pretrained` weights (a path, an http(s) URL or `hf:`). */
-import { ProtoNet } from '../head/protonet.js';
-import type { ProtoNetConfig } from '../head/protonet.js';
-import { loadPretrained } from './pretrained.js';
-import type { PretrainedOptions } from './pretrained.js';
+import { ProtoNet } from './protonet.js';
+import type { ProtoNetConfig } from './protonet.js';
+import { loadPretrained } from '../weights/pretrained.js';
+import type { PretrainedOptions } from '../weights/pretrained.js';
 
 /**
  * A ProtoNet with `pretrained` backbone weights (torchvision or timm names; keys of layers after the cut are

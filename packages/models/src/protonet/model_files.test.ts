@@ -4,7 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
-import { ProtoNet } from '../head/protonet.js';
+import { ProtoNet } from './protonet.js';
 import { loadProtoNet, saveProtoNet } from './model_files.js';
 
 beforeAll(async () => {

@@ -5,11 +5,12 @@
  */
 import { conv2d, tf } from '@pixpnet/engine';
 import type { Tensor, Tensor2D, Tensor4D, Variable } from '@pixpnet/engine';
-import { computeReceptiveFields, zooModel } from '@pixpnet/symbolic';
 import { Backbone } from '../backbone.js';
 import type { StateDict } from '../state_dict.js';
 import { addOnGraph } from './add_on.js';
 import type { AddOnType } from './add_on.js';
+import { checkHead, planBackbone } from './plan.js';
+import type { BackbonePlan, RfBox } from './plan.js';
 
 /** Configuration of a {@link ProtoNet} (defaults are the reference CLI's, spec §3.10). */
 export interface ProtoNetConfig {
@@ -54,9 +55,6 @@ export interface ProtoNetOutput {
   features?: Tensor4D;
 }
 
-/** A latent cell's receptive field `[hStart, hStop, wStart, wStop]` (half-open, pixels). */
-export type RfBox = [number, number, number, number];
-
 /** Push records: the training sample and latent patch each prototype was projected onto (−1: none yet). */
 export interface PushRecords {
   sampleIdxs: Int32Array;
@@ -79,6 +77,8 @@ export class ProtoNet {
   /** Receptive field of every latent cell, row-major, for `inputSize`. */
   readonly rfBoxes: RfBox[];
   readonly latentGrid: [number, number];
+  /** The backbone's plan: graph, cut, latent grid, receptive fields (see {@link planBackbone}). */
+  readonly plan: BackbonePlan;
   private readonly instance: number;
   private generation = 0;
 
@@ -91,18 +91,13 @@ export class ProtoNet {
     const { backboneWeights, seed, ...rest } = c;
     this.config = rest;
     const P = c.numPrototypes, C = c.numClasses, D = c.prototypeDim;
-    if (c.classSpecific && P % C !== 0) {
-      throw new Error(`numPrototypes (${P}) must be a multiple of numClasses (${C}) for class-specific prototypes: try ${Math.ceil(P / C) * C}.`);
-    }
-    if (!c.classSpecific && c.readout !== 'linear') throw new Error(`The '${c.readout}' readout needs class-specific prototypes (classSpecific: true).`);
-    const rf = computeReceptiveFields(zooModel(c.backbone), { height: c.inputSize[0], width: c.inputSize[1], layers: [c.featureLayer] })
-      .layers[c.featureLayer]!;
-    if (!rf.product || rf.holes) throw new Error(`${c.backbone} ${c.featureLayer}: a latent cell's receptive field is not one rectangle at ${c.inputSize.join('x')}, which PixPNet's mapping needs.`);
-    this.latentGrid = rf.grid;
-    this.rfBoxes = [];
-    for (let i = 0; i < rf.grid[0]; i++) for (let j = 0; j < rf.grid[1]; j++) this.rfBoxes.push([...rf.rows[i]!, ...rf.cols[j]!] as RfBox);
-    this.backbone = new Backbone(c.backbone, { cut: c.featureLayer, seed: seed ?? 0, ...(backboneWeights ? { weights: backboneWeights } : {}) });
-    this.addOn = new Backbone(addOnGraph(c.addOnType, this.backbone.outChannels(), D), { seed: (seed ?? 0) + 7919 });
+    checkHead({ numClasses: C, numPrototypes: P, classSpecific: c.classSpecific, readout: c.readout });
+    const plan = planBackbone(c.backbone, c.featureLayer, c.inputSize);
+    this.plan = plan;
+    this.latentGrid = plan.latentGrid;
+    this.rfBoxes = plan.rfBoxes;
+    this.backbone = new Backbone(plan.graph, { cut: c.featureLayer, seed: seed ?? 0, ...(backboneWeights ? { weights: backboneWeights } : {}) });
+    this.addOn = new Backbone(addOnGraph(c.addOnType, plan.channels, D), { seed: (seed ?? 0) + 7919 });
     tf.tidy(() => {
       // spec §2.8: conv_last Xavier-normal, other add-on convs Kaiming-normal (fan out, ReLU gain), biases 0
       for (const s of this.addOn.specs) {
@@ -115,7 +110,9 @@ export class ProtoNet {
       }
     });
     this.instance = ++instances;
-    this.prototypes = tf.variable(tf.randomUniform([P, D], 0, 1, 'float32', (seed ?? 0) + 2), c.learnPrototypes, this.varName('prototype_vectors'));
+    const initial = tf.randomUniform([P, D], 0, 1, 'float32', (seed ?? 0) + 2);
+    this.prototypes = tf.variable(initial, c.learnPrototypes, this.varName('prototype_vectors'));
+    initial.dispose(); // the variable holds its own reference to the data
     const ident = new Float32Array(P * C);
     if (c.classSpecific) for (let j = 0; j < P; j++) ident[j * C + this.prototypeClass(j)] = 1;
     this.classIdentity = tf.keep(tf.tensor2d(ident, [P, C]));
