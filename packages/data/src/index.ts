@@ -5,7 +5,8 @@
  */
 export { readCub, cubDir, cubClassName, CUB_PARTS, CUB_PART_MERGE } from './datasets/cub.js';
 export type { CubOptions } from './datasets/cub.js';
-export { DatasetError, readTable } from './datasets/read_table.js';
+export { DatasetError, readTable, readTableRows } from './datasets/read_table.js';
+export type { TableRow } from './datasets/read_table.js';
 export { readImageFolder, readImagenette, IMAGENETTE_WNIDS, IMAGENETTE_NAMES, IMAGE_EXTENSIONS } from './datasets/image_folder.js';
 export { readCifar10, CIFAR10_NAMES } from './datasets/cifar10.js';
 export type { DatasetIndex, Sample, PartLocation } from './datasets/types.js';

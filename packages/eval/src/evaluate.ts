@@ -101,7 +101,7 @@ export interface InterpretabilityResult {
   /** Metrics not computed, with the reason. */
   skipped: Record<string, string>;
   /** Images scored by consistency and stability, and those skipped for want of visible parts. */
-  partImages?: { used: number; skipped: number; droppedParts: number };
+  partImages?: { used: number; skipped: number; droppedParts: number; outsideParts: number };
   /** The ROT figure, relative to the results folder. */
   rotPlot?: { svg: string; png: string };
   /** The raw ROT results (curves), not written to the YAML file. */
@@ -174,7 +174,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
       legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
       onProgress: (d, t) => input.onProgress?.(doC && doS ? 'consistency+stability' : doC ? 'consistency' : 'stability', d, t),
     });
-    result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts };
+    result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts, outsideParts: pm.outsideParts };
     if (pm.consistency) result.consistency = Object.fromEntries(Object.entries(pm.consistency).map(([k, v]) => [k, scores(v)]));
     if (pm.stability) result.stability = Object.fromEntries(Object.entries(pm.stability).map(([k, v]) => [k, scores(v)]));
     const q = (v: number[]) => v.map((x) => x.toFixed(3)).join(' / ');

@@ -15,8 +15,8 @@ export { registerHeatmapMethod, heatmapMethod, heatmapMethodNames } from './maps
 export type { HeatmapMethod, HeatmapInput } from './maps/registry.js';
 export { forwardArrays, requireClassSpecific } from './forward.js';
 export type { ForwardArrays } from './forward.js';
-export { batchParts } from './parts.js';
-export type { BatchPartsOptions } from './parts.js';
+export { batchParts, describeOutside } from './parts.js';
+export type { BatchPartsOptions, OutsidePart } from './parts.js';
 export { BOX_METHODS, checkBoxMethods, boxAround, defaultBoxRadius, overlaps, partsInBox, prototypeCenters } from './metrics/boxes.js';
 export type { Box, BoxMethod } from './metrics/boxes.js';
 export { ConsistencyAccumulator, StabilityAccumulator, CONSISTENT, QUANTILES } from './metrics/consistency.js';

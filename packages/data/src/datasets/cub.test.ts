@@ -29,10 +29,11 @@ describe('readCub', () => {
     expect(ds.samples[0]!.path.endsWith(path.join('images', '001.Black_footed_Albatross', 'a 1.jpg'))).toBe(true);
     expect(ds.samples[0]!.bbox).toEqual([10, 20, 30, 40]);
     // left eye (7) and right eye (11) both become merged part 6; tail (14) is 10
+    const locs = path.join(ds.root, 'parts', 'part_locs.txt');
     expect(ds.samples[0]!.parts).toEqual([
-      { partId: 6, partIdOrig: 6, x: 11, y: 12, visible: true },
-      { partId: 6, partIdOrig: 10, x: 13, y: 14, visible: true },
-      { partId: 10, partIdOrig: 13, x: 0, y: 0, visible: false },
+      { partId: 6, partIdOrig: 6, x: 11, y: 12, visible: true, source: `${locs}:1` },
+      { partId: 6, partIdOrig: 10, x: 13, y: 14, visible: true, source: `${locs}:2` },
+      { partId: 10, partIdOrig: 13, x: 0, y: 0, visible: false, source: `${locs}:3` },
     ]);
     expect(ds.samples[1]!.parts).toEqual([]);
   });
@@ -53,5 +54,11 @@ describe('readCub', () => {
     const labels = fs.readFileSync(path.join(d, 'image_class_labels.txt'), 'utf8').trim().split('\n');
     fs.writeFileSync(path.join(d, 'image_class_labels.txt'), [...labels, labels[0]].join('\n') + '\n');
     expect(() => readCub(root)).toThrow(new RegExp(`image_class_labels.txt:${labels.length + 1}: id 1 already appears on line 1`));
+  });
+
+  it('refuses a visible part at negative coordinates, naming the line', () => {
+    const root = writeCub();
+    fs.appendFileSync(path.join(root, 'CUB_200_2011', 'parts', 'part_locs.txt'), '2 4 -3 5 0\n2 5 -3 5 1\n');
+    expect(() => readCub(root)).toThrow(/part_locs.txt:6: visible part 5 of image 2 at \(-3, 5\) lies outside the image/);
   });
 });

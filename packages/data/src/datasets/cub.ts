@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DatasetError, readTable } from './read_table.js';
+import { DatasetError, readTable, readTableRows } from './read_table.js';
 import type { DatasetIndex, PartLocation, Sample } from './types.js';
 
 /** The 12 merged CUB parts, by merged id. */
@@ -52,12 +52,14 @@ export function readCub(root: string, options: CubOptions = {}): DatasetIndex {
       .map(([i, x, y, w, h]) => [+i!, [+x!, +y!, +w!, +h!] as [number, number, number, number]]));
   const parts = new Map<number, PartLocation[]>();
   if (options.parts !== false) {
-    for (const [i, p, x, y, v] of readTable(f('parts/part_locs.txt'), 5, LAYOUT, { numeric: [0, 1, 2, 3, 4], integral: true, unique: [0, 1] })) {
+    const file = f('parts/part_locs.txt');
+    for (const { fields: [i, p, x, y, v], line } of readTableRows(file, 5, LAYOUT, { numeric: [0, 1, 2, 3, 4], integral: true, unique: [0, 1] })) {
       const orig = +p! - 1;
       const merged = CUB_PART_MERGE[orig];
-      if (merged === undefined) throw new DatasetError(`${f('parts/part_locs.txt')}: part id ${p} is not one of CUB's 15 parts. ${LAYOUT}`);
+      if (merged === undefined) throw new DatasetError(`${file}:${line}: part id ${p} is not one of CUB's 15 parts. ${LAYOUT}`);
+      if (v === '1' && (+x! < 0 || +y! < 0)) throw new DatasetError(`${file}:${line}: visible part ${p} of image ${i} at (${x}, ${y}) lies outside the image (negative coordinates). ${LAYOUT}`);
       const list = parts.get(+i!) ?? [];
-      list.push({ partId: merged, partIdOrig: orig, x: +x!, y: +y!, visible: v === '1' });
+      list.push({ partId: merged, partIdOrig: orig, x: +x!, y: +y!, visible: v === '1', source: `${file}:${line}` });
       parts.set(+i!, list);
     }
   }

@@ -9,14 +9,20 @@ export class DatasetError extends Error {
   }
 }
 
+/** A row of a table and its 1-based line number in the file. */
+export interface TableRow {
+  fields: string[];
+  line: number;
+}
+
 /**
- * Reads `file` as rows of at least `columns` fields. `numeric` columns must be numbers (integral when `integral`).
- * The last column may contain spaces when `restIsText` (paths, names). The `unique` columns together form a key
- * that may appear once (an image id, or an image and part id).
+ * Reads `file` as rows of at least `columns` fields, with their line numbers. `numeric` columns must be numbers
+ * (integral when `integral`). The last column may contain spaces when `restIsText` (paths, names). The `unique`
+ * columns together form a key that may appear once (an image id, or an image and part id).
  */
-export function readTable(file: string, columns: number, layout: string, options: { numeric?: number[]; integral?: boolean; restIsText?: boolean; unique?: number[] } = {}): string[][] {
+export function readTableRows(file: string, columns: number, layout: string, options: { numeric?: number[]; integral?: boolean; restIsText?: boolean; unique?: number[] } = {}): TableRow[] {
   if (!fs.existsSync(file)) throw new DatasetError(`Missing ${file}. ${layout}`);
-  const rows: string[][] = [];
+  const rows: TableRow[] = [];
   const seen = new Map<string, number>();
   fs.readFileSync(file, 'utf8').split(/\r?\n/).forEach((line, i) => {
     if (!line.trim()) return;
@@ -35,7 +41,12 @@ export function readTable(file: string, columns: number, layout: string, options
       if (first !== undefined) throw new DatasetError(`${file}:${i + 1}: ${options.unique.length > 1 ? `ids ${key} already appear` : `id ${key} already appears`} on line ${first}. ${layout}`);
       seen.set(key, i + 1);
     }
-    rows.push(fields);
+    rows.push({ fields, line: i + 1 });
   });
   return rows;
+}
+
+/** {@link readTableRows} without the line numbers. */
+export function readTable(file: string, columns: number, layout: string, options: Parameters<typeof readTableRows>[3] = {}): string[][] {
+  return readTableRows(file, columns, layout, options).map((r) => r.fields);
 }

@@ -9,6 +9,8 @@ export interface PartLocation {
   x: number;
   y: number;
   visible: boolean;
+  /** Where it was read: `file:line`. */
+  source?: string;
 }
 
 /** One image of a dataset. */

@@ -22,6 +22,15 @@ describe('mapParts (spec §6.1)', () => {
     expect(r.parts[2]!.box[0]).toBeCloseTo((62 * (510 / 500) - 63) * (224 / 384), 6);
   });
 
+  it('with the original size, returns visible parts annotated outside the image instead of mapping them', () => {
+    const bad = { partId: 5, partIdOrig: 5, x: 500, y: 10, visible: true, source: 'part_locs.txt:9' };
+    const r = mapParts([...parts, bad, { ...bad, visible: false }], { geometry, origHW: [333, 500] });
+    expect(r.outside).toEqual([bad]);
+    expect(r.parts.map((p) => p.partId)).toEqual([0, 1]);
+    expect(r.dropped).toBe(2);
+    expect(mapParts([bad], { geometry }).outside).toEqual([]); // no size given: mapped (and dropped) as before
+  });
+
   it('skips invisible parts and needs a geometry', () => {
     expect(mapParts([{ partId: 0, partIdOrig: 0, x: 1, y: 1, visible: false }], { geometry }).parts).toEqual([]);
     expect(() => mapParts(parts, {})).toThrow(/give the image geometry/);

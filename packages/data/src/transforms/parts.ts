@@ -20,11 +20,18 @@ export interface MapPartsOptions {
   geometry?: Geometry;
   /** The reference's mapping instead: needs the preset, the original `[height, width]` and the bbox. */
   legacyPartMapping?: { preset: TransformPreset; origHW: [number, number]; bbox?: [number, number, number, number] };
+  /** `[height, width]` of the decoded file: visible parts outside it are annotation errors, returned in `outside`. */
+  origHW?: [number, number];
 }
 
-/** Maps the visible parts of an image; parts that land outside the input are dropped (returned in `dropped`). */
-export function mapParts(parts: readonly PartLocation[], o: MapPartsOptions): { parts: MappedPart[]; dropped: number } {
-  const visible = parts.filter((p) => p.visible);
+/**
+ * Maps the visible parts of an image; parts that land outside the input are dropped (counted in `dropped`), and
+ * parts outside the original image itself (with `origHW`) are left out and returned in `outside`.
+ */
+export function mapParts(parts: readonly PartLocation[], o: MapPartsOptions): { parts: MappedPart[]; dropped: number; outside: PartLocation[] } {
+  const inImage = (p: PartLocation) => !o.origHW || (p.x >= 0 && p.y >= 0 && p.x < o.origHW[1] && p.y < o.origHW[0]);
+  const outside = parts.filter((p) => p.visible && !inImage(p));
+  const visible = parts.filter((p) => p.visible && inImage(p));
   let map: (x: number, y: number) => [number, number];
   let size: [number, number];
   if (o.legacyPartMapping) {
@@ -63,5 +70,5 @@ export function mapParts(parts: readonly PartLocation[], o: MapPartsOptions): { 
     if (x < 0 || y < 0 || x >= size[1] || y >= size[0]) { dropped++; continue; }
     out.push({ partId: p.partId, box: [x, y, x + 1, y + 1] });
   }
-  return { parts: out, dropped };
+  return { parts: out, dropped, outside };
 }

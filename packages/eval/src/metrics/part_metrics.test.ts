@@ -67,9 +67,9 @@ describe('consistency and stability over a loader (spec §6.1–6.4)', () => {
   it('images without a visible part inside the input are skipped; none at all is an error', async () => {
     const samples = tinySamples(4);
     samples[1]!.parts = samples[1]!.parts!.map((p) => ({ ...p, visible: false }));
-    samples[2]!.parts = [{ partId: 0, partIdOrig: 0, x: 40, y: 3, visible: true }]; // outside the 16×16 input
+    samples[2]!.parts = [{ partId: 0, partIdOrig: 0, x: 40, y: 3, visible: true, source: 'part_locs.txt:7' }]; // outside the 16×16 image
     const r = await partMetrics(model, tinyLoader(samples), { methods: ['center'], stability: false });
-    expect([r.images, r.skippedImages, r.droppedParts]).toEqual([2, 2, 1]);
+    expect([r.images, r.skippedImages, r.droppedParts, r.outsideParts]).toEqual([2, 2, 0, 1]);
     await expect(partMetrics(model, new DataLoader(samples, TINY_PRESET, { batchSize: 2, augment: true }), {})).rejects.toThrow(/evaluation loader/);
     const none = tinySamples(2, { parts: [] });
     await expect(partMetrics(model, tinyLoader(none), {})).rejects.toThrow(/No test image has a visible part/);

@@ -8,7 +8,8 @@ import type { DataLoader } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 import { forwardArrays, requireClassSpecific } from '../forward.js';
 import type { ForwardArrays } from '../forward.js';
-import { batchParts } from '../parts.js';
+import { batchParts, describeOutside } from '../parts.js';
+import type { OutsidePart } from '../parts.js';
 import { boxAround, checkBoxMethods, defaultBoxRadius, partsInBox, prototypeCenters } from './boxes.js';
 import { rfHeatmaps } from '../maps/gaussian.js';
 import type { BoxMethod } from './boxes.js';
@@ -43,6 +44,8 @@ export interface PartMetricsResult {
   skippedImages: number;
   /** Visible parts that fell outside the input after mapping. */
   droppedParts: number;
+  /** Visible parts annotated outside their image (ignored, with a warning naming file:line). */
+  outsideParts: number;
   consistency?: Partial<Record<BoxMethod, PartMetric>>;
   stability?: Partial<Record<BoxMethod, PartMetric>>;
 }
@@ -64,10 +67,12 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
   const maps = methods.some((m) => m.startsWith('heatmap'));
   const total = loader.options.indices?.length ?? loader.samples.length;
   let images = 0, skipped = 0, dropped = 0, done = 0, batchNo = 0;
+  const outside: OutsidePart[] = [];
   for await (const batch of loader) {
     try {
-      const { parts, dropped: d } = batchParts(batch, loader.samples, { preset: loader.preset, legacyPartMapping: o.legacyPartMapping ?? false });
+      const { parts, dropped: d, outside: out } = batchParts(batch, loader.samples, { preset: loader.preset, legacyPartMapping: o.legacyPartMapping ?? false });
       dropped += d;
+      outside.push(...out);
       const labels = batch.y.dataSync();
       const fw = { maps, ...(o.microBatch ? { microBatch: o.microBatch } : {}) };
       const clean = forwardArrays(model, batch.x, fw);
@@ -105,9 +110,13 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
     done += batch.indices.length;
     o.onProgress?.(done, total);
   }
+  if (outside.length) {
+    log.warning(`${outside.length} visible part(s) are annotated outside their image and were ignored:\n` +
+      `${outside.slice(0, 10).map((x) => `  ${describeOutside(x)}`).join('\n')}${outside.length > 10 ? `\n  … and ${outside.length - 10} more` : ''}`);
+  }
   if (dropped) log.warning(`${dropped} visible part(s) fell outside the ${W}×${H} input after mapping and were left out.`);
   if (!images) throw new Error('No test image has a visible part inside the input: consistency and stability cannot be computed.');
-  const out: PartMetricsResult = { boxRadius: radius, images, skippedImages: skipped, droppedParts: dropped };
+  const out: PartMetricsResult = { boxRadius: radius, images, skippedImages: skipped, droppedParts: dropped, outsideParts: outside.length };
   if (doC) out.consistency = Object.fromEntries(methods.map((m) => [m, cons.get(m)!.result()]));
   if (doS) out.stability = Object.fromEntries(methods.map((m) => [m, stab.get(m)!.result()]));
   return out;
