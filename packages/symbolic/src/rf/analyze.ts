@@ -247,10 +247,15 @@ export function computeReceptiveFields(graph: Graph, options: RfOptions): RfRepo
   const fromShape = shapes.get(from)!;
   const total = fromShape.kind === 'map' ? fromShape.h * fromShape.w : 1;
   const layers: Record<string, LayerFields> = {};
+  // layers that share a map (a conv, its batch norm, its activation) share its fields: computed once
+  const done = new Map<FieldMap, Omit<LayerFields, 'rf' | 'stride' | 'padding'>>();
   for (const name of wanted) {
     const id = ids.get(name)!;
     const p = params.get(id)!;
-    layers[name] = { ...layerFields(id, maps.get(id)!, total), rf: p.rf, stride: p.stride, padding: p.padding };
+    const map = maps.get(id)!;
+    let f = done.get(map);
+    if (!f) done.set(map, (f = layerFields(id, map, total)));
+    layers[name] = { ...f, node: id, rf: p.rf, stride: p.stride, padding: p.padding };
   }
   const report: RfReport = { model: graph.name, height, width, layers, elapsedMs: 0 };
   if (options.insertAt) report.insertAt = options.insertAt;

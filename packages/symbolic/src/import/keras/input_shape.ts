@@ -16,7 +16,10 @@ export interface InputShape {
 }
 
 const NESTED = new Set(['Sequential', 'Functional', 'Model']);
-const MAX_DEPTH = 64;
+/** How deep models may nest. */
+export const MAX_NESTING = 64;
+
+const modelName = (cfg: unknown) => (isObject(cfg) && typeof cfg['name'] === 'string' ? cfg['name'] : 'model');
 
 /** `[batch, h, w, c]` read from a value, or `undefined` when it is not a 4-D shape (a vector model, say). */
 function shape4(v: unknown, source: string): Omit<InputShape, 'source'> | undefined {
@@ -38,10 +41,10 @@ function configShape(config: Record<string, unknown>, source: string): InputShap
 
 /** The input shape of a model (`{class_name, config}`), or `undefined` when it gives none. */
 export function modelInputShape(model: { class_name: string; config: unknown }, depth = 0): InputShape | undefined {
-  if (depth > MAX_DEPTH) return undefined; // the import itself reports the nesting
+  if (depth > MAX_NESTING) throw new Error(`Model '${modelName(model.config)}' is nested more than ${MAX_NESTING} models deep.`);
   const cfg = model.config;
   const layers = Array.isArray(cfg) ? cfg : isObject(cfg) && Array.isArray(cfg['layers']) ? cfg['layers'] : [];
-  const name = isObject(cfg) && typeof cfg['name'] === 'string' ? cfg['name'] : 'model';
+  const name = modelName(cfg);
   const layerName = (l: Record<string, unknown>, c: Record<string, unknown>) => String(l['name'] ?? c['name'] ?? '?');
   const fromLayer = (l: unknown): InputShape | undefined => {
     if (!isObject(l) || typeof l['class_name'] !== 'string') return undefined;

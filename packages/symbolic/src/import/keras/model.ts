@@ -12,9 +12,9 @@ import type { TensorRef } from './inbound.js';
 import { convertLayer } from './layers.js';
 import type { LayerContext } from './layers.js';
 
+import { MAX_NESTING } from './input_shape.js';
+
 const NESTED = new Set(['Sequential', 'Functional', 'Model']);
-/** How deep models may nest. */
-export const MAX_NESTING = 64;
 
 /** A model to import: its class and config (a layer list, or `{name, layers, input_layers, output_layers}`). */
 export interface ModelSpec {
