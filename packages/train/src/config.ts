@@ -84,9 +84,16 @@ export function resolveConfig(yamlText: string | undefined, overrides: FlatConfi
   if (yamlText !== undefined) {
     let doc: unknown;
     try {
-      doc = YAML.parse(yamlText);
+      // warnings (an unresolved tag, an ambiguous anchor) are errors here: they change what a value means
+      const parsed = YAML.parseDocument(yamlText, { prettyErrors: true, logLevel: 'error' });
+      const problem = parsed.errors[0] ?? parsed.warnings[0];
+      if (problem) throw problem;
+      doc = parsed.toJS({ maxAliasCount: 100 });
     } catch (e) {
       throw new Error(`${source} is not valid YAML: ${(e as Error).message}`);
+    }
+    if (doc !== null && doc !== undefined && (typeof doc !== 'object' || Array.isArray(doc))) {
+      throw new Error(`${source} must hold a mapping of options (e.g. 'train: {epochs: 10}'), not ${Array.isArray(doc) ? 'a list' : `the ${typeof doc} ${JSON.stringify(doc).slice(0, 40)}`}.`);
     }
     fromFile = normaliseFlags(flatten(doc), source);
   }

@@ -83,7 +83,7 @@ export function checkSettings(s: Settings): void {
   try {
     optimizerName(s.optimizer.name);
   } catch (e) {
-    bad.push((e as Error).message.replace(/\.$/, ''));
+    bad.push(`--optimizer.name: ${(e as Error).message.replace(/\.$/, '')}`);
   }
   if (bad.length) throw new Error(`Invalid configuration: ${bad.join('; ')}.`);
 }
