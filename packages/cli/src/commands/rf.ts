@@ -1,15 +1,18 @@
-/** `pixpnet rf`: exact receptive fields of a zoo model or of a Keras/tfjs model.json. */
+/**
+ * `pixpnet rf`: exact receptive fields of a zoo model, of a Keras/tfjs model.json (at its own input size unless
+ * told otherwise), or of the backbone of a `pixpnet export` model.json up to its cut.
+ */
 import fs from 'node:fs';
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
-import { computeReceptiveFields, importKerasTopology, zooModel } from '@pixpnet/symbolic';
+import { computeReceptiveFields, importKerasTopology, MAX_SIDE, zooModel } from '@pixpnet/symbolic';
 import type { Graph, RfReport } from '@pixpnet/symbolic';
 import { log } from '@pixpnet/engine';
 import { formatTable } from '../table.js';
 
 /** Options of the command. */
 export interface RfCommandOptions {
-  size: number;
+  size?: number;
   width?: number;
   layer?: string[];
   insertAt?: string;
@@ -18,14 +21,29 @@ export interface RfCommandOptions {
 
 function positive(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of pixels ≥ 1, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SIDE) {
+    throw new InvalidArgumentError(`expected a whole number of pixels from 1 to ${MAX_SIDE} (the analysis's limit), got '${value}'`);
+  }
   return n;
 }
 
-/** A zoo name, or a path to a Keras `to_json()` / tfjs `model.json` topology. */
-export function loadGraph(model: string, height: number, width: number): Graph {
+/** What to analyse: the graph, its input size and, for a PixPNet export, the layers up to its cut. */
+export interface RfTarget {
+  graph: Graph;
+  height: number;
+  width: number;
+  /** The layers to report when the user names none. */
+  layers?: string[];
+}
+
+/** A zoo name, or a path to a Keras `to_json()` / tfjs `model.json` topology, or a `pixpnet export` model.json. */
+export function loadGraph(model: string, size: { height?: number; width?: number } = {}): RfTarget {
   const looksLikeFile = model.endsWith('.json') || model.includes('/') || model.includes('\\');
-  if (!looksLikeFile) return zooModel(model);
+  if (!looksLikeFile) {
+    const graph = zooModel(model);
+    if (size.height === undefined) throw new Error(`--size is required for zoo models: ${model} takes any input size (e.g. --size 224).`);
+    return { graph, height: size.height, width: size.width ?? size.height };
+  }
   if (!fs.existsSync(model)) throw new Error(`No such file: ${model}. Give a zoo model name or the path of a Keras/tfjs model.json.`);
   let json: unknown;
   try {
@@ -34,7 +52,35 @@ export function loadGraph(model: string, height: number, width: number): Graph {
     throw new Error(`${model} is not valid JSON: ${(e as Error).message}`);
   }
   if (typeof json === 'string') log.info(`${model} holds the JSON string of model.to_json() (written with json.dump): decoded it`);
-  return importKerasTopology(json, { height, width, name: model.replace(/^.*[\\/]/, '').replace(/\.json$/, '') });
+  if (json !== null && typeof json === 'object' && (json as Record<string, unknown>)['format'] === 'pixpnet-protonet') return exportedModel(model, json as Record<string, unknown>, size);
+  const graph = importKerasTopology(json, {
+    ...(size.height !== undefined ? { height: size.height } : {}), ...(size.width !== undefined ? { width: size.width } : {}),
+    name: model.replace(/^.*[\\/]/, '').replace(/\.json$/, ''), onWarning: (w) => log.warning(w),
+  });
+  const [height, width] = graph.inputSize!;
+  return { graph, height, width };
+}
+
+/**
+ * A `pixpnet export` model.json (`format: 'pixpnet-protonet'`): not a Keras model, but it names its zoo backbone,
+ * its cut and its input size — so its backbone is analysed up to the cut, at the export's input size.
+ */
+function exportedModel(file: string, json: Record<string, unknown>, size: { height?: number; width?: number }): RfTarget {
+  const c = json['config'] as Record<string, unknown> | undefined;
+  const backbone = c?.['backbone'], cut = c?.['featureLayer'], input = c?.['inputSize'];
+  const whole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_SIDE;
+  if (typeof backbone !== 'string' || typeof cut !== 'string' || !Array.isArray(input) || input.length !== 2 || !input.every(whole)) {
+    throw new Error(`${file} is a PixPNet ProtoNet export (format pixpnet-protonet) but its config lacks backbone, featureLayer or inputSize [height, width]: export the run again.`);
+  }
+  const graph = zooModel(backbone);
+  const names = graph.stages.map(([n]) => n);
+  const end = names.indexOf(cut);
+  if (end < 0) throw new Error(`${file}: its cut layer '${cut}' is not a layer of ${backbone}. Its layers are: ${names.join(', ')}.`);
+  const [h0, w0] = input as [number, number];
+  const height = size.height ?? h0, width = size.width ?? (size.height === undefined ? w0 : size.height);
+  if (height !== h0 || width !== w0) log.warning(`${file} was exported for ${h0}x${w0} input; analysing it at ${height}x${width} as asked.`);
+  log.info(`${file} is a PixPNet ProtoNet export: analysing its backbone ${backbone} up to its cut ${cut} at ${height}x${width}`);
+  return { graph, height, width, layers: names.slice(0, end + 1) };
 }
 
 /** The analysis in the reference fixture format, each layer adding Araujo's values and the mean area. */
@@ -50,7 +96,9 @@ export function toFixtureJson(r: RfReport): unknown {
   return { model: r.model, height: r.height, width: r.width, ...(r.insertAt ? { insertAt: r.insertAt } : {}), layers, elapsedMs: r.elapsedMs };
 }
 
-const pairText = ([h, w]: [number, number]) => (h === w ? String(h) : `${h}x${w}`);
+/** A value to 3 decimals at most: decoders give fractional strides (3 outputs per 2 pixels: 0.667). */
+const num = (v: number) => String(Number.isInteger(v) ? v : Number(v.toFixed(3)));
+const pairText = ([h, w]: [number, number]) => (h === w ? num(h) : `${num(h)}x${num(w)}`);
 const span = ([a, b]: [number, number]) => `[${a},${b})`;
 
 /** The analysis as a readable table. */
@@ -74,16 +122,16 @@ export function registerRf(program: Command): void {
     .command('rf')
     .description('exact receptive fields of a zoo model or a Keras/tfjs model.json')
     .argument('<model>', 'zoo model name (e.g. vgg16) or path to a Keras/tfjs model.json')
-    .addOption(new Option('--size <H>', 'input height in pixels').argParser(positive).makeOptionMandatory())
-    .addOption(new Option('--width <W>', 'input width in pixels (default: the height)').argParser(positive))
-    .addOption(new Option('--layer <L...>', 'layers to report (default: every named layer)'))
+    .addOption(new Option('--size <H>', "input height in pixels (default: the model's own; required for zoo models and models whose input size is free)").argParser(positive))
+    .addOption(new Option('--width <W>', "input width in pixels (default: the model's own width, else the height)").argParser(positive))
+    .addOption(new Option('--layer <L...>', 'layers to report (default: every named layer; for a pixpnet export, those up to its cut)'))
     .addOption(new Option('--insert-at <L>', 'report fields in units of layer L instead of pixels'))
     .option('--json', 'print the reference-fixture JSON format')
     .action((model: string, opts: RfCommandOptions) => {
-      const width = opts.width ?? opts.size;
-      const graph = loadGraph(model, opts.size, width);
-      const report = computeReceptiveFields(graph, {
-        height: opts.size, width, ...(opts.layer ? { layers: opts.layer } : {}), ...(opts.insertAt ? { insertAt: opts.insertAt } : {}),
+      const target = loadGraph(model, { ...(opts.size !== undefined ? { height: opts.size } : {}), ...(opts.width !== undefined ? { width: opts.width } : {}) });
+      const layers = opts.layer ?? target.layers;
+      const report = computeReceptiveFields(target.graph, {
+        height: target.height, width: target.width, ...(layers ? { layers } : {}), ...(opts.insertAt ? { insertAt: opts.insertAt } : {}),
       });
       process.stdout.write((opts.json ? JSON.stringify(toFixtureJson(report)) : formatRf(report)) + '\n');
     });

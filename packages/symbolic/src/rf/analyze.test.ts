@@ -325,6 +325,12 @@ describe('Araujo parameters and statistics', () => {
     const b = new GraphBuilder('pad', 1);
     b.stage('pad', b.zeroPad('pad', INPUT, 10000));
     expect(() => computeReceptiveFields(b.build(), { height: 10 })).toThrow(/node 'pad' \(zeroPad2d\): the output would be 20010x20010, larger than the 16384/);
+    // a cross on a 2048×1024 map would need 2M units kept one by one: refused, naming the node
+    const x = new GraphBuilder('bigcross', 1);
+    x.stage('mix', x.sum('mix', [x.conv('h', INPUT, 1, [1, 3], { padding: [0, 1] }), x.conv('v', INPUT, 1, [3, 1], { padding: [1, 0] })]));
+    expect(() => computeReceptiveFields(x.build(), { height: 2048, width: 1024 }))
+      .toThrow(/bigcross: node 'mix' \(add\): its fields are not rows × cols, and checking them unit by unit needs 2048x1024 units, more than the 1048576/);
+    expect(computeReceptiveFields(x.build(), { height: 64, width: 32 }).layers['mix']!.product).toBe(false);
     // a tall, thin input: 16384 rows would overflow Math.min(...rows) (a product field's areas)
     const t = new GraphBuilder('tall', 1);
     t.stage('c', t.conv('c', INPUT, 1, 3, { padding: 1 }));

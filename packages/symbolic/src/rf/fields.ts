@@ -44,6 +44,20 @@ export interface FieldMap {
 
 let nextId = 1;
 
+/**
+ * The most units a field is kept unit by unit for (1024², far beyond the crosses real networks make): beyond it
+ * the analysis stops with an error rather than run out of memory or time.
+ */
+export const MAX_GENERAL_UNITS = 1 << 20;
+
+/** Throws unless an `h × w` field may be kept (or checked) unit by unit. */
+function checkUnits(h: number, w: number): void {
+  if (h * w > MAX_GENERAL_UNITS) {
+    throw new Error(`its fields are not rows × cols, and checking them unit by unit needs ${h}x${w} units, more than the ${MAX_GENERAL_UNITS} ` +
+      'the analysis keeps: analyse a smaller input');
+  }
+}
+
 /** A product field. */
 export function productField(rows: IntervalSet[], cols: IntervalSet[]): ProductField {
   return { kind: 'product', id: nextId++, rows, cols };
@@ -75,6 +89,7 @@ export function unitBlocks(f: Field, i: number, j: number): Block[] {
 export function toGeneral(f: Field): GeneralField {
   if (f.kind === 'general') return f;
   const [h, w] = fieldSize(f);
+  checkUnits(h, w);
   const units: Block[][] = [];
   for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) units.push(unitBlocks(f, i, j));
   return generalField(h, w, units);
@@ -121,6 +136,7 @@ function broadcast(f: Field, h: number, w: number): Field {
   if (fh === h && fw === w) return f;
   if (fh !== 1 || fw !== 1) throw new Error(`cannot broadcast a ${fh}x${fw} field to ${h}x${w}`);
   if (f.kind === 'product') return productField(Array(h).fill(f.rows[0]!), Array(w).fill(f.cols[0]!));
+  checkUnits(h, w);
   return generalField(h, w, Array(h * w).fill(f.units[0]!));
 }
 
@@ -155,6 +171,7 @@ function unionProducts(fields: ProductField[], h: number, w: number): Field {
   const fullC = fields.map((f) => cols.map((c, j) => equal(f.cols[j]!, c)));
   if (fields.some((_, g) => fullR[g]!.every(Boolean) && fullC[g]!.every(Boolean))) return productField(rows, cols);
   // otherwise check unit by unit; a unit no single field spans may still be covered by several (or not: a cross)
+  checkUnits(h, w);
   let product = true;
   const units: Block[][] = [];
   for (let i = 0; i < h; i++) {
@@ -189,6 +206,7 @@ export function windowField(f: Field, rowsWin: AxisWindows, colsWin: AxisWindows
   if (f.kind === 'product') {
     return productField(rowsWin.map((ps) => union(ps.map((p) => f.rows[p]!))), colsWin.map((ps) => union(ps.map((p) => f.cols[p]!))));
   }
+  checkUnits(rowsWin.length, colsWin.length);
   const units: Block[][] = [];
   for (const ri of rowsWin) {
     for (const cj of colsWin) {

@@ -67,7 +67,12 @@ export function propagate(graph: Graph, shapes: Map<string, Shape>, from: string
   for (let k = startIndex; k < graph.nodes.length; k++) {
     const node = graph.nodes[k]!;
     const ins = node.inputs.map((i) => maps.get(i) ?? emptyMap(shapes.get(i)!));
-    maps.set(node.id, step(graph, node, ins, shapes));
+    try {
+      maps.set(node.id, step(graph, node, ins, shapes));
+    } catch (e) {
+      if ((e as Error).message.startsWith(`${graph.name}: node`)) throw e;
+      throw new Error(`${graph.name}: node '${node.id}' (${node.op.type}): ${(e as Error).message}`);
+    }
     if (node.id === until) break;
   }
   return maps;

@@ -164,7 +164,7 @@ export function convertLayer(ctx: LayerContext, layer: KerasLayer, id: string, i
       }
       const xs = ctx.shape(x);
       const flat = xs.kind === 'vector' || (xs.h === 1 && xs.w === 1);
-      if (flat && target.length === 1) return b.flatten(id, x);
+      if (target.length === 1) return b.flatten(id, x); // a vector: Flatten, whatever the order
       if (flat && xs.kind === 'map' && target.length === 3 && target[0] === 1 && target[1] === 1) return b.identity(id, x, 'reshape');
       throw new KerasImportError(layer, `reshaping to [${target.join(', ')}] moves units across positions, which the importer does not support`);
     }
