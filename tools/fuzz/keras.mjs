@@ -126,9 +126,11 @@ const BAD_VALUES = [null, undefined, -1, 0, 1.5, 2 ** 31, 1e300, Number.NaN, Inf
 function containers(root) {
   const out = [];
   const stack = [root];
+  const seen = new Set();
   while (stack.length) {
     const v = stack.pop();
-    if (v && typeof v === 'object') {
+    if (v && typeof v === 'object' && !seen.has(v)) {
+      seen.add(v);
       out.push(v);
       for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push(c);
     }
@@ -145,7 +147,7 @@ function mutate(root, m) {
   const key = keys.length ? keys[m.key % keys.length] : 'config';
   switch (m.kind) {
     case 'set':
-      target[key] = BAD_VALUES[m.value % BAD_VALUES.length];
+      target[key] = structuredClone(BAD_VALUES[m.value % BAD_VALUES.length]); // a fresh copy: no value shared between inputs
       return root;
     case 'delete':
       if (Array.isArray(target)) target.splice(m.key % Math.max(1, target.length), 1);

@@ -120,3 +120,9 @@ describe('nested models are flattened', () => {
     expect(r.layers['b']!.rows[1]).toEqual([0, 6]); // a's rows 0–2: [0, 2), [1, 4), [3, 6)
   });
 });
+
+describe('found by fuzzing', () => {
+  it('a functional model whose config is an empty list is refused by name', () => {
+    expect(() => importKerasTopology({ model_config: { class_name: 'Functional', config: [] } }, { height: 1 })).toThrow(/Model 'model' \(Functional\) has no layers/);
+  });
+});

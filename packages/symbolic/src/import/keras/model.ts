@@ -29,7 +29,10 @@ interface Walk extends LayerContext {
 /** The model's layer list and name. */
 function layersOf(model: ModelSpec, fallbackName: string): { name: string; layers: unknown[]; config: Record<string, unknown> } {
   const cfg = model.config;
-  if (Array.isArray(cfg)) return { name: fallbackName, layers: cfg, config: {} };
+  if (Array.isArray(cfg)) {
+    if (cfg.length === 0) throw new Error(`Model '${fallbackName}' (${model.class_name}) has no layers.`);
+    return { name: fallbackName, layers: cfg, config: {} };
+  }
   if (!isObject(cfg)) throw new Error(`Model '${fallbackName}' (${model.class_name}): its config is ${show(cfg)}, not an object with "layers".`);
   const layers = cfg['layers'];
   if (!Array.isArray(layers)) throw new Error(`Model '${fallbackName}' (${model.class_name}): config.layers is ${show(layers)}, not a list of layers.`);
