@@ -20,9 +20,10 @@ export function numberArg(flag: string, check: (n: number) => boolean, what: str
   };
 }
 
-/** A parser for a whole number ≥ `min`. */
-export function wholeArg(flag: string, min: number): (v: string) => number {
-  return numberArg(flag, (n) => Number.isInteger(n) && n >= min, `a whole number ≥ ${min}`);
+/** A parser for a whole number ≥ `min` (and ≤ `max` when given). */
+export function wholeArg(flag: string, min: number, max?: number): (v: string) => number {
+  const what = max === undefined ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
+  return numberArg(flag, (n) => Number.isInteger(n) && n >= min && (max === undefined || n <= max), what);
 }
 
 /** Adds `--backend`, `--threads` and `--log-level`, and applies the log level before any command runs. */

@@ -30,3 +30,4 @@ export { tfjsVersions, packageVersion, TFJS_PACKAGES } from './versions.js';
 export { Rng, tfSeed } from './rng.js';
 export { chunks, rows } from './batching.js';
 export { quantiles, nanMean, roundHalfEven } from './stats.js';
+export { writeAtomic, fsyncFile, removeStaleTemps, pidAlive } from './atomic.js';

@@ -6,9 +6,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import YAML from 'yaml';
-import { log } from '@pixpnet/engine';
+import { log, writeAtomic } from '@pixpnet/engine';
 import { DataLoader } from '@pixpnet/data';
 import type { Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
@@ -214,14 +213,14 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     if (input.resultsDir) {
       const curves = plan.rotMethods.map((m) => ({ label: heatmapMethod(m).label, xPct: result.rotResults![m]!.xPct, y: result.rotResults![m]!.agg }));
       const { svg, png } = await renderRotPlot(curves, rfPct, `Relevance ordering test — ${input.dataset} ${input.split}`);
-      await writeFileAtomic(path.join(input.resultsDir, 'rot.svg'), svg);
-      await writeFileAtomic(path.join(input.resultsDir, 'rot.png'), png);
+      writeAtomic(path.join(input.resultsDir, 'rot.svg'), svg);
+      writeAtomic(path.join(input.resultsDir, 'rot.png'), png);
       result.rotPlot = { svg: 'rot.svg', png: 'rot.png' };
     }
   }
   if (input.resultsDir) {
     fs.mkdirSync(input.resultsDir, { recursive: true });
-    await writeFileAtomic(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
+    writeAtomic(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
   }
   return result;
 }

@@ -9,7 +9,7 @@ import { tf } from '@pixpnet/engine';
 import { ProtoNet, exportStateDict, loadStateDict, readSafetensors, writeSafetensors } from '@pixpnet/models';
 import type { ProtoNetConfig, StateDict } from '@pixpnet/models';
 import type { GroupedOptimizer, NamedTensor } from './optimizers.js';
-import { removeStaleTemps, writeAtomic } from './atomic.js';
+import { removeStaleTemps, writeAtomic } from '@pixpnet/engine';
 
 /** The run state stored with a checkpoint. */
 export interface LoopState {

@@ -19,8 +19,7 @@ export type { TensorBoardEvent, TensorBoardHistogram, TensorBoardWriterOptions, 
 export { loadRun, runCheckpoint, readResultsConfig } from './load_run.js';
 export type { LoadedRun } from './load_run.js';
 export { saveCheckpoint, readCheckpoint, modelFromCheckpoint, restoreOptimizer, modelStateDict } from './checkpoint.js';
-export { writeAtomic, fsyncFile, removeStaleTemps } from './atomic.js';
-export { lockRunDir, pidAlive, LOCK_FILE } from './lock.js';
+export { lockRunDir, LOCK_FILE } from './lock.js';
 export type { RunLock } from './lock.js';
 export type { Checkpoint, CheckpointMeta, LoopState } from './checkpoint.js';
 export { pushPrototypes, PushState } from './push.js';

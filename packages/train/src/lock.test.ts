@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LOCK_FILE, lockRunDir, pidAlive } from './lock.js';
-import { removeStaleTemps } from './atomic.js';
+import { pidAlive, removeStaleTemps } from '@pixpnet/engine';
+import { LOCK_FILE, lockRunDir } from './lock.js';
 
 const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-lock-'));
 const sleeper = () => spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { log } from '@pixpnet/engine';
+import { log, pidAlive } from '@pixpnet/engine';
 
 /** The lock file's name inside a run directory. */
 export const LOCK_FILE = '.pixpnet.lock';
@@ -16,17 +16,6 @@ interface LockInfo {
   host: string;
   started: string;
   command: string;
-}
-
-/** Whether process `pid` is alive on this host (EPERM: alive, owned by someone else). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const held = new Map<string, number>(); // lock file → re-entrant count in this process

@@ -1,14 +1,9 @@
 /** `pixpnet data …`: dataset tools. `synth` writes the embedded synthetic parts dataset. */
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { log } from '@pixpnet/engine';
 import { writeSynthDataset } from '@pixpnet/data';
-
-function whole(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got '${value}'`);
-  return n;
-}
+import { wholeArg } from '../options.js';
 
 /** Adds `data` and its subcommands. */
 export function registerData(program: Command): void {
@@ -17,10 +12,10 @@ export function registerData(program: Command): void {
     .command('synth')
     .description('write the synthetic parts dataset (CUB-200-2011 layout, with class-defining parts)')
     .requiredOption('--out <dir>', 'output folder (CUB_200_2011/ is created inside)')
-    .option('--classes <n>', 'number of classes', whole, 10)
-    .option('--per-class <n>', 'images per class', whole, 40)
-    .option('--size <px>', 'image size in pixels', whole, 64)
-    .option('--seed <n>', 'random seed (same seed: byte-identical files)', whole, 0)
+    .option('--classes <n>', 'number of classes', wholeArg('--classes', 1), 10)
+    .option('--per-class <n>', 'images per class', wholeArg('--per-class', 1), 40)
+    .option('--size <px>', 'image size in pixels', wholeArg('--size', 1), 64)
+    .option('--seed <n>', 'random seed (same seed: byte-identical files)', wholeArg('--seed', 0), 0)
     .addOption(new Option('--distractors <kind>', 'the non-defining parts: random attributes (hard) or plain grey (easy; what SYNTHPARTS generates)').choices(['random', 'plain']).default('random'))
     .action(async (o: { out: string; classes: number; perClass: number; size: number; seed: number; distractors: 'random' | 'plain' }) => {
       const t0 = Date.now();

@@ -8,8 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import sharp from 'sharp';
-import writeFileAtomic from 'write-file-atomic';
-import { initBackend, log } from '@pixpnet/engine';
+import { initBackend, log, writeAtomic } from '@pixpnet/engine';
 import { protoNetToArtifacts } from '@pixpnet/models';
 import { prototypePatches } from '@pixpnet/eval';
 import { requireRunDir, withRun } from '../run_data.js';
@@ -38,8 +37,8 @@ export function registerExport(program: Command): void {
         fs.mkdirSync(path.join(out, 'prototypes'), { recursive: true });
         fs.cpSync(PAGE, out, { recursive: true });
         const { modelJson, weights } = await protoNetToArtifacts(run.model);
-        await writeFileAtomic(path.join(out, 'model', 'model.json'), JSON.stringify(modelJson));
-        await writeFileAtomic(path.join(out, 'model', 'weights.bin'), Buffer.from(weights));
+        writeAtomic(path.join(out, 'model', 'model.json'), JSON.stringify(modelJson));
+        writeAtomic(path.join(out, 'model', 'weights.bin'), Buffer.from(weights));
         const P = run.model.config.numPrototypes;
         const patches = await prototypePatches(run.model, Array.from({ length: P }, (_, j) => j), ds.index.samples, ds.preset);
         const files: Array<string | null> = [];
@@ -51,12 +50,12 @@ export function registerExport(program: Command): void {
           files.push(file);
         }
         const { mean, std, crop, resize, downsample } = ds.preset;
-        await writeFileAtomic(path.join(out, 'explainer.json'), JSON.stringify({
+        writeAtomic(path.join(out, 'explainer.json'), JSON.stringify({
           format: 'pixpnet-browser', title: `PixPNet: ${ds.key} (${run.model.config.backbone} cut at ${run.model.config.featureLayer})`,
           classNames: ds.index.classNames, preset: { mean, std, ...(crop ? { crop } : {}), ...(resize ? { resize } : {}), ...(downsample ? { downsample } : {}) },
           topK: f.topK ?? 4, patches: files,
         }));
-        await writeFileAtomic(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
+        writeAtomic(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
         process.stdout.write(`${path.resolve(out)}\n`);
         log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
       });

@@ -6,8 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
-import { initBackend, log } from '@pixpnet/engine';
+import { initBackend, log, writeAtomic } from '@pixpnet/engine';
 import { buildGallery } from '../gallery.js';
 import { requireRunDir, withRun } from '../run_data.js';
 import { engineOptions } from '../options.js';
@@ -29,8 +28,8 @@ export function registerPrototypes(program: Command): void {
         const { entries, png } = await buildGallery(run.model, ds);
         const out = f.out ?? path.join(runDir, 'prototypes');
         fs.mkdirSync(out, { recursive: true });
-        await writeFileAtomic(path.join(out, 'prototypes.png'), png);
-        await writeFileAtomic(path.join(out, 'prototypes.json'), JSON.stringify(entries, null, 1) + '\n');
+        writeAtomic(path.join(out, 'prototypes.png'), png);
+        writeAtomic(path.join(out, 'prototypes.json'), JSON.stringify(entries, null, 1) + '\n');
         if (f.json) process.stdout.write(JSON.stringify(entries) + '\n');
         const defining = entries.filter((e) => e.definingPart).length, judged = entries.filter((e) => e.definingPart !== null).length;
         if (judged) log.info(`${defining} of ${judged} prototypes sit on a part that defines their class`);

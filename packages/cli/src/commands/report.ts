@@ -6,9 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import writeFileAtomic from 'write-file-atomic';
 import YAML from 'yaml';
-import { initBackend, log } from '@pixpnet/engine';
+import { initBackend, log, writeAtomic } from '@pixpnet/engine';
 import { explainItems, reportHtml, trainingCurvesSvg } from '@pixpnet/eval';
 import { readMetricsCsv, runPaths } from '@pixpnet/train';
 import { buildGallery } from '../gallery.js';
@@ -36,7 +35,7 @@ export function registerReport(program: Command): void {
         const c = run.config;
         fs.mkdirSync(path.join(out, 'explanations'), { recursive: true });
         const { entries, png } = await buildGallery(run.model, ds);
-        await writeFileAtomic(path.join(out, 'prototypes.png'), png);
+        writeAtomic(path.join(out, 'prototypes.png'), png);
         const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames },
           randomTestItems(c, ds, f.explanations ?? 3, f.seed ?? 0), { outDir: path.join(out, 'explanations') });
         const csv = paths.metrics;
@@ -51,7 +50,7 @@ export function registerReport(program: Command): void {
           explanations: records.map((r) => ({ image: path.relative(out, r.file!).split(path.sep).join('/'), record: r })),
           ...(interp ? { interpretability: { record: interp, ...(fs.existsSync(rotSvg) ? { rotSvg: fs.readFileSync(rotSvg, 'utf8') } : {}) } } : {}),
         });
-        await writeFileAtomic(path.join(out, 'index.html'), html);
+        writeAtomic(path.join(out, 'index.html'), html);
         if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);
         process.stdout.write(`${path.join(out, 'index.html')}\n`);
       });

@@ -1,8 +1,7 @@
 /** Explanation panels for a list of images: explain, fetch the prototypes' patches, draw, write. */
 import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
-import { tf } from '@pixpnet/engine';
+import { tf, writeAtomic } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
 import { evalTransform } from '@pixpnet/data';
 import type { Sample, TransformPreset } from '@pixpnet/data';
@@ -76,7 +75,7 @@ export async function explainItems(ctx: ExplainContext, items: readonly ExplainI
         caption: item.name,
       });
       const file = path.join(o.outDir, `explanation_${item.name.replace(/[^\w.-]+/g, '_')}_${e.sort}_top${e.evidence.length}.png`);
-      await writeFileAtomic(file, png);
+      writeAtomic(file, png);
       rec.file = file;
     }
     records.push(rec);

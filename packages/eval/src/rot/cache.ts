@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeAtomic } from '@pixpnet/engine';
 import type { RotParams, RotResult } from './rot.js';
 
 /** What is stored. */
@@ -50,6 +50,6 @@ export async function writeRotCache(dir: string, key: string, identity: Record<s
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${key}.json`);
   const body: CacheFile = { key, identity, result };
-  await writeFileAtomic(file, JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
+  writeAtomic(file, JSON.stringify(body, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
   return file;
 }

@@ -1,21 +1,16 @@
 /** Saving and loading a ProtoNet folder (`model.json` + `weights.bin`) in Node, written atomically. */
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeAtomic } from '@pixpnet/engine';
 import type { ProtoNet } from './protonet.js';
 import { protoNetFromArtifacts, protoNetToArtifacts } from './serialize.js';
 import type { ProtoNetModelJson } from './serialize.js';
 
-/** Writes `dir/model.json` and `dir/weights.bin` (each through a temporary file and a rename). */
+/** Writes `dir/model.json` and `dir/weights.bin` (each atomically: a temporary file, fsync, a rename). */
 export async function saveProtoNet(model: ProtoNet, dir: string): Promise<void> {
   const { modelJson, weights } = await protoNetToArtifacts(model, 'weights.bin');
-  fs.mkdirSync(dir, { recursive: true });
-  const write = (name: string, data: string | Uint8Array) => {
-    const tmp = path.join(dir, `.${name}.tmp-${process.pid}`);
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, path.join(dir, name));
-  };
-  write('weights.bin', new Uint8Array(weights));
-  write('model.json', JSON.stringify(modelJson));
+  writeAtomic(path.join(dir, 'weights.bin'), new Uint8Array(weights));
+  writeAtomic(path.join(dir, 'model.json'), JSON.stringify(modelJson));
 }
 
 /** Reads a folder written by {@link saveProtoNet}. */

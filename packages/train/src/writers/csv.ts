@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { fsyncFile, removeStaleTemps, writeAtomic } from '../atomic.js';
+import { fsyncFile, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
 import type { MetricsEvent, RunStartEvent } from '../events.js';
 
 /** Writes metrics rows as they come; on resume keeps exactly the rows the checkpoint had seen. */

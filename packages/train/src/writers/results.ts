@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { removeStaleTemps, writeAtomic } from '../atomic.js';
+import { removeStaleTemps, writeAtomic } from '@pixpnet/engine';
 import type { RunEndEvent, RunStartEvent } from '../events.js';
 
 /** Writes the results folder when the run ends. */

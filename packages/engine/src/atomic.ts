@@ -1,7 +1,22 @@
-/** Atomic file writes: a reader (or a resumed run) sees the old file or the new one, never half of one. */
+/**
+ * Atomic file writes, the one helper every package uses: a reader (or a resumed run) sees the old file or the new
+ * one, never half of one. Temporary files are named after the writing process (`.name.tmp-PID`), so that the
+ * leftovers of a killed process can be told from a live writer's and removed ({@link removeStaleTemps}) — which
+ * `write-file-atomic`'s hashed temporary names do not allow.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pidAlive } from './lock.js';
+
+/** Whether process `pid` is alive on this host (EPERM: alive, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** Writes `data` to `file` atomically (temporary file, fsync, rename). */
 export function writeAtomic(file: string, data: Uint8Array | string): void {
