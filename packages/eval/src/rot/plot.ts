@@ -4,8 +4,6 @@
  * Drawn with vega-lite, rendered to SVG in Node by vega, and to PNG by sharp.
  */
 import sharp from 'sharp';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ProtoNet } from '@pixpnet/models';
 
@@ -64,6 +62,8 @@ export function rotPlotSpec(curves: readonly RotCurve[], rfPct: number, title?: 
 
 /** A vega-lite specification rendered to SVG text in Node (no browser, no network). */
 export async function vegaLiteSvg(spec: TopLevelSpec, scale = 1): Promise<string> {
+  // loaded when a plot is drawn: vega's canvas module uses top-level await, which would stop require() of this package
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   try {
     return await view.toSVG(scale);
