@@ -88,7 +88,7 @@ describe('pixpnet rf', () => {
   it('explains bad input', async () => {
     expect((await run('rf', 'vgg17', '--size', '224')).err).toMatch(/Unknown model 'vgg17'. Models in the zoo: convnext_base/);
     expect((await run('rf', 'vgg16')).err).toMatch(/--size is required for zoo models/);
-    expect((await run('rf', 'vgg16', '--size', 'big')).err).toMatch(/expected a whole number of pixels/);
+    expect((await run('rf', 'vgg16', '--size', 'big')).err).toMatch(/--size must be a whole number from 1 to 16384, got 'big'/);
     expect((await run('rf', 'nowhere/model.json', '--size', '224')).err).toMatch(/No such file: nowhere\/model.json/);
     expect((await run('rf', 'vgg16', '--size', '224', '--layer', 'fc9')).err).toMatch(/vgg16 has no layer 'fc9'/);
   });

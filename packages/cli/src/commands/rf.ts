@@ -3,12 +3,13 @@
  * told otherwise), or of the backbone of a `pixpnet export` model.json up to its cut.
  */
 import fs from 'node:fs';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import type { Command } from 'commander';
 import { computeReceptiveFields, importKerasTopology, MAX_SIDE, zooModel } from '@pixpnet/symbolic';
 import type { Graph, RfReport } from '@pixpnet/symbolic';
 import { log } from '@pixpnet/engine';
 import { formatTable } from '../table.js';
+import { wholeArg } from '../options.js';
 
 /** Options of the command. */
 export interface RfCommandOptions {
@@ -17,14 +18,6 @@ export interface RfCommandOptions {
   layer?: string[];
   insertAt?: string;
   json?: boolean;
-}
-
-function positive(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_SIDE) {
-    throw new InvalidArgumentError(`expected a whole number of pixels from 1 to ${MAX_SIDE} (the analysis's limit), got '${value}'`);
-  }
-  return n;
 }
 
 /** What to analyse: the graph, its input size and, for a PixPNet export, the layers up to its cut. */
@@ -122,8 +115,8 @@ export function registerRf(program: Command): void {
     .command('rf')
     .description('exact receptive fields of a zoo model or a Keras/tfjs model.json')
     .argument('<model>', 'zoo model name (e.g. vgg16) or path to a Keras/tfjs model.json')
-    .addOption(new Option('--size <H>', "input height in pixels (default: the model's own; required for zoo models and models whose input size is free)").argParser(positive))
-    .addOption(new Option('--width <W>', "input width in pixels (default: the model's own width, else the height)").argParser(positive))
+    .addOption(new Option('--size <H>', "input height in pixels (default: the model's own; required for zoo models and models whose input size is free)").argParser(wholeArg('--size', 1, MAX_SIDE)))
+    .addOption(new Option('--width <W>', "input width in pixels (default: the model's own width, else the height)").argParser(wholeArg('--width', 1, MAX_SIDE)))
     .addOption(new Option('--layer <L...>', 'layers to report (default: every named layer; for a pixpnet export, those up to its cut)'))
     .addOption(new Option('--insert-at <L>', 'report fields in units of layer L instead of pixels'))
     .option('--json', 'print the reference-fixture JSON format')
