@@ -35,7 +35,5 @@ export type { MatValue } from './datasets/mat.js';
 export { mapParts } from './transforms/parts.js';
 export type { MappedPart, MapPartsOptions } from './transforms/parts.js';
 export { loadImagenetSubset } from './datasets/imagenet_archives.js';
-export { writeMat, matDouble, matChar, matCell, matStruct } from './datasets/mat_write.js';
-export type { MatElement } from './datasets/mat_write.js';
 export { openDataset, datasetKey, datasetSpec, datasetDir, DATASET_KEYS, SYNTHPARTS_DEFAULTS } from './datasets/registry.js';
 export type { OpenedDataset, OpenOptions, DatasetSpec } from './datasets/registry.js';

@@ -10,7 +10,6 @@ export { parameterSpecs, toTfLayout, toTorchLayout } from './params.js';
 export type { ParamSpec, ParamLayout } from './params.js';
 export { loadStateDict, exportStateDict } from './state_dict.js';
 export type { StateDict, StateEntry, ParamHost } from './state_dict.js';
-export { hash32, uniform, hashInput, hashStateDict, samplePositions } from './fixture_hash.js';
 export { EXECUTORS } from './ops/registry.js';
 export { ProtoNet } from './protonet/protonet.js';
 export type { ProtoNetConfig, ProtoNetOutput, PushRecords } from './protonet/protonet.js';
