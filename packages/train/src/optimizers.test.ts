@@ -52,6 +52,7 @@ describe('GroupedOptimizer (spec §3.3)', () => {
     expect(optimizerName('RMSProp')).toBe('rmsprop');
     expect(optimizerName('rm_sprop')).toBe('rmsprop');
     expect(() => optimizerName('lion')).toThrow(/Unknown optimizer 'lion': use one of adam, sgd, rmsprop/);
+    expect(() => optimizerName('constructor')).toThrow(/Unknown optimizer 'constructor'/); // not Object.prototype's
     expect(() => optimizerName('AdamW')).toThrow(/decouples weight decay.*use adam/);
     expect(() => optimizerName('adamax')).toThrow(/cannot save its state/);
   });

@@ -54,8 +54,8 @@ const REFUSED: Record<string, string> = {
 /** The canonical optimizer name (case-insensitive; snake case of CamelCase names accepted). */
 export function optimizerName(name: string): string {
   const n = name.toLowerCase().replace(/_/g, '');
-  if (REFUSED[n]) throw new Error(`--optimizer.name ${name}: ${REFUSED[n]}.`);
-  if (!MAKERS[n]) throw new Error(`Unknown optimizer '${name}': use one of ${Object.keys(MAKERS).join(', ')} (case-insensitive).`);
+  if (Object.hasOwn(REFUSED, n)) throw new Error(`--optimizer.name ${name}: ${REFUSED[n]}.`);
+  if (!Object.hasOwn(MAKERS, n)) throw new Error(`Unknown optimizer '${name}': use one of ${Object.keys(MAKERS).join(', ')} (case-insensitive).`);
   return n;
 }
 

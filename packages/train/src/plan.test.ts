@@ -23,6 +23,8 @@ describe('planRun', () => {
     const plan = (o: Record<string, unknown>) => () => planRun(resolveConfig(yaml, o));
     expect(plan({ 'dataset.name': 'mnist' })).toThrow(/Unknown dataset 'mnist' \(MNIST, the reference default, is not supported\): set --dataset.name to one of/);
     expect(plan({ 'model.feature-extractor': 'resnet' })).toThrow(/--model.feature-extractor: unknown model 'resnet'. Models in the zoo: .*resnet18/);
+    expect(plan({ 'model.feature-extractor': 'valueOf' })).toThrow(/unknown model 'valueOf'/); // found by npm run fuzz: not Object.prototype's
+    expect(plan({ 'dataset.name': '__proto__' })).toThrow(/Unknown dataset '__proto__'/);
     expect(plan({ 'model.feature-layer': 'layer4' })).toThrow(/vgg_nano_bn has no layer \(--model.feature-layer\) 'layer4'/);
     expect(plan({ 'model.pretrained': true })).toThrow(/--model.pretrained: no known ImageNet weights for vgg_nano_bn.*--model.no-pretrained/);
     expect(plan({ 'model.pretrained': true, 'model.pretrained-weights': '/nonexistent/w.safetensors' })).toThrow(/--model.pretrained-weights \/nonexistent\/w.safetensors: no such file/);

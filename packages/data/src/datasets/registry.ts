@@ -84,7 +84,7 @@ export interface DatasetSpec {
 /** Resolves `name` to its key and preset (spec §5.1) without touching the disk; errors list the supported keys. */
 export function datasetSpec(name: string, options: Pick<OpenOptions, 'cropToBbox'> = {}): DatasetSpec {
   const key = datasetKey(name);
-  const preset0 = PRESETS[key];
+  const preset0 = Object.hasOwn(PRESETS, key) ? PRESETS[key] : undefined;
   if (!preset0) {
     const why = key === 'MNIST' ? ' (MNIST, the reference default, is not supported)' : '';
     throw new DatasetError(`Unknown dataset '${name}'${why}: set --dataset.name to one of ${DATASET_KEYS.join(', ')}.`);

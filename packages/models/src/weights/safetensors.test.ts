@@ -60,6 +60,7 @@ describe('safetensors', () => {
       [{ a: t(['2', '3']) }, /'a' has the shape \["2","3"\]/],
       [{ a: 7 }, /tensor 'a' is not an object/],
       [{ a: t([2, 3], [0, 24], 'F128') }, /'a' has an unknown dtype "F128"/],
+      [{ a: t([2, 3], [0, 24], 'toString') }, /'a' has an unknown dtype "toString"/],
       [{ a: t([2, 3], [8, 4]) }, /'a' has offsets \[8,4\] that are not \[begin, end\]/],
       [{ a: t([2, 3], [0, 24]), b: t([1], [20, 24]) }, /tensors 'a' and 'b' overlap/],
       [{ a: t([2, 3]), __metadata__: { k: 3 } }, /__metadata__ is not a map of strings to strings/],

@@ -54,7 +54,7 @@ export function readSafetensors(bytes: Uint8Array, name = 'the safetensors file'
     const e = value as Partial<HeaderEntry> | null;
     if (e === null || typeof e !== 'object' || Array.isArray(e)) fail(`tensor '${key}' is not an object`);
     const { dtype, shape, data_offsets: offs } = e as Partial<HeaderEntry>;
-    if (typeof dtype !== 'string' || !(dtype in DTYPES)) fail(`tensor '${key}' has an unknown dtype ${JSON.stringify(dtype)}`);
+    if (typeof dtype !== 'string' || !Object.hasOwn(DTYPES, dtype)) fail(`tensor '${key}' has an unknown dtype ${JSON.stringify(dtype)}`);
     if (!Array.isArray(shape) || !shape.every(isCount)) fail(`tensor '${key}' has the shape ${JSON.stringify(shape)}; a shape is a list of whole numbers ≥ 0`);
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isCount) || offs[0]! > offs[1]! || offs[1]! > data.length) {
       fail(`tensor '${key}' has offsets ${JSON.stringify(offs)} that are not [begin, end] with 0 ≤ begin ≤ end ≤ ${data.length} (the data bytes)`);
@@ -72,7 +72,7 @@ export function readSafetensors(bytes: Uint8Array, name = 'the safetensors file'
   const tensors: StateDict = new Map();
   const unsupported: string[] = [];
   for (const [key, e] of entries) {
-    if (!BYTES[e.dtype]) {
+    if (!Object.hasOwn(BYTES, e.dtype)) {
       unsupported.push(`${key} (${e.dtype})`);
       continue;
     }

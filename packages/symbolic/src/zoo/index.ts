@@ -22,7 +22,7 @@ export function zooNames(): string[] {
 
 /** Builds a zoo model, with an error listing the names when `name` is not one. */
 export function zooModel(name: string, options?: ZooOptions): Graph {
-  const make = ZOO[name];
+  const make = Object.hasOwn(ZOO, name) ? ZOO[name] : undefined; // not Object.prototype's 'valueOf'
   if (!make) throw new Error(`Unknown model '${name}'. Models in the zoo: ${zooNames().join(', ')}.`);
   return make(options);
 }
