@@ -16,7 +16,7 @@ export interface NamedTensor {
 
 /** `--optimizer.*` options used here. */
 export interface OptimizerOptions {
-  /** Case-insensitive; snake case of CamelCase names accepted (`adam`, `sgd`, `rmsprop`/`rm_sprop`, `adamax`, `adagrad`, `adadelta`). */
+  /** Case-insensitive; snake case of CamelCase names accepted (`adam`, `sgd`, `rmsprop`/`rm_sprop`, `adagrad`, `adadelta`; `adamax` and `nadam` are refused with the reason). */
   name?: string;
   lr?: number;
   weightDecay?: number;

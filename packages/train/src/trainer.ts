@@ -68,7 +68,10 @@ function labelsOf(loader: DataLoader, batch: Batch): Int32Array {
   return Int32Array.from(batch.indices.map((i) => loader.samples[i]!.label));
 }
 
-/** The fit loop's state machine; `run()` trains from `state.epoch` to the end and tests. */
+/**
+ * The fit loop's state machine: `fit()` trains from `state.epoch` to the last epoch (a checkpoint after each),
+ * `evaluate()` runs a validation or test split; the caller tests after fitting.
+ */
 export class FitLoop {
   private readonly s: Settings;
   private readonly coef: Required<LossCoefficients>;

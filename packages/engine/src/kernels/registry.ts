@@ -17,7 +17,7 @@ export interface TrainingKernel {
   kernelFunc: KernelFunc;
   /** Backends that get it: those that lack the kernel, or whose own kernel is much slower. */
   backends: readonly string[];
-  /** Why it exists, for `pixpnet info --verbose` and the docs. */
+  /** Why it exists (for the docs and anyone reading the registry). */
   reason: string;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `pretrained`: a local path, an http(s) URL, or `hf:<repo>[/<file>]` (Hugging Face Hub), downloaded once into a
  * cache folder (`PIXPNET_CACHE`, default `~/.cache/pixpnet`) with a progress bar, an atomic rename and a SHA-256
- * integrity check. Node only (`@pixpnet/models/pretrained`).
+ * integrity check. Node only (`@pixpnet/models/node`).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
