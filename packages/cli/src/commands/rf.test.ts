@@ -2,18 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../main.js';
+import { runMain as run } from '../main.testkit.js';
 
-function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-  return main(['node', 'pixpnet', ...args]).then((code) => {
-    vi.restoreAllMocks();
-    return { code, out, err };
-  });
-}
 
 afterEach(() => vi.restoreAllMocks());
 
