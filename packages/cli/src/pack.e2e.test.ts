@@ -174,7 +174,7 @@ console.log(JSON.stringify([l.rf, l.stride, l.padding]));`;
     }
     // every published package loads with require() (eval draws with vega, whose top-level await is loaded lazily)
     const names = ['symbolic', 'engine', 'data', 'models', 'train', 'eval', 'cli'].map((n) => `@pixpnet/${n}`);
-    fs.writeFileSync(path.join(project, 'all.cjs'), `for (const n of ${JSON.stringify(names)}) console.log(n, Object.keys(require(n)).length > 0);`);
+    fs.writeFileSync(path.join(project, 'all.cjs'), `for (const n of ${JSON.stringify(names)}) console.log(n + ' ' + (Object.keys(require(n)).length > 0));`);
     const all = run(process.execPath, ['all.cjs'], project, { shell: false });
     expect(all.err).toBe('');
     expect(all.out.trim().split('\n')).toEqual(names.map((n) => `${n} true`));

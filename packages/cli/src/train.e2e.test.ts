@@ -344,7 +344,7 @@ describe('pixpnet train (end to end)', () => {
   });
 
   it('refuses a bad model, head or weights file before any work: no dataset generated, no run directory', () => {
-    const fresh = path.join(tmp, 'fresh-data'), logs = path.join(tmp, 'd');
+    const fresh = path.join(tmp, 'fresh-data'), logs = path.join(tmp, 'no-work');
     const cases: Array<[string[], RegExp]> = [
       [['--model.feature-extractor', 'vgg_nanoo_bn'], /--model\.feature-extractor: unknown model 'vgg_nanoo_bn'.*vgg_nano_bn/],
       [['--model.feature-layer', 'maxpool9'], /vgg_nano_bn has no layer \(--model\.feature-layer\) 'maxpool9'. Its layers are: .*maxpool3/],
@@ -392,6 +392,15 @@ describe('pixpnet train (end to end)', () => {
     expect(t.err).toMatch(/Cannot decode image .*\.png/);
     expect(t.err).toMatch(/Removed .*: the run failed before its first checkpoint/);
     expect(runDirs(logs2)).toEqual([]);
+
+    // the part annotations the evaluation at the end reads are parsed before training
+    fs.rmSync(root, { recursive: true });
+    fs.cpSync(data, root, { recursive: true });
+    fs.appendFileSync(path.join(cub, 'parts', 'part_locs.txt'), '1 2 x 4 1\n');
+    const p = pixpnet(['train', '-c', config, '--dataset.root', root, '--log-dir', logs2, '--debug']); // evaluates at the end
+    expect(p.code).not.toBe(0);
+    expect(p.err).toMatch(/part_locs\.txt:\d+: field 3 must be an integer, got 'x'/);
+    expect(fs.existsSync(logs2) ? runDirs(logs2) : []).toEqual([]);
   });
 
   it('built-in configs by name, from any folder; an unknown name lists them', () => {

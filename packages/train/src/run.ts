@@ -146,7 +146,9 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
 
   // data: the index, the head against its classes, the splits, then every file the run reads
   if (plan.dataset.key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(s.dataset.root, plan.dataset.key))) checkRunHead(s, SYNTHPARTS_DEFAULTS.classes ?? 10); // before generating it
-  const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts: false });
+  // part annotations are read (and so checked) now when the evaluation at the end will need them
+  const parts = s.eval.interpretability && s.model.classSpecific;
+  const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts });
   checkRunHead(s, ds.numClasses);
   const splits = makeSplits(ds.index.samples, { valSize: s.dataset.valSize, seed, augmentFactor: s.dataset.augmentFactor });
   const maxBatches = s.debug ? 3 : undefined;
