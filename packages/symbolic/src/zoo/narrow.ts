@@ -14,6 +14,8 @@ export const NARROW_MODELS: Record<string, ZooConstructor> = {
   vgg_micro_bn: (o?: ZooOptions) => vgg('vgg_micro_bn', [32, 32, 'M', 64, 64, 'M', 128, 128, 'M'], true, o, 256),
   /** ResNet-10 layout (one basic block per stage) at widths 16–128. */
   resnet_nano: (o?: ZooOptions) => resnet('resnet_nano', { block: 'basic', layers: [1, 1, 1, 1], widths: [16, 32, 64, 128], stem: 16 }, o),
+  /** ResNet layout with one bottleneck block per stage (inner widths 8–64, outputs 32–256): tests of bottleneck code paths. */
+  resnet_nano_bottleneck: (o?: ZooOptions) => resnet('resnet_nano_bottleneck', { block: 'bottleneck', layers: [1, 1, 1, 1], widths: [8, 16, 32, 64], stem: 16 }, o),
 };
 
 export type { ZooOptions };
