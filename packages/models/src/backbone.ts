@@ -78,6 +78,16 @@ export class Backbone {
     }
   }
 
+  /** The nodes the cuts depend on, in network order (what {@link Backbone.forward} runs). */
+  get keptNodes(): readonly Node[] {
+    return this.nodes;
+  }
+
+  /** The node of each cut layer, in the order of {@link Backbone.cuts}. */
+  get cutNodeIds(): readonly string[] {
+    return this.cutNodes;
+  }
+
   /** Channels of the output of a cut layer (the last by default): spec §2.1 "out_channels". */
   outChannels(cut: string = this.cuts[this.cuts.length - 1]!): number {
     const s = inferShapes(this.graph, 224, 224).get(stageNode(this.graph, cut))!;
