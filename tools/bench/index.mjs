@@ -4,11 +4,13 @@
 //   rf       receptive-field analysis of every fixture model, ours vs the reference engine (see rf.mjs)
 //   data     decode + resize + augment images/s, our DataLoader vs torchvision/PIL (see data.mjs)
 //   rot      the exact relevance ordering test vs the fast one (--rot.steps) on the synthetic demo run (see rot.mjs)
+//   prp      ms per PRP map for ResNet-18 and VGG-11 at 224 px beside one forward+backward (see prp.mjs)
 const benches = {
   engine: () => import('./engine.mjs'),
   rf: () => import('./rf.mjs'),
   data: () => import('./data.mjs'),
   rot: () => import('./rot.mjs'),
+  prp: () => import('./prp.mjs'),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in benches)) {

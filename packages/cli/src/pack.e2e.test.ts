@@ -173,7 +173,7 @@ console.log(JSON.stringify([l.rf, l.stride, l.padding]));`;
       expect(JSON.parse(r.out), file).toEqual([[100, 100], [16, 16], [42, 42]]);
     }
     // every published package loads with require() (eval draws with vega, whose top-level await is loaded lazily)
-    const names = ['symbolic', 'engine', 'data', 'models', 'train', 'eval', 'cli'].map((n) => `@pixpnet/${n}`);
+    const names = ['symbolic', 'engine', 'data', 'models', 'train', 'prp', 'eval', 'cli'].map((n) => `@pixpnet/${n}`);
     fs.writeFileSync(path.join(project, 'all.cjs'), `for (const n of ${JSON.stringify(names)}) console.log(n + ' ' + (Object.keys(require(n)).length > 0));`);
     const all = run(process.execPath, ['all.cjs'], project, { shell: false });
     expect(all.err).toBe('');

@@ -11,6 +11,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerPrototypes } from './commands/prototypes.js';
 import { registerReport } from './commands/report.js';
 import { registerExport } from './commands/export.js';
+import './heatmaps.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
 export function createProgram(): Command {

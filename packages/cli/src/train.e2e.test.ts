@@ -175,6 +175,21 @@ describe('pixpnet train (end to end)', () => {
     expect(again.out.match(/cached/g)).toHaveLength(3);
   }, 300_000);
 
+  it('PRP (@pixpnet/prp, registered by the CLI): explain --heatmap prp and the ROT with the prp method', () => {
+    const out = path.join(tmp, 'explanations-prp'), run = path.join(tmp, 'prp-run');
+    fs.cpSync(full, run, { recursive: true }); // its results/ stay the other tests'
+    const e = pixpnet(['explain', run, '--samples', '1', '--seed', '2', '--heatmap', 'prp', '--out', out, '--json']);
+    expect(e.err).not.toMatch(/\[ERROR\]/);
+    expect(e.code).toBe(0);
+    expect(fs.existsSync(JSON.parse(e.out)[0].file)).toBe(true);
+    const r = pixpnet(['evaluate', run, '--metrics', 'rot', '--rot.methods', 'rf,prp', '--rot.steps', '3', '--rot.num-samples', '2', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.rot.prp.forwards).toBe(2 * 2 * 3);
+    expect(j.rot.prp.area).toBeTypeOf('number');
+    expect(j.rot.prp.file).toMatch(/method-prp/);
+  }, 300_000);
+
   it('pixpnet evaluate refuses bad input before any work, naming the fix', () => {
     const bad = pixpnet(['evaluate', full, '--method', 'bbox,corners']);
     expect(bad.code).not.toBe(0);
