@@ -83,6 +83,12 @@ export function prpHeatmaps(model: ProtoNet, images: Tensor4D, prototypes: reado
     try {
       for (const n of net.nodes) acts.set(n.id, tf.tidy(() => forwards.get(n.id)!(n.inputs.map((i) => acts.get(i)!))));
       const z = acts.get(net.output)! as Tensor4D;
+      // which activations have no negative value: the conv rule then skips its x⁻ half (one read per activation)
+      const nonNegative = new Map<string, boolean>();
+      for (const n of net.nodes) {
+        if (n.node.op.type !== 'conv2d') continue;
+        for (const id of n.inputs) if (!nonNegative.has(id)) nonNegative.set(id, tf.tidy(() => tf.min(acts.get(id)!).dataSync()[0]! >= 0));
+      }
       const cumulative = new Float32Array(N * H * W);
       prototypes.forEach((p, k) => {
         const map = tf.tidy(() => {
@@ -97,7 +103,9 @@ export function prpHeatmaps(model: ProtoNet, images: Tensor4D, prototypes: reado
             const weight = folded?.[0] ?? (n.node.op.type === 'conv2d' ? n.from.variable(`${n.node.id}.weight`) : undefined);
             const rule = n.folded ? (({ relevance }: { relevance: Tensor }) => [relevance]) : ruleFor(n.id, n.node.op as { type: Op['type']; fn?: string });
             const options: RuleOptions = { ...ruleOptions, first: n.first ?? false };
-            const rIn = (rule as (x: unknown) => Array<Tensor | undefined>)({ op: n.node.op, inputs, relevance: r, forward: forwards.get(n.id)!, weight, options, id: n.id });
+            const rIn = (rule as (x: unknown) => Array<Tensor | undefined>)({
+              op: n.node.op, inputs, relevance: r, forward: forwards.get(n.id)!, weight, options, id: n.id, nonNegative: n.inputs.map((id) => nonNegative.get(id) ?? false),
+            });
             n.inputs.forEach((id, j) => {
               const add = rIn[j];
               if (!add) return;

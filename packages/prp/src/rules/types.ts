@@ -16,6 +16,8 @@ export interface RuleInput<O extends Op = Op> {
   bias?: Tensor;
   /** Options of the rules. */
   options: RuleOptions;
+  /** Per input, whether it has no negative value (known once per forward: a rule may skip its x⁻ half). */
+  nonNegative?: boolean[];
   /** The canonised node id, for errors. */
   id: string;
 }
