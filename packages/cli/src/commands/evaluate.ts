@@ -68,7 +68,7 @@ export function interpretabilityOptions(f: EvaluateFlags): InterpretabilityOptio
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description('interpretability metrics of a trained run: consistency, stability, relevance ordering test (spec §6)')
+    .description('interpretability metrics of a trained run: consistency, stability, relevance ordering test')
     .argument('<run_dir>', 'a finished run directory (pixpnet train writes it)')
     .option('--metrics <list>', `comma-separated among ${METRICS.join(', ')} (default: every one the dataset supports)`, list)
     .option('--method <list>', `box methods of consistency and stability, comma-separated among ${BOX_METHODS.join(', ')} (default: bbox,upsample)`, list)

@@ -29,7 +29,7 @@ interface ExplainFlags {
 export function registerExplain(program: Command): void {
   program
     .command('explain')
-    .description('"this looks like that" panels: the top prototypes of images, their exact receptive fields, heat maps and contributions (spec §8)')
+    .description('"this looks like that" panels: the top prototypes of images, their exact receptive fields, heat maps and contributions')
     .argument('<run_dir>', 'a finished run directory')
     .option('--images <files...>', 'image files to explain (passed through the run\'s evaluation transform)')
     .option('--samples <n>', 'random test images of the run\'s dataset (default 3 without --images)', wholeArg('--samples', 1))

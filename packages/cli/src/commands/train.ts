@@ -27,7 +27,7 @@ function describeDefault(o: OptionSpec): string {
 export function registerTrain(program: Command): void {
   const cmd = program
     .command('train')
-    .description('train PixPNet (spec §3): -c config.yaml, any option below overrides the file; or --resume RUN_DIR')
+    .description('train PixPNet: -c config.yaml, any option below overrides the file; or --resume RUN_DIR')
     .option('-c, --config <file>', 'YAML config file (same dashed nested keys as the options), or a built-in name such as proto-synthparts')
     .option('--resume <run_dir>', 'continue a killed run from its latest checkpoint (ignores every other option)');
   const keys = new Map<string, string>(); // commander attribute → option key
