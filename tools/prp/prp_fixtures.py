@@ -248,14 +248,18 @@ def stabilise(z, e=1e-6):
     return torch.where(z >= 0, z + e, z - e)
 
 
-class ConvRule(torch.autograd.Function):
-    """z = conv(x⁺, W⁺) + conv(x⁻, W⁻) (no bias), S = R / z (1e-12 where z = 0), R_in = x⁺ ⊙ convT(S, W⁺) + x⁻ ⊙ convT(S, W⁻)."""
+class _ConvForward(torch.autograd.Function):
+    """The convolution itself; subclasses give the backward pass (the rule)."""
 
     @staticmethod
     def forward(ctx, x, w, b, conf, name):
         ctx.save_for_backward(x, w)
         ctx.conf, ctx.name = conf, name
         return F.conv2d(x, w, b, *conf)
+
+
+class ConvRule(_ConvForward):
+    """z = conv(x⁺, W⁺) + conv(x⁻, W⁻) (no bias), S = R / z (1e-12 where z = 0), R_in = x⁺ ⊙ convT(S, W⁺) + x⁻ ⊙ convT(S, W⁻)."""
 
     @staticmethod
     def backward(ctx, r):
@@ -270,14 +274,8 @@ class ConvRule(torch.autograd.Function):
         return rin, None, None, None, None
 
 
-class ZBRule(torch.autograd.Function):
+class ZBRule(_ConvForward):
     """z^B: z = conv(x, W) − conv(l, W⁺) − conv(h, W⁻) (no bias), S = R / stabilise(z), R_in = x ⊙ convT(S, W) − l ⊙ convT(S, W⁺) − h ⊙ convT(S, W⁻)."""
-
-    @staticmethod
-    def forward(ctx, x, w, b, conf, name):
-        ctx.save_for_backward(x, w)
-        ctx.conf, ctx.name = conf, name
-        return F.conv2d(x, w, b, *conf)
 
     @staticmethod
     def backward(ctx, r):
