@@ -71,7 +71,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'model.incorrect-strength', type: 'float', default: -0.5, help: 'initial wrong-class readout weight' },
   { key: 'model.correct-strength', type: 'float', default: 1.0, help: 'initial right-class readout weight' },
   { key: 'model.class-specific', type: 'flag', default: true, negatable: true, help: 'class-partitioned prototypes' },
-  { key: 'model.readout-type', type: 'string', default: 'linear', choices: ['linear', 'sparse', 'proto'], help: 'readout: a linear layer (ProtoPNet), per-class weights, or the sum of each class's similarities' },
+  { key: 'model.readout-type', type: 'string', default: 'linear', choices: ['linear', 'sparse', 'proto'], help: 'readout: a linear layer (ProtoPNet), per-class weights, or the sum of the similarities of each class' },
   { key: 'model.distance', type: 'string', default: 'l2', choices: ['l2', 'cosine'], help: 'latent-to-prototype distance: squared L2 or cosine' },
   { key: 'loss.xent', type: 'float', default: 1.0, min: 0, help: 'cross-entropy coefficient' },
   { key: 'loss.cluster', type: 'float', default: 0.8, min: 0, help: 'cluster coefficient' },
