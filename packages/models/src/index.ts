@@ -23,4 +23,4 @@ export type { ProtoNetModelJson } from './protonet/serialize.js';
 export type { ModelInfo } from './info.js';
 export { readSafetensors, writeSafetensors } from './weights/safetensors.js';
 export { timmToTorchvision, isTimmStateDict } from './weights/timm.js';
-export { microBatchSize, bytesPerSample, evalBytesPerSample, parameterBytes, WASM_STEP_BUDGET } from './memory.js';
+export { microBatchSize, bytesPerSample, evalBytesPerSample, parameterBytes, activationFloats, trainingBytes, WASM_STEP_BUDGET } from './memory.js';

@@ -4,6 +4,7 @@
  * batch-norm statistics are per micro-batch). Estimates come from the symbolic shapes of the network.
  */
 import { inferShapes, stageNode } from '@pixpnet/symbolic';
+import type { Graph } from '@pixpnet/symbolic';
 import type { ProtoNet } from './protonet/protonet.js';
 
 /** Bytes the wasm heap may use for one training step (of its 4 GiB; the rest holds weights, data and fragmentation). */
@@ -16,20 +17,30 @@ export const WASM_STEP_BUDGET = 3 * 2 ** 30;
  */
 const PEAK_FACTOR = 6;
 
-/** Estimated peak bytes per sample of a training step: every activation kept for the backward pass, gradients and temporaries. */
-export function bytesPerSample(model: ProtoNet): number {
-  const [h, w] = model.config.inputSize;
+/** Floats of every node output up to `cutNode` (inclusive) for one `h × w` sample: what a training step's tape keeps. */
+export function activationFloats(graph: Graph, cutNode: string, h: number, w: number): number {
   let floats = 0;
-  const shapes = inferShapes(model.backbone.graph, h, w);
-  const order = model.backbone.graph.nodes.map((n) => n.id);
-  const cut = order.indexOf(stageNode(model.backbone.graph, model.config.featureLayer));
-  for (const id of order.slice(0, cut + 1)) {
+  const shapes = inferShapes(graph, h, w);
+  const order = graph.nodes.map((n) => n.id);
+  for (const id of order.slice(0, order.indexOf(cutNode) + 1)) {
     const s = shapes.get(id);
     if (s) floats += s.kind === 'map' ? s.c * s.h * s.w : s.features;
   }
+  return floats;
+}
+
+/** Estimated peak bytes per sample of a training step of a network whose kept outputs hold `floats` per sample. */
+export function trainingBytes(floats: number): number {
+  return floats * 4 * PEAK_FACTOR;
+}
+
+/** Estimated peak bytes per sample of a training step: every activation kept for the backward pass, gradients and temporaries. */
+export function bytesPerSample(model: ProtoNet): number {
+  const [h, w] = model.config.inputSize;
+  let floats = activationFloats(model.backbone.graph, stageNode(model.backbone.graph, model.config.featureLayer), h, w);
   const [hz, wz] = model.latentGrid;
   floats += hz * wz * (model.config.prototypeDim * 3 + model.config.numPrototypes * 4);
-  return floats * 4 * PEAK_FACTOR;
+  return trainingBytes(floats);
 }
 
 /**

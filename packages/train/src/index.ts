@@ -45,3 +45,4 @@ export { TRAIN_OPTIONS } from './options.js';
 export type { OptionSpec } from './options.js';
 export { resolveConfig, configSchema, flatten, parseValue } from './config.js';
 export type { FlatConfig } from './config.js';
+export * from './sweep/index.js';

@@ -1,0 +1,79 @@
+/**
+ * Runs a sweep (or one shard of it): opens the dataset once, skips the rows its CSV already holds (a killed sweep
+ * resumes), trains and tests each remaining row, and appends its CSV row as soon as it finishes. A row that
+ * cannot run (too large, weights that fail to load) is recorded with the reason in `Note`, and the sweep goes on.
+ */
+import { engineInfo, log } from '@pixpnet/engine';
+import { DataLoader, makeSplits, openDataset } from '@pixpnet/data';
+import type { SweepPlan } from './plan.js';
+import { shardRows } from './shard.js';
+import type { Shard } from './shard.js';
+import { appendSweepRow, openSweepCsv } from './csv.js';
+import type { SweepCsvRow } from './csv.js';
+import { trainRow } from './classifier.js';
+
+/** Progress of a sweep. */
+export type SweepEvent =
+  | { type: 'start'; rows: number; skipped: number; total: number }
+  | { type: 'rowStart'; index: number; rows: number; model: string; stage: string }
+  | { type: 'batch'; done: number; total: number }
+  | { type: 'rowEnd'; index: number; rows: number; row: SweepCsvRow };
+
+/** Options of {@link runSweep}. */
+export interface RunSweepOptions {
+  plan: SweepPlan;
+  /** The CSV to append to (its sidecar `<csv>.sweep.json` beside it). */
+  out: string;
+  shard?: Shard;
+  onEvent?: (e: SweepEvent) => void;
+  /** Bytes one training step may use (default: the wasm budget). */
+  stepBudget?: number;
+}
+
+/** Runs the sweep; resolves with the rows this call added. */
+export async function runSweep(o: RunSweepOptions): Promise<SweepCsvRow[]> {
+  const { plan } = o;
+  const s = plan.settings;
+  const mine = shardRows(plan.rows, o.shard);
+  const done = openSweepCsv(o.out, plan, o.shard);
+  const finished = new Set(done.map((r) => `${r.Model}/${r['Stage Name']}`));
+  const todo = mine.filter((r) => !finished.has(`${r.model}/${r.stage}`));
+  o.onEvent?.({ type: 'start', rows: todo.length, skipped: mine.length - todo.length, total: plan.rows.length });
+  if (!todo.length) return [];
+  const ds = await openDataset(s.dataset, s.datasetRoot, { parts: false });
+  const splits = makeSplits(ds.index.samples, { valSize: 0, seed: s.seed, augmentFactor: 1 });
+  const preset = plan.inputSize === ds.inputSize ? ds.preset : { ...ds.preset, downsample: plan.inputSize };
+  const train = new DataLoader(ds.index.samples, preset, { batchSize: s.batchSize, indices: splits.train, seed: s.seed, shuffle: true, augment: true });
+  const test = new DataLoader(ds.index.samples, preset, { batchSize: s.batchSize, indices: splits.test, seed: s.seed, augment: false });
+  const engine = engineInfo();
+  const backend = engine ? `${engine.backend}${engine.threads ? ` (${engine.threads} threads)` : ''}` : 'unknown';
+  const added: SweepCsvRow[] = [];
+  for (const [k, r] of todo.entries()) {
+    o.onEvent?.({ type: 'rowStart', index: k, rows: todo.length, model: r.model, stage: r.stage });
+    const base = {
+      Model: r.model, 'Stage #': String(r.stageNumber), 'Stage Name': r.stage, Dataset: plan.datasetKey.toLowerCase(),
+      Height: String(plan.inputSize), Width: String(plan.inputSize), Backend: backend, Sweep: plan.id,
+    };
+    let row: SweepCsvRow;
+    try {
+      const res = await trainRow({
+        model: r.model, stage: r.stage, inputSize: plan.inputSize, numClasses: ds.numClasses, epochs: s.epochs, lr: s.lr,
+        pretrained: s.pretrained, seed: s.seed, train, test, ...(s.debug ? { maxBatches: 3 } : {}),
+        ...(o.stepBudget !== undefined ? { stepBudget: o.stepBudget } : {}),
+        onBatch: (d, t) => o.onEvent?.({ type: 'batch', done: d, total: t }),
+      });
+      row = {
+        ...base, 'Test Accuracy Epoch': String(res.top1), 'Test Accuracy Top5 Epoch': String(res.top5), 'Patch % of Image': res.patchPct.toFixed(4),
+        Params: String(res.params), 'MACs per Image': String(res.macs), 'Train Seconds': res.trainSeconds.toFixed(1), Pretrained: res.pretrained, Note: '',
+      };
+    } catch (e) {
+      const why = (e as Error).message;
+      log.warning(`${r.model} ${r.stage}: could not run (${why}); recorded, the sweep goes on.`);
+      row = { ...base, 'Test Accuracy Epoch': '', 'Test Accuracy Top5 Epoch': '', 'Patch % of Image': '', Params: '', 'MACs per Image': '', 'Train Seconds': '', Pretrained: '', Note: why };
+    }
+    appendSweepRow(o.out, row);
+    added.push(row);
+    o.onEvent?.({ type: 'rowEnd', index: k, rows: todo.length, row });
+  }
+  return added;
+}
