@@ -33,12 +33,21 @@ function perTap(x: TensorInfo, dy: TensorInfo, ci: tf.backend_util.Conv2DInfo, f
     const n = B * Ho * Wo;
     const xT = tf.transpose(xp, [3, 0, 1, 2]); // [C, B, Hp, Wp]: small, C is few
     const f = tf.reshape(asTensor(dy), [1, 1, n, O]);
+    // with a stride, the input's sh × sw phases are taken once (a strided slice each: slow on wasm); every tap is
+    // then a plain slice of its phase
+    const phases = new Map<string, Tensor4D>();
+    const phase = (a: number, b: number): Tensor4D => {
+      const key = `${a},${b}`;
+      if (!phases.has(key)) {
+        const [, , Hp, Wp] = xT.shape;
+        phases.set(key, sh === 1 && sw === 1 ? xT : tf.stridedSlice(xT, [0, 0, a, b], [C, B, Hp, Wp], [1, 1, sh, sw]) as Tensor4D);
+      }
+      return phases.get(key)!;
+    };
     const taps: Tensor4D[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const xs = sh === 1 && sw === 1
-          ? tf.slice(xT, [0, 0, i, j], [C, B, Ho, Wo])
-          : tf.stridedSlice(xT, [0, 0, i, j], [C, B, i + (Ho - 1) * sh + 1, j + (Wo - 1) * sw + 1], [1, 1, sh, sw]);
+        const xs = tf.slice(phase(i % sh, j % sw), [0, 0, Math.floor(i / sh), Math.floor(j / sw)], [C, B, Ho, Wo]);
         taps.push(tf.conv2d(tf.reshape(xs, [C, 1, 1, n]), f as Tensor4D, 1, 'valid')); // [C, 1, 1, O]
       }
     }

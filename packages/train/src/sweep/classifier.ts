@@ -9,9 +9,9 @@ import { chunks, log, tf } from '@pixpnet/engine';
 import type { Tensor, Tensor2D, Tensor4D, Variable } from '@pixpnet/engine';
 import { Backbone, activationFloats, graphMacs, trainingBytes, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { defaultPretrained, loadPretrained } from '@pixpnet/models/node';
-import type { DataLoader } from '@pixpnet/data';
 import { computeReceptiveFields, inferShapes, stageNode, zooModel } from '@pixpnet/symbolic';
 import type { Graph } from '@pixpnet/symbolic';
+import type { BatchSource } from './memory.js';
 
 /** What {@link trainRow} is given. */
 export interface RowJob {
@@ -24,8 +24,8 @@ export interface RowJob {
   /** `hf`, a folder of `<model>.safetensors`, or false. */
   pretrained: string | false;
   seed: number;
-  train: DataLoader;
-  test: DataLoader;
+  train: BatchSource;
+  test: BatchSource;
   /** Batches per split (debug). */
   maxBatches?: number;
   /** Bytes one step may use (micro-batching), default the wasm budget. */

@@ -14,3 +14,5 @@ export type { RunSweepOptions, SweepEvent } from './sweep.js';
 export { mergeSweeps } from './merge.js';
 export { sbatchScript } from './sbatch.js';
 export type { SbatchOptions } from './sbatch.js';
+export { ArrayLoader, splitBytes } from './memory.js';
+export type { BatchSource, XY } from './memory.js';

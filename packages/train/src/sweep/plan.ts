@@ -28,6 +28,8 @@ export interface SweepSettings {
   seed: number;
   /** Three batches per split. */
   debug: boolean;
+  /** Training augmentation of the dataset's preset (default true; off, later epochs train from the decoded-image cache). */
+  augment?: boolean;
 }
 
 /** One row of a sweep. */
@@ -70,7 +72,7 @@ export function planSweep(s: SweepSettings): SweepPlan {
     }
   }
   if (unused.size) throw new Error(`--stages: no selected model has the stage(s) ${[...unused].join(', ')}. For example, ${names[0]} has: ${zooModel(names[0]!).stages.map(([n]) => n).join(', ')}.`);
-  const identity = { rows: rows.map((r) => `${r.model}/${r.stage}`), dataset: spec.key, inputSize, epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, pretrained: s.pretrained, seed: s.seed, debug: s.debug };
+  const identity = { rows: rows.map((r) => `${r.model}/${r.stage}`), dataset: spec.key, inputSize, epochs: s.epochs, batchSize: s.batchSize, lr: s.lr, pretrained: s.pretrained, seed: s.seed, debug: s.debug, ...(s.augment === false ? { augment: false } : {}) };
   const id = crypto.createHash('sha256').update(JSON.stringify(identity)).digest('hex').slice(0, 12);
   return { settings: s, rows, id, datasetKey: spec.key, inputSize };
 }

@@ -11,6 +11,8 @@ import type { Shard } from './shard.js';
 import { appendSweepRow, openSweepCsv } from './csv.js';
 import type { SweepCsvRow } from './csv.js';
 import { trainRow } from './classifier.js';
+import { ArrayLoader, splitBytes } from './memory.js';
+import type { BatchSource } from './memory.js';
 
 /** Progress of a sweep. */
 export type SweepEvent =
@@ -43,8 +45,13 @@ export async function runSweep(o: RunSweepOptions): Promise<SweepCsvRow[]> {
   const ds = await openDataset(s.dataset, s.datasetRoot, { parts: false });
   const splits = makeSplits(ds.index.samples, { valSize: 0, seed: s.seed, augmentFactor: 1 });
   const preset = plan.inputSize === ds.inputSize ? ds.preset : { ...ds.preset, downsample: plan.inputSize };
-  const train = new DataLoader(ds.index.samples, preset, { batchSize: s.batchSize, indices: splits.train, seed: s.seed, shuffle: true, augment: true });
-  const test = new DataLoader(ds.index.samples, preset, { batchSize: s.batchSize, indices: splits.test, seed: s.seed, augment: false });
+  const loader = (indices: number[], augment: boolean, shuffle: boolean) =>
+    new DataLoader(ds.index.samples, preset, { batchSize: s.batchSize, indices, seed: s.seed, shuffle, augment });
+  // without augmentation a small dataset is transformed once for every row (≤ 2 GiB in memory)
+  const inMemory = s.augment === false && splitBytes(splits.train.length + splits.test.length, plan.inputSize, plan.inputSize) <= 2 ** 31;
+  const train: BatchSource = inMemory ? await ArrayLoader.from(loader(splits.train, false, false), s.batchSize, { shuffle: true, seed: s.seed })
+    : loader(splits.train, s.augment !== false, true);
+  const test: BatchSource = inMemory ? await ArrayLoader.from(loader(splits.test, false, false), s.batchSize, { shuffle: false, seed: s.seed }) : loader(splits.test, false, false);
   const engine = engineInfo();
   const backend = engine ? `${engine.backend}${engine.threads ? ` (${engine.threads} threads)` : ''}` : 'unknown';
   const added: SweepCsvRow[] = [];
