@@ -71,10 +71,11 @@ export function placeFrontLabels(points: readonly LabelPoint[], g: LabelGeometry
     const group = placed.filter((l) => l.align === align).sort((a, b) => (down ? a.y - b.y : b.y - a.y) || a.px - b.px);
     const done: PlacedLabel[] = [];
     for (const l of group) {
+      // each push moves the label strictly further the same way, so this ends (after at most |done|² pushes)
       for (let moved = true; moved;) {
         moved = false;
         for (const q of done) {
-          if (overlapX(l, q) && Math.abs(l.y - q.y) < h) {
+          if (overlapX(l, q) && Math.abs(l.y - q.y) < h - 1e-6) {
             l.y = down ? q.y + h : q.y - h;
             l.moved = moved = true;
           }
@@ -90,5 +91,5 @@ export function placeFrontLabels(points: readonly LabelPoint[], g: LabelGeometry
 export function labelsOverlap(a: PlacedLabel, b: PlacedLabel, g: LabelGeometry): boolean {
   const h = g.fontSize * 1.2;
   const [a0, a1] = labelExtent(a, g), [b0, b1] = labelExtent(b, g);
-  return a0 < b1 && b0 < a1 && Math.abs(a.y - b.y) < h - 1e-9;
+  return a0 < b1 && b0 < a1 && Math.abs(a.y - b.y) < h - 1e-6;
 }

@@ -23,8 +23,9 @@ const WIDTH = 560;
 const HEIGHT = 340;
 const FONT = 'sans-serif';
 const LABEL_FONT_SIZE = 12;
-/** Colours and shapes cycle with different periods: 10 × 7 models before a pair repeats. */
-const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#5f5f5f'];
+/** Colours and shapes cycle with different periods: 20 × 7 models before a pair repeats. */
+const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#b279a2', '#eeca3b', '#9d755d', '#ff9da6', '#5f5f5f',
+  '#1f3b73', '#a0522d', '#1b7a3a', '#8e0e2f', '#00838f', '#6a1b9a', '#b8860b', '#37474f', '#c2185b', '#7cb342'];
 const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right'];
 
 const CONFIG = {
@@ -54,14 +55,23 @@ export function logDomain(min: number, max: number, margin = 1.6): { domain: [nu
   return { domain: [lo, hi], ticks };
 }
 
-const encodingFor = (models: string[]) => ({
-  color: { field: 'model', type: 'nominal', title: 'Model', sort: models, scale: { domain: models, range: models.map((_, i) => COLORS[i % COLORS.length]!) } },
-  shape: { field: 'model', type: 'nominal', title: 'Model', sort: models, scale: { domain: models, range: models.map((_, i) => SHAPES[i % SHAPES.length]!) } },
-});
+/**
+ * Colour and shape per model, the same in both figures: models in natural order take colours and shapes in turn.
+ * `names` maps a model to the name shown (the front figure shows VGG names without `_bn`); a name shared by several
+ * models takes the first one's style.
+ */
+function modelEncoding(a: SweepAnalysis, shown: readonly string[], names: (model: string) => string = (m) => m) {
+  const all = [...new Set(a.rows.map((r) => r.model))].sort(naturalCompare);
+  const domain = [...new Set(shown.map(names))].sort(naturalCompare);
+  const first = (n: string) => all.findIndex((m) => names(m) === n);
+  const channel = (palette: readonly string[]) => ({
+    field: 'model', type: 'nominal', title: 'Model', sort: domain, scale: { domain, range: domain.map((n) => palette[first(n) % palette.length]!) },
+  });
+  return { color: channel(COLORS), shape: channel(SHAPES) };
+}
 
 /** Scatter of every analysed row: test accuracy against patch % (log), colour and shape per model, a panel per dataset. */
 export function sweepScatterSpec(a: SweepAnalysis): TopLevelSpec {
-  const models = [...new Set(a.rows.map((r) => r.model))].sort(naturalCompare);
   const { domain, ticks } = logDomain(Math.min(...a.rows.map((r) => r.patchPct)), Math.max(...a.rows.map((r) => r.patchPct)), 1.3);
   const values = a.rows.map((r) => ({ panel: r.panel, model: r.model, stage: r.stageName, patchPct: r.patchPct, testAccuracy: r.testAccuracy, paretoRank: r.paretoRank }));
   return {
@@ -74,7 +84,7 @@ export function sweepScatterSpec(a: SweepAnalysis): TopLevelSpec {
       encoding: {
         x: { field: 'patchPct', type: 'quantitative', title: SCATTER_X_TITLE, scale: { type: 'log', domain, nice: false }, axis: { values: ticks, format: '~g' } },
         y: { field: 'testAccuracy', type: 'quantitative', title: Y_TITLE, scale: { zero: false, nice: true } },
-        ...encodingFor(models),
+        ...modelEncoding(a, a.rows.map((r) => r.model)),
       },
     },
     resolve: { scale: { y: 'independent' } },
@@ -121,7 +131,7 @@ export function frontPanelLayout(a: SweepAnalysis, panel: string, size: { width:
 }
 
 /** One panel of the front figure. */
-function frontPanelSpec(layout: FrontPanelLayout, models: string[], title: string): Record<string, unknown> {
+function frontPanelSpec(layout: FrontPanelLayout, encoding: ReturnType<typeof modelEncoding>, title: string): Record<string, unknown> {
   const points = layout.front.map((r) => ({ model: frontModelName(r.model), stage: r.stageName, patchPct: r.patchPct, testAccuracy: r.testAccuracy }));
   const x = { field: 'patchPct', type: 'quantitative', title: FRONT_X_TITLE, scale: { type: 'log', domain: layout.xDomain, nice: false }, axis: { values: layout.xTicks, format: '~g' } };
   const y = { field: 'testAccuracy', type: 'quantitative', title: Y_TITLE, scale: { domain: layout.yDomain, nice: false, zero: false } };
@@ -140,7 +150,7 @@ function frontPanelSpec(layout: FrontPanelLayout, models: string[], title: strin
         mark: { type: 'rule', color: '#b0b0b0', strokeWidth: 0.8 },
         encoding: { x: px('px'), y: px('py'), x2: { field: 'ex' }, y2: { field: 'y' } },
       },
-      { data: { values: points }, mark: { type: 'point', filled: true, size: 90, opacity: 1, stroke: 'white', strokeWidth: 0.6 }, encoding: { x, y, ...encodingFor(models) } },
+      { data: { values: points }, mark: { type: 'point', filled: true, size: 90, opacity: 1, stroke: 'white', strokeWidth: 0.6 }, encoding: { x, y, ...encoding } },
       text('left'), text('right'),
     ],
   };
@@ -149,8 +159,8 @@ function frontPanelSpec(layout: FrontPanelLayout, models: string[], title: strin
 /** The Pareto-front figure: rank-1 rows of each panel, a grey dashed post-step line through them, stage labels. */
 export function sweepParetoSpec(a: SweepAnalysis): TopLevelSpec {
   const layouts = a.panels.map((p) => frontPanelLayout(a, p));
-  const models = [...new Set(layouts.flatMap((l) => l.front.map((r) => frontModelName(r.model))))].sort(naturalCompare);
-  const panels = layouts.map((l) => frontPanelSpec(l, models, `Pareto front: ${l.panel}`));
+  const encoding = modelEncoding(a, layouts.flatMap((l) => l.front.map((r) => r.model)), frontModelName);
+  const panels = layouts.map((l) => frontPanelSpec(l, encoding, `Pareto front: ${l.panel}`));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white', config: CONFIG,

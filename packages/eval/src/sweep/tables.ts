@@ -40,8 +40,8 @@ const sizeOf = (a: SweepAnalysis, panel: string) => {
 export function paretoFrontMarkdown(a: SweepAnalysis): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
   const parts = ['# Pareto front', '',
-    'The rows no other row beats on both test accuracy (higher) and mean receptive field as % of the image (smaller), by patch %. ' +
-    'Accuracies are fractions.', ''];
+    'Rows that no other row dominates (no row has a test accuracy at least as high and a mean receptive field — ' +
+    'Patch % of Image — at most as large, and is better on one of them), by patch %. Accuracies are fractions.', ''];
   for (const { panel, rows } of frontTableRows(a)) {
     parts.push(`## ${esc(sizeOf(a, panel))}`, '', `| ${FRONT_TABLE_HEADER.join(' | ')} |`, '|---|---|--:|--:|--:|');
     for (const r of rows) parts.push(`| ${esc(r.model)} | ${esc(r.stage)} | ${r.patchPct} | ${r.top1} | ${r.top5} |`);
