@@ -2,7 +2,8 @@
  * `@pixpnet/eval`: PixPNet's interpretability evaluation (spec §2.10, §6) — pixel-space maps of prototypes (exact
  * receptive fields, Gaussian RF heat maps, bicubic upsampling) behind a registry of heat-map methods; consistency
  * and stability of prototype boxes on part annotations; the relevance ordering test (exact or fast) with its
- * summaries and plot; explanation panels and the prototype gallery.
+ * summaries and plot; explanation panels and the prototype gallery; the analysis of Goldilocks sweeps (sweep CSVs,
+ * patch %, Pareto ranks, the scatter and Pareto-front figures, front tables).
  *
  * @packageDocumentation
  */
