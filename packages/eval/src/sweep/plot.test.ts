@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { analyzeSweep, paretoFront } from './analyze.js';
-import { readSweepCsv } from './csv.js';
+import { readSweepCsv, SWEEP_COLUMNS } from './csv.js';
 import { labelExtent, labelsOverlap, placeFrontLabels } from './labels.js';
 import { FRONT_X_TITLE, SCATTER_X_TITLE, Y_TITLE, frontModelName, frontPanelLayout, logDomain, renderSweepPlots, sweepParetoSpec } from './plot.js';
 import { csvText, syntheticRows } from './sweep.testkit.js';
@@ -72,6 +72,18 @@ describe('renderSweepPlots', () => {
       expect(l.y).toBeLessThan(340);
     }
     expect(JSON.stringify(sweepParetoSpec(a))).toContain('"interpolate":"step-after"');
+  });
+  it('draws a front of one point, and of points equal in both values', async () => {
+    const head = SWEEP_COLUMNS.join(',');
+    const one = `${head}\nresnet18,8,layer4,d,64,64,0.5,,100,,,,,,,s\nresnet18,7,layer3,d,64,64,0.4,,100,,,,,,,s\n`;
+    const { pareto } = await renderSweepPlots(analyzeSweep([readSweepCsv(one, 'one.csv')]));
+    expect(textOf(pareto.svg).filter((t) => t === 'layer4')).toHaveLength(1);
+    expect(textOf(pareto.svg)).not.toContain('layer3');
+    const tied = `${head}\nresnet18,8,layer4,d,64,64,0.5,,100,,,,,,,s\nresnet50,8,layer4,d,64,64,0.5,,100,,,,,,,s\n`;
+    const a = analyzeSweep([readSweepCsv(tied, 'tied.csv')]);
+    const layout = frontPanelLayout(a, 'd');
+    expect(layout.labels).toHaveLength(2);
+    expect(labelsOverlap(layout.labels[0]!, layout.labels[1]!, { width: 560, fontSize: 12 })).toBe(false);
   });
 });
 
