@@ -31,7 +31,7 @@ const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle
 const CONFIG = {
   font: FONT,
   axis: { labelFontSize: 12, titleFontSize: 14, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 12, titleFontSize: 13 },
+  legend: { labelFontSize: 12, titleFontSize: 13, labelLimit: 400 },
   header: { labelFontSize: 14, titleFontSize: 14 },
   title: { fontSize: 15 },
   view: { stroke: '#bbb' },
@@ -83,7 +83,7 @@ export function sweepScatterSpec(a: SweepAnalysis): TopLevelSpec {
       mark: { type: 'point', filled: true, size: 70, opacity: 0.85 },
       encoding: {
         x: { field: 'patchPct', type: 'quantitative', title: SCATTER_X_TITLE, scale: { type: 'log', domain, nice: false }, axis: { values: ticks, format: '~g' } },
-        y: { field: 'testAccuracy', type: 'quantitative', title: Y_TITLE, scale: { zero: false, nice: true } },
+        y: { field: 'testAccuracy', type: 'quantitative', title: Y_TITLE, scale: { zero: false, nice: true, padding: 10 } },
         ...modelEncoding(a, a.rows.map((r) => r.model)),
       },
     },
