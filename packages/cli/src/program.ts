@@ -11,6 +11,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerPrototypes } from './commands/prototypes.js';
 import { registerReport } from './commands/report.js';
 import { registerExport } from './commands/export.js';
+import { registerSweep } from './commands/sweep.js';
 import './heatmaps.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
@@ -30,5 +31,6 @@ export function createProgram(): Command {
   registerPrototypes(program);
   registerReport(program);
   registerExport(program);
+  registerSweep(program);
   return program;
 }

@@ -35,8 +35,8 @@ describe('analyzeSweep', () => {
     const rows = syntheticRows('imagenette', 64, ['densenet121', 'vgg11']);
     const a = analyzeSweep([readSweepCsv(csvText(rows, REFERENCE_COLUMNS), 'ref.csv')]);
     const want = computeReceptiveFields(zooModel('densenet121'), { height: 64, width: 64, layers: ['norm0', 'norm5'] }).layers;
-    expect(a.rows.find((r) => r.stageName === 'norm0')!.patchPct).toBe(want['norm0']!.meanAreaPct);
-    expect(a.rows.find((r) => r.stageName === 'norm5')!.patchPct).toBe(want['norm5']!.meanAreaPct);
+    expect(a.rows.find((r) => r.stageName === 'norm0')!.patchPct).toBe(want['norm0']!.meanChannelAreaPct);
+    expect(a.rows.find((r) => r.stageName === 'norm5')!.patchPct).toBe(want['norm5']!.meanChannelAreaPct);
     // vgg11 conv1 (3×3, padding 1) at 64×64: 62² units see 9 pixels, 4·62 edge units 6, 4 corners 4
     expect(a.rows.find((r) => r.model === 'vgg11' && r.stageName === 'conv1')!.patchPct).toBeCloseTo(((62 * 62 * 9 + 4 * 62 * 6 + 4 * 4) / 4096 / 4096) * 100, 12);
     expect(a.rows).toHaveLength(16);

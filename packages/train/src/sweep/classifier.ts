@@ -66,9 +66,9 @@ function weightsSpec(model: string, spec: string | false): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
-/** The mean receptive field of a stage, in % of the image. */
+/** The mean receptive field of a stage in % of the image, averaged over units and channels (the reference's patch size). */
 export function stagePatchPct(model: string, stage: string, size: number): number {
-  return computeReceptiveFields(zooModel(model), { height: size, layers: [stage] }).layers[stage]!.meanAreaPct;
+  return computeReceptiveFields(zooModel(model), { height: size, layers: [stage] }).layers[stage]!.meanChannelAreaPct;
 }
 
 /** Trains and tests one row (see the module comment). Every tensor is disposed, also on failure. */

@@ -14,14 +14,15 @@ export interface XY {
 }
 
 /** Batches of a split, one pass per iteration. */
-export type BatchSource = AsyncIterable<XY> & { readonly length: number };
+export type BatchSource = AsyncIterable<XY> & { readonly length: number; epoch: number };
 
 /** Bytes a split of `n` images of `h × w` takes in memory. */
 export const splitBytes = (n: number, h: number, w: number) => n * h * w * 3 * 4;
 
 /** A split's images and labels in memory, batched like a loader. */
 export class ArrayLoader implements BatchSource {
-  private epoch = 0;
+  /** The next pass's number: its shuffle derives from the seed and this alone. */
+  epoch = 0;
 
   private constructor(
     private readonly x: Float32Array,

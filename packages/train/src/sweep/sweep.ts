@@ -57,6 +57,8 @@ export async function runSweep(o: RunSweepOptions): Promise<SweepCsvRow[]> {
   const added: SweepCsvRow[] = [];
   for (const [k, r] of todo.entries()) {
     o.onEvent?.({ type: 'rowStart', index: k, rows: todo.length, model: r.model, stage: r.stage });
+    train.epoch = 0; // every row sees the same batches, whichever shard or process runs it
+    test.epoch = 0;
     const base = {
       Model: r.model, 'Stage #': String(r.stageNumber), 'Stage Name': r.stage, Dataset: plan.datasetKey.toLowerCase(),
       Height: String(plan.inputSize), Width: String(plan.inputSize), Backend: backend, Sweep: plan.id,
@@ -70,7 +72,7 @@ export async function runSweep(o: RunSweepOptions): Promise<SweepCsvRow[]> {
         onBatch: (d, t) => o.onEvent?.({ type: 'batch', done: d, total: t }),
       });
       row = {
-        ...base, 'Test Accuracy Epoch': String(res.top1), 'Test Accuracy Top5 Epoch': String(res.top5), 'Patch % of Image': res.patchPct.toFixed(4),
+        ...base, 'Test Accuracy Epoch': String(res.top1), 'Test Accuracy Top5 Epoch': String(res.top5), 'Patch % of Image': res.patchPct.toPrecision(6),
         Params: String(res.params), 'MACs per Image': String(res.macs), 'Train Seconds': res.trainSeconds.toFixed(1), Pretrained: res.pretrained, Note: '',
       };
     } catch (e) {
