@@ -10,6 +10,21 @@ beforeAll(async () => {
 });
 
 describe('Backbone', () => {
+  it('dropout masks come from the seed and the training forwards: the same in any process, whatever ran before', () => {
+    const run = (noise: boolean) => {
+      if (noise) tf.dispose(tf.dropout(tf.ones([8, 8]), 0.5)); // unrelated randomness first
+      const b = new Backbone('vgg_nano_bn', { seed: 4 });
+      const x = tf.ones([2, 32, 32, 3]) as Tensor4D;
+      const outs = [0, 1].map(() => tf.tidy(() => Array.from(b.forward(x, { training: true })['classifier']!.dataSync())));
+      tf.dispose(x);
+      b.dispose();
+      return outs;
+    };
+    const [a, b] = [run(false), run(true)];
+    expect(b).toEqual(a);
+    expect(a[1]).not.toEqual(a[0]); // a new mask each forward
+  });
+
   it('cuts after a named layer, infers its channels, and returns several layers in multi-output mode', () => {
     const m = new Backbone('vgg11_bn', { cut: ['maxpool2', 'conv3'] });
     expect(m.cuts).toEqual(['maxpool2', 'conv3']);

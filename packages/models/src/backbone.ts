@@ -48,6 +48,9 @@ export class Backbone {
   private readonly nodes: Node[];
   private readonly cutNodes: string[];
   private readonly vars = new Map<string, Variable>();
+  private readonly seed: number;
+  /** Training forwards so far: with the seed, what a dropout draws (the same run gives the same masks in any process). */
+  private trainingForwards = 0;
 
   constructor(graph: Graph | string, options: BackboneOptions = {}) {
     this.graph = typeof graph === 'string' ? zooModel(graph) : graph;
@@ -67,7 +70,8 @@ export class Backbone {
     this.fullSpecs = parameterSpecs(this.graph);
     this.specs = this.fullSpecs.filter((s) => needed.has(s.node));
     if (options.weights) checkStateDict(this.graph.name, this.fullSpecs, this.specs, options.weights, options.weightsSource ?? 'the weights');
-    let seed = options.seed ?? 0;
+    this.seed = options.seed ?? 0;
+    let seed = this.seed;
     const instance = ++instances; // tfjs variable names are global: one prefix per backbone
     for (const s of this.specs) {
       const w = options.weights?.get(s.name);
@@ -116,10 +120,12 @@ export class Backbone {
     const training = options.training ?? false;
     const values = new Map<string, Tensor>([[INPUT, x]]);
     const out: Record<string, Tensor> = {};
-    for (const node of this.nodes) {
+    const call = training ? this.trainingForwards++ : 0;
+    for (const [k, node] of this.nodes.entries()) {
       const ctx: NodeContext = {
         id: node.id,
         training,
+        randomSeed: this.seed * 1_000_003 + call * 7919 + k,
         param: (suffix) => this.variable(suffix ? `${node.id}.${suffix}` : node.id),
         setBuffer: (suffix, value) => {
           const v = this.variable(`${node.id}.${suffix}`);

@@ -22,4 +22,4 @@ export const linearOp: Executor<LinearOp> = (op, [x], ctx) => {
 };
 export const channelScaleOp: Executor<ScaleOp> = (_op, [x], ctx) => tf.mul(x!, ctx.param(''));
 export const identityOp: Executor<IdentityOp> = (op, [x], ctx) =>
-  ctx.training && op.role === 'dropout' && op.p ? tf.dropout(x!, op.p) : x!;
+  ctx.training && op.role === 'dropout' && op.p ? tf.dropout(x!, op.p, undefined, ctx.randomSeed) : x!;

@@ -8,6 +8,8 @@ export interface NodeContext {
   id: string;
   /** Training mode: batch statistics, dropout. */
   training: boolean;
+  /** A seed for this node in this forward (dropout masks), from the backbone's seed and its training forwards. */
+  randomSeed?: number;
   /** The node's parameter `suffix` (`weight`, `bias`, `running_mean`, …). */
   param(suffix: string): Tensor;
   /** Replaces a buffer (batch-norm running statistics) with a new value. */
