@@ -142,7 +142,11 @@ function runCommand(sweep: Command): void {
           if (e.type === 'start') {
             if (e.skipped) log.info(`${e.skipped} row(s) already in ${out}: skipped (resuming)`);
             t0 = performance.now();
-          } else if (e.type === 'rowStart') current = `row ${e.index + 1}/${e.rows} ${e.model} ${e.stage}`;
+          } else if (e.type === 'rowStart') {
+            // the row's bar has its own ETA; the label carries the sweep's (from the rows done so far)
+            const left = e.index ? Math.round(((performance.now() - t0) / 1000 / e.index) * (e.rows - e.index)) : undefined;
+            current = `row ${e.index + 1}/${e.rows}${left !== undefined ? ` (sweep ETA ${Math.floor(left / 60)} min ${left % 60} s)` : ''} ${e.model} ${e.stage}`;
+          }
           else if (e.type === 'batch') bar.update(current, e.done, e.total);
           else if (e.type === 'rowEnd') {
             bar.stop();
