@@ -37,3 +37,4 @@ export type { MappedPart, MapPartsOptions } from './transforms/parts.js';
 export { loadImagenetSubset } from './datasets/imagenet_archives.js';
 export { openDataset, datasetKey, datasetSpec, datasetDir, DATASET_KEYS, SYNTHPARTS_DEFAULTS } from './datasets/registry.js';
 export type { OpenedDataset, OpenOptions, DatasetSpec } from './datasets/registry.js';
+export { ImagePool, defaultNumWorkers } from './pool/pool.js';

@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@pixpnet/engine';
 import { writeSynthDataset } from './synth/write.js';
 import { readCub } from './datasets/cub.js';
 import { DataLoader } from './loader.js';
+import type { LoaderOptions } from './loader.js';
+import { ImagePool } from './pool/pool.js';
 import type { TransformPreset } from './transforms/presets.js';
 
 const preset: TransformPreset = { crop: 32, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] };
@@ -16,6 +18,8 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-'));
   await writeSynthDataset({ out: dir, classes: 2, perClass: 5, size: 32, seed: 1 });
 });
+
+afterAll(() => ImagePool.closeShared());
 
 describe('DataLoader', () => {
   it('yields NHWC batches with labels and indices, shuffles by seed and epoch, and caches decoded images', async () => {
@@ -102,5 +106,56 @@ describe('DataLoader', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('gives byte-equal batches for a seed with 0, 1 or N workers (augmented and not, over epochs from the cache), and a bounded cache', async () => {
+    const ds = readCub(dir);
+    const run = async (o: Partial<LoaderOptions>) => {
+      const loader = new DataLoader(ds.samples, { ...preset, crop: 24 }, { batchSize: 3, shuffle: true, seed: 7, indices: [...ds.samples.keys(), 4, 4], ...o });
+      const out: string[] = [];
+      try {
+        for (const _ of [1, 2]) {
+          for await (const b of loader) {
+            out.push(`${b.indices.join(',')}|${b.transforms.flat().join(',')}|${Buffer.from((b.x.dataSync() as Float32Array).buffer).toString('base64')}`);
+            tf.dispose([b.x, b.y]);
+          }
+        }
+      } finally {
+        await loader.close();
+      }
+      return { out, cache: loader.cacheStats };
+    };
+    for (const augment of [true, false]) {
+      const inline = await run({ augment, numWorkers: 0 });
+      expect(inline.out).toHaveLength(8);
+      expect(inline.cache.images).toBe(10);
+      for (const numWorkers of [1, 2]) expect((await run({ augment, numWorkers })).out).toEqual(inline.out);
+      expect((await run({ augment })).out).toEqual(inline.out); // the shared pool
+      const bounded = await run({ augment, numWorkers: 2, cacheMb: (4 * 32 * 32 * 3) / 2 ** 20 });
+      expect(bounded.out).toEqual(inline.out);
+      expect(bounded.cache.images).toBe(4);
+    }
+    const pool = new ImagePool(2);
+    try {
+      expect((await run({ augment: true, pool })).out).toEqual((await run({ augment: true, numWorkers: 0 })).out);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('names a corrupt file from a worker too, and skips it with skipCorrupt', async () => {
+    const ds = readCub(dir);
+    const bad = path.join(dir, 'broken-in-worker.png');
+    fs.writeFileSync(bad, 'garbage');
+    const samples = [...ds.samples.slice(0, 3), { ...ds.samples[0]!, path: bad }];
+    const failing = new DataLoader(samples, preset, { batchSize: 2, numWorkers: 1 });
+    await expect((async () => { for await (const b of failing) tf.dispose([b.x, b.y]); })()).rejects.toThrow(/broken-in-worker.png/);
+    await failing.close();
+    const skipping = new DataLoader(samples, preset, { batchSize: 2, skipCorrupt: true, numWorkers: 1 });
+    let n = 0;
+    for await (const b of skipping) { n += b.indices.length; tf.dispose([b.x, b.y]); }
+    await skipping.close();
+    expect(n).toBe(3);
+    expect(skipping.skipped).toEqual([bad]);
   });
 });

@@ -1,18 +1,23 @@
 /**
  * Batches of a dataset as an async iterable: NHWC float32 tensors, labels and original indices, with seeded
- * shuffling, prefetch of the next batch while the current one is used, concurrent decoding (sharp works off
- * the main thread), and a decoded-image cache so that later epochs decode no file again.
+ * shuffling, prefetch of the next batches while the current one is used, the per-image work (decode, warps,
+ * normalisation) in worker threads ({@link ImagePool}) or in the calling thread, and a bounded decoded-image
+ * cache so that later epochs decode no file again.
+ *
+ * Determinism: the shuffle order and every image's augmentation draws derive from (seed, epoch, position) and
+ * are drawn on the main thread; batches are assembled in order — the same seed gives byte-equal batches with
+ * 0, 1 or N workers.
  */
 import { log, tf } from '@pixpnet/engine';
 import type { Tensor1D, Tensor4D } from '@pixpnet/engine';
 import type { Sample } from './datasets/types.js';
 import type { TransformPreset } from './transforms/presets.js';
-import { finishEval, normalise, prepareImage } from './transforms/eval.js';
 import type { PreparedImage, TransformedImage } from './transforms/eval.js';
-import { augment } from './transforms/augment.js';
-import { compose, scale, warp } from './transforms/homography.js';
 import type { H3 } from './transforms/homography.js';
 import { Rng } from '@pixpnet/engine';
+import { AUGMENT_DRAWS, runImageTask } from './pool/task.js';
+import type { ImageResult, ImageTask } from './pool/task.js';
+import { ImagePool } from './pool/pool.js';
 
 /** One batch; dispose `x` and `y` when done. */
 export interface Batch {
@@ -32,10 +37,25 @@ export interface LoaderOptions {
   shuffle?: boolean;
   dropLast?: boolean;
   seed?: number;
-  /** Images decoded at once (default 4). */
+  /** Images decoded at once in the calling thread (default 4; without workers). */
   concurrency?: number;
+  /**
+   * Worker threads for the per-image work: 0 runs it in the calling thread; a number gives the loader a pool of
+   * its own (end it with {@link DataLoader.close}); default: the process-wide {@link ImagePool.shared} pool of
+   * cores − 1 (at least 1) workers. Batches are the same bytes whatever the number.
+   */
+  numWorkers?: number;
+  /** A pool shared with other loaders (its owner closes it); takes precedence over `numWorkers`. */
+  pool?: ImagePool;
+  /** Batches read ahead while the current one is used (default 1 in the calling thread, 2 with workers). */
+  prefetch?: number;
   /** Keep decoded images for later epochs (default true). */
   cache?: boolean;
+  /**
+   * Bound of the decoded-image cache in MiB (default: unbounded). Once full, further images are decoded afresh
+   * each epoch (with shuffled epochs this keeps the best hit rate a cache of that size can have).
+   */
+  cacheMb?: number;
   /** Skip unreadable images (counted and reported at the end of the epoch) instead of failing. */
   skipCorrupt?: boolean;
   /** Training mode: fresh seeded augmentation (spec §5.2) every epoch; decoded images are still cached. */
@@ -55,6 +75,8 @@ export interface LoadedImage extends TransformedImage {
 /** A loader over samples with a transform preset. Iterate it once per epoch. */
 export class DataLoader implements AsyncIterable<Batch> {
   private readonly cache = new Map<number, PreparedImage>();
+  private cacheBytes = 0;
+  private ownPool: ImagePool | undefined;
   /**
    * The epoch the next iteration runs: its shuffle order and augmentation derive from the seed and this number
    * alone, and each iteration increments it. Set it to replay an epoch exactly (resuming a run).
@@ -69,6 +91,11 @@ export class DataLoader implements AsyncIterable<Batch> {
     readonly options: LoaderOptions,
   ) {
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new Error(`batchSize must be a whole number ≥ 1, got ${options.batchSize}.`);
+    const w = options.numWorkers;
+    if (w !== undefined && (!Number.isInteger(w) || w < 0)) throw new Error(`numWorkers must be a whole number ≥ 0, got ${w}.`);
+    const pf = options.prefetch;
+    if (pf !== undefined && (!Number.isInteger(pf) || pf < 0)) throw new Error(`prefetch must be a whole number ≥ 0, got ${pf}.`);
+    if (options.cacheMb !== undefined && !(options.cacheMb >= 0)) throw new Error(`cacheMb must be ≥ 0, got ${options.cacheMb}.`);
   }
 
   private get items(): readonly number[] {
@@ -81,53 +108,83 @@ export class DataLoader implements AsyncIterable<Batch> {
     return this.options.dropLast ? Math.floor(n) : Math.ceil(n);
   }
 
+  /** Decoded images in the cache and their size in bytes. */
+  get cacheStats(): { images: number; bytes: number } {
+    return { images: this.cache.size, bytes: this.cacheBytes };
+  }
+
+  /** Ends the worker pool the loader created (a shared `pool` is left to its owner). Iterating again starts a new one. */
+  async close(): Promise<void> {
+    const p = this.ownPool;
+    this.ownPool = undefined;
+    await p?.close();
+  }
+
+  private get pool(): ImagePool | undefined {
+    if (this.options.pool) return this.options.pool;
+    if (this.options.numWorkers === undefined) return ImagePool.shared();
+    if (this.options.numWorkers === 0) return undefined;
+    return (this.ownPool ??= new ImagePool(this.options.numWorkers));
+  }
+
   private order(): number[] {
     const idx = [...this.items];
     return this.options.shuffle ? new Rng((((this.options.seed ?? 0) * 2654435761) + this.epoch * 40503) >>> 0).shuffle(idx) : idx;
   }
 
-  /** Seeded uniform numbers for (epoch, position in the epoch): repeats of one image (augment factor) differ. */
-  private random(epoch: number, pos: number): () => number {
+  /** Seeded uniform draws for (epoch, position in the epoch): repeats of one image (augment factor) differ. */
+  private draws(epoch: number, pos: number): Float64Array {
     const r = new Rng((((this.options.seed ?? 0) * 2654435761) ^ (epoch * 97531) ^ (pos * 7919)) >>> 0);
-    return () => r.next();
+    const d = new Float64Array(AUGMENT_DRAWS);
+    for (let k = 0; k < d.length; k++) d[k] = r.next();
+    return d;
   }
 
-  private async load(i: number, epoch: number, pos: number): Promise<LoadedImage | undefined> {
+  private keep(i: number, prep: PreparedImage): void {
+    const bytes = prep.rgb.data.byteLength;
+    const limit = this.options.cacheMb === undefined ? Infinity : this.options.cacheMb * 2 ** 20;
+    if (this.cache.has(i) || this.cacheBytes + bytes > limit) return;
+    this.cache.set(i, prep);
+    this.cacheBytes += bytes;
+  }
+
+  private async load(i: number, epoch: number, pos: number, pool: ImagePool | undefined): Promise<LoadedImage | undefined> {
+    const s = this.samples[i]!;
+    const prepared = this.cache.get(i);
+    const task: ImageTask = {
+      sample: { id: s.id, path: s.path, ...(s.bbox ? { bbox: s.bbox } : {}), ...(s.pixels ? { pixels: s.pixels } : {}) },
+      preset: this.preset,
+      ...(prepared ? { prepared } : { keepPrepared: this.options.cache !== false && this.options.cacheMb !== 0 }),
+      ...(this.options.augment ? { draws: this.draws(epoch, pos) } : {}),
+    };
+    let r: ImageResult;
     try {
-      let prep = this.cache.get(i);
-      if (!prep) {
-        prep = await prepareImage(this.samples[i]!, this.preset);
-        if (this.options.cache !== false) this.cache.set(i, prep);
-      }
-      const g = prep.geometry;
-      const base: H3 = [g.sx, 0, g.tx, 0, g.sy, g.ty, 0, 0, 1];
-      if (!this.options.augment) {
-        const out = await finishEval(prep, this.preset);
-        const e = out.geometry;
-        return { ...out, transform: [e.sx, 0, e.tx, 0, e.sy, e.ty, 0, 0, 1] };
-      }
-      const p = this.preset;
-      let { image, transform } = augment(prep.rgb, this.random(epoch, pos), { ...(p.crop ? { crop: p.crop } : {}), ...(p.cropPadding !== undefined ? { cropPadding: p.cropPadding } : {}) });
-      if (p.downsample) {
-        const m = scale(p.downsample / image.w, p.downsample / image.h);
-        image = warp(image, m, p.downsample, p.downsample, 'bilinear');
-        transform = compose(m, transform);
-      }
-      const full = compose(transform, base);
-      return { data: normalise(image, p), geometry: { sx: NaN, sy: NaN, tx: NaN, ty: NaN, width: image.w, height: image.h }, origShape: prep.origShape, transform: full };
+      r = pool ? await pool.run(task) : await runImageTask(task);
     } catch (e) {
       if (!this.options.skipCorrupt) throw e;
-      this.skipped.push(this.samples[i]!.path || `#${i}`);
+      this.skipped.push(s.path || `#${i}`);
       return undefined;
     }
+    if (r.prepared) this.keep(i, r.prepared);
+    const augmented = this.options.augment;
+    const t = r.transform;
+    const geometry = augmented
+      ? { sx: NaN, sy: NaN, tx: NaN, ty: NaN, width: r.width, height: r.height }
+      : { sx: t[0]!, sy: t[4]!, tx: t[2]!, ty: t[5]!, width: r.width, height: r.height };
+    return { data: r.data, geometry, origShape: r.origShape, transform: t };
   }
 
-  private async decode(indices: number[], epoch: number, first: number): Promise<Array<[number, LoadedImage | undefined]>> {
+  private async decode(indices: number[], epoch: number, first: number, pool: ImagePool | undefined): Promise<Array<[number, LoadedImage | undefined]>> {
+    if (pool) {
+      // every image of the batch is queued at once; the pool runs them in parallel and the batch keeps its order
+      const imgs = await Promise.all(indices.map((i, n) => this.load(i, epoch, first + n, pool)));
+      return indices.map((i, n) => [i, imgs[n]]);
+    }
     const out: Array<[number, LoadedImage | undefined]> = [];
     const conc = this.options.concurrency ?? 4;
     for (let k = 0; k < indices.length; k += conc) {
       const part = indices.slice(k, k + conc);
-      const imgs = await Promise.all(part.map((i, n) => this.load(i, epoch, first + k + n)));
+      const imgs = await Promise.all(part.map((i, n) => this.load(i, epoch, first + k + n, undefined)));
       part.forEach((i, n) => out.push([i, imgs[n]]));
     }
     return out;
@@ -165,15 +222,20 @@ export class DataLoader implements AsyncIterable<Batch> {
     }
     // a read-ahead is owned from the start: its failure surfaces where its batch is consumed (the await below), or is
     // dropped with it when the consumer stops early — never an unhandled rejection while the consumer is busy
+    const pool = this.pool;
     const readAhead = (k: number) => {
-      const p = this.decode(chunks[k]!, epoch, k * bs);
+      const p = this.decode(chunks[k]!, epoch, k * bs, pool);
       p.catch(() => undefined);
       return p;
     };
-    let next = chunks.length ? readAhead(0) : undefined;
+    const depth = Math.max(1, this.options.prefetch ?? (pool ? 2 : 1));
+    const pending: Array<ReturnType<typeof readAhead>> = [];
+    let queued = 0;
+    const fill = (limit: number) => { while (queued < chunks.length && pending.length < limit) pending.push(readAhead(queued++)); };
+    fill(1);
     for (let k = 0; k < chunks.length; k++) {
-      const items = await next!;
-      next = k + 1 < chunks.length ? readAhead(k + 1) : undefined; // prefetch while the batch is used
+      const items = await pending.shift()!;
+      fill(depth); // prefetch while the batch is used
       const batch = this.toBatch(items);
       if (batch) yield batch;
     }

@@ -33,6 +33,8 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'dataset.root', type: 'path', default: 'data', help: 'data root; the dataset lives in <root>/<key lower-case>' },
   { key: 'dataset.crop-to-bbox', type: 'flag', default: false, help: 'crop images to their bounding box (CUB only)' },
   { key: 'dataset.skip-corrupt', type: 'flag', default: false, help: 'skip unreadable images (counted in the log and in results/skipped_images.txt) instead of stopping before training' },
+  { key: 'dataset.num-workers', type: 'int', min: 0, max: 1024, help: "worker threads decoding and augmenting images, as the reference's num_workers (0: the main thread; unset: cores - 1, at least 1); batches are the same for any number" },
+  { key: 'dataset.cache-mb', type: 'int', default: 4096, min: 0, help: 'bound of the decoded-image cache in MiB (0: none); images beyond it are decoded again each epoch' },
   { key: 'dataset.legacy-val-augment', type: 'flag', default: false, help: "validate on training-augmented images, as the reference's shared dataset does" },
   { key: 'train.epochs', type: 'int', default: 50, min: 1, max: 100_000, help: 'epochs' },
   { key: 'train.batch-size', type: 'int', default: 128, min: 1, max: 65_536, help: 'training batch size (also used for push)' },

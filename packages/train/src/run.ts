@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Observable } from 'rxjs';
 import { engineInfo, initBackend, log } from '@pixpnet/engine';
-import { DataLoader, SYNTHPARTS_DEFAULTS, checkImages, datasetDir, describeUnreadable, makeSplits, openDataset } from '@pixpnet/data';
+import { DataLoader, ImagePool, SYNTHPARTS_DEFAULTS, checkImages, datasetDir, describeUnreadable, makeSplits, openDataset } from '@pixpnet/data';
 import type { OpenedDataset, Splits, UnreadableImage } from '@pixpnet/data';
 import { microBatchSize, modelInfo, parameterBytes, WASM_STEP_BUDGET } from '@pixpnet/models';
 import type { ProtoNet } from '@pixpnet/models';
@@ -165,10 +165,14 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     if (!splits.test.length || splits.train.length < s.train.batchSize) throw new Error(`After skipping ${skippedImages.length} unreadable images too few are left to train and test.`);
   }
 
-  // loaders (they need no model)
+  // loaders (they need no model), sharing one pool of image workers (unset: the shared pool of cores - 1 workers);
+  // idle workers do not keep the process alive
+  const workers = s.dataset.numWorkers;
+  const imagePool = workers === undefined || workers === 0 ? undefined : new ImagePool(workers);
   const loader = (indices: number[], batchSize: number, mode: 'train' | 'eval' | 'valAugmented') =>
     new DataLoader(ds.index.samples, ds.preset, {
       batchSize, indices, seed, shuffle: mode === 'train', dropLast: mode === 'train', augment: mode !== 'eval', skipCorrupt: s.dataset.skipCorrupt,
+      cacheMb: s.dataset.cacheMb, ...(imagePool ? { pool: imagePool } : workers === 0 ? { numWorkers: 0 } : {}),
     });
   const loaders = {
     train: loader(splits.train, s.train.batchSize, 'train'),
