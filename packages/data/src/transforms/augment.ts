@@ -11,16 +11,21 @@ import { compose, fromPoints, identity, scale, translate, warp } from './homogra
 export type Random = () => number;
 
 function convolve(img: Rgb, k: number[], size: number): Rgb {
-  const r = size >> 1, out = new Uint8Array(img.data.length);
-  for (let y = 0; y < img.h; y++) for (let x = 0; x < img.w; x++) for (let c = 0; c < 3; c++) {
-    let acc = 0;
-    for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
-      const yy = Math.min(img.h - 1, Math.max(0, y + dy)), xx = Math.min(img.w - 1, Math.max(0, x + dx)); // replicate edges
-      acc += k[(dy + r) * size + dx + r]! * img.data[(yy * img.w + xx) * 3 + c]!;
+  const r = size >> 1, out = new Uint8Array(img.data.length), src = img.data, W = img.w, H = img.h;
+  const kk = Float64Array.from(k);
+  // replicated edges: the clamped row and column of every tap, once
+  const rows = new Int32Array(H * size), cols = new Int32Array(W * size);
+  for (let y = 0; y < H; y++) for (let d = -r; d <= r; d++) rows[y * size + d + r] = Math.min(H - 1, Math.max(0, y + d)) * W * 3;
+  for (let x = 0; x < W; x++) for (let d = -r; d <= r; d++) cols[x * size + d + r] = Math.min(W - 1, Math.max(0, x + d)) * 3;
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) {
+    let acc = 0; // taps summed in the same order as ever (rows, then columns): the same bytes
+    for (let dy = 0; dy < size; dy++) {
+      const row = rows[y * size + dy]! + c;
+      for (let dx = 0; dx < size; dx++) acc += kk[dy * size + dx]! * src[row + cols[x * size + dx]!]!;
     }
-    out[(y * img.w + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(acc)));
+    out[(y * W + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(acc)));
   }
-  return { data: out, w: img.w, h: img.h };
+  return { data: out, w: W, h: H };
 }
 
 /** 5×5 Gaussian blur with σ. */

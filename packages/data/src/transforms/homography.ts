@@ -60,26 +60,37 @@ export interface Rgb {
   h: number;
 }
 
-/** Resamples `img` through `m` (old → new coordinates) into `outW × outH`; outside pixels are `fill`. */
+/**
+ * Resamples `img` through `m` (old → new coordinates) into `outW × outH`; outside pixels are `fill`. The inner
+ * loop is {@link apply} and the bilinear blend written out (same operations in the same order: the same bytes).
+ */
 export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'nearest' | 'bilinear', fill = 0): Rgb {
-  const inv = invert(m);
+  const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = invert(m) as [number, number, number, number, number, number, number, number, number];
   const out = new Uint8Array(outW * outH * 3);
+  const src = img.data, W = img.w, H = img.h;
   for (let y = 0; y < outH; y++) {
+    const Y = y + 0.5;
     for (let x = 0; x < outW; x++) {
-      const [sx, sy] = apply(inv, x + 0.5, y + 0.5);
+      const X = x + 0.5;
+      const w = i6 * X + i7 * Y + i8;
+      const sx = (i0 * X + i1 * Y + i2) / w, sy = (i3 * X + i4 * Y + i5) / w;
       const o = (y * outW + x) * 3;
       if (interp === 'nearest') {
         const ix = Math.floor(sx), iy = Math.floor(sy);
-        if (ix < 0 || iy < 0 || ix >= img.w || iy >= img.h) { out.fill(fill, o, o + 3); continue; }
-        const s = (iy * img.w + ix) * 3;
-        out[o] = img.data[s]!; out[o + 1] = img.data[s + 1]!; out[o + 2] = img.data[s + 2]!;
+        if (ix < 0 || iy < 0 || ix >= W || iy >= H) { out[o] = fill; out[o + 1] = fill; out[o + 2] = fill; continue; }
+        const s = (iy * W + ix) * 3;
+        out[o] = src[s]!; out[o + 1] = src[s + 1]!; out[o + 2] = src[s + 2]!;
       } else {
         const fx = sx - 0.5, fy = sy - 0.5;
         const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
-        if (x0 < -1 || y0 < -1 || x0 >= img.w || y0 >= img.h) { out.fill(fill, o, o + 3); continue; }
+        if (x0 < -1 || y0 < -1 || x0 >= W || y0 >= H) { out[o] = fill; out[o + 1] = fill; out[o + 2] = fill; continue; }
+        const inX0 = x0 >= 0, inX1 = x0 + 1 < W, inY0 = y0 >= 0, inY1 = y0 + 1 < H;
+        const s00 = (y0 * W + x0) * 3, s10 = s00 + 3, s01 = s00 + W * 3, s11 = s01 + 3;
+        const bx = 1 - ax, by = 1 - ay;
         for (let c = 0; c < 3; c++) {
-          const px = (xx: number, yy: number) => (xx < 0 || yy < 0 || xx >= img.w || yy >= img.h ? fill : img.data[(yy * img.w + xx) * 3 + c]!);
-          const v = (1 - ay) * ((1 - ax) * px(x0, y0) + ax * px(x0 + 1, y0)) + ay * ((1 - ax) * px(x0, y0 + 1) + ax * px(x0 + 1, y0 + 1));
+          const p00 = inY0 && inX0 ? src[s00 + c]! : fill, p10 = inY0 && inX1 ? src[s10 + c]! : fill;
+          const p01 = inY1 && inX0 ? src[s01 + c]! : fill, p11 = inY1 && inX1 ? src[s11 + c]! : fill;
+          const v = by * (bx * p00 + ax * p10) + ay * (bx * p01 + ax * p11);
           out[o + c] = Math.max(0, Math.min(255, Math.round(v)));
         }
       }
