@@ -44,8 +44,10 @@ export async function run(argv) {
     for await (const b of loader) { k += b.indices.length; tf.dispose([b.x, b.y]); }
     return (k / (performance.now() - t)) * 1000;
   };
-  const cold = await time(new DataLoader(samples, PRESETS.CUB200224, { batchSize: 32, shuffle: true, augment: true, cache: false, concurrency: 8 }));
-  const cached = new DataLoader(samples, PRESETS.CUB200224, { batchSize: 32, shuffle: true, augment: true, concurrency: 8 });
+  // our loader gets as many workers as torchvision's (--workers)
+  const workers = +values.workers;
+  const cold = await time(new DataLoader(samples, PRESETS.CUB200224, { batchSize: 32, shuffle: true, augment: true, cache: false, concurrency: 8, numWorkers: workers }));
+  const cached = new DataLoader(samples, PRESETS.CUB200224, { batchSize: 32, shuffle: true, augment: true, concurrency: 8, numWorkers: workers });
   await time(cached);
   const warm = await time(cached);
   let torch;
