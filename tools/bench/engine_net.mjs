@@ -3,7 +3,30 @@
 // engine_torch.py builds the same network in PyTorch.
 import { tf, conv2d, batchNormTraining } from '@pixpnet/engine';
 
-export const CFG = [32, 32, 'M', 64, 64, 'M', 128, 128, 'M'];
+/** The benchmark networks' conv stacks (numbers: 3x3 conv-bn-relu output channels; 'M': 2x2 max pool). */
+export const NETS = {
+  vgg6: [32, 32, 'M', 64, 64, 'M', 128, 128, 'M'],
+  vgg11_bn: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+};
+export const CFG = NETS.vgg6;
+
+/** The net's config by name, with an error listing the names. */
+export function netConfig(name) {
+  if (!Object.hasOwn(NETS, name)) throw new Error(`unknown --net ${name}; use one of: ${Object.keys(NETS).join(', ')}`);
+  return NETS[name];
+}
+
+/** Every 3x3 conv of the net at `size` px: input height/width and channels. */
+export function convLayers(name, size) {
+  const out = [];
+  let c = 3, s = size;
+  for (const item of netConfig(name)) {
+    if (item === 'M') { s = Math.floor(s / 2); continue; }
+    out.push({ h: s, w: s, cin: c, cout: item, k: 3, stride: 1 });
+    c = item;
+  }
+  return out;
+}
 
 function heNormal(shape, fanIn, seed) {
   return tf.randomNormal(shape, 0, Math.sqrt(2 / fanIn), 'float32', seed);

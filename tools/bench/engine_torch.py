@@ -1,12 +1,16 @@
 # The benchmark network of engine_net.mjs in PyTorch (Debian's python3-torch, run with /usr/bin/python3).
-# usage: engine_torch.py <size> <batch> <steps> <threads>  -> prints one JSON line {trainMs, inferMs, torch}
+# usage: engine_torch.py <size> <batch> <steps> <threads> [net]  -> prints one JSON line {trainMs, inferMs, torch}
 import json, statistics, sys, time
 import torch, torch.nn as nn, torch.nn.functional as F
 
 size, B, steps, threads = (int(a) for a in sys.argv[1:5])
+net_name = sys.argv[5] if len(sys.argv) > 5 else 'vgg6'
 torch.set_num_threads(threads)
 torch.manual_seed(0)
-cfg = [32, 32, 'M', 64, 64, 'M', 128, 128, 'M']
+cfg = {
+    'vgg6': [32, 32, 'M', 64, 64, 'M', 128, 128, 'M'],
+    'vgg11_bn': [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+}[net_name]
 layers, c = [], 3
 for v in cfg:
     if v == 'M':

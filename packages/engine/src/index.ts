@@ -22,6 +22,8 @@ export { MAX_WASM_THREADS } from './backends/wasm.js';
 export { TRAINING_KERNELS, registerTrainingKernels } from './kernels/registry.js';
 export type { TrainingKernel } from './kernels/registry.js';
 export { GRADIENTS, registerGradients } from './gradients/registry.js';
+export { nativeKernels } from './native/module.js';
+export type { NativeKernels, PixkernExports } from './native/module.js';
 export { conv2d } from './ops/conv2d.js';
 export type { Conv2dOptions, ExplicitPadding2d } from './ops/conv2d.js';
 export { batchNormTraining, batchNormInference } from './ops/batch_norm.js';

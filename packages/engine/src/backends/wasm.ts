@@ -5,6 +5,7 @@
 import { tf } from '../tf.js';
 import { log } from '../log.js';
 import { registerTrainingKernels } from '../kernels/registry.js';
+import { startNativeKernels } from '../native/module.js';
 import { BackendUnavailableError } from './types.js';
 import type { BackendProvider } from './types.js';
 
@@ -60,6 +61,8 @@ export const wasmProvider: BackendProvider = {
     const actual = wasm.getThreadsCount();
     if (actual !== wanted) log.debug(`wasm: asked for ${wanted} threads, running ${actual} (threads are fixed when the backend first starts)`);
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+    const native = simd ? await startNativeKernels(actual) : undefined;
+    if (native) log.debug(`wasm: native kernels on ${native.threads} thread${native.threads === 1 ? '' : 's'}`);
     return { simd, threads: actual, kernels: registerTrainingKernels('wasm') };
   },
 };

@@ -3,6 +3,7 @@ import { tf } from '../tf.js';
 import { initBackend } from '../init.js';
 import { batchNormTraining } from './batch_norm.js';
 import { relativeError, runOn, seededValues } from '../testing.js';
+import { nativeKernels } from '../native/module.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -30,6 +31,31 @@ describe('batchNormTraining', () => {
       const stock = await runOn(backend, grads(false));
       for (let i = 0; i < 4; i++) expect(relativeError(ours[i]!, stock[i]!)).toBeLessThanOrEqual(1e-5);
     }
+  });
+
+  it('runs on the native kernels on wasm (2 threads), matching the cpu backend with odd channels and an offset mean', async () => {
+    await initBackend({ backend: 'wasm' });
+    expect(nativeKernels()?.threads).toBe(2);
+    const big: [number, number, number, number] = [3, 7, 9, 19]; // 189 rows (split across threads), 19 channels
+    const n = big.reduce((a, b) => a * b);
+    const xb = seededValues(n, 43).map((v, i) => v * 3 + 100 + (i % 19)); // mean >> std: a cancellation test
+    const dyb = seededValues(n, 44);
+    const gb = seededValues(19, 45), bb = seededValues(19, 46);
+    const run = () => {
+      const x = tf.tensor4d(xb, big), g = tf.tensor1d(gb), b = tf.tensor1d(bb), dy = tf.tensor4d(dyb, big);
+      const f = (xi: tf.Tensor, gi: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(batchNormTraining(xi, gi as tf.Tensor1D, bi as tf.Tensor1D, 1e-5).y, dy));
+      const r = batchNormTraining(x, g, b, 1e-5);
+      const { value, grads: gs } = tf.valueAndGrads(f as never)([x, g, b]);
+      return [r.y, r.mean, r.variance, value, ...gs];
+    };
+    const before = tf.memory().numTensors;
+    const wasm = await runOn('wasm', run);
+    const cpu = await runOn('cpu', run);
+    const names = ['y', 'mean', 'variance', 'value', 'dx', 'dgamma', 'dbeta'];
+    names.forEach((name, i) => expect(relativeError(wasm[i]!, cpu[i]!), name).toBeLessThanOrEqual(2e-5));
+    await initBackend({ backend: 'wasm' });
+    tf.tidy(() => { run(); });
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('returns the batch statistics and the count they were taken over', () => {

@@ -7,6 +7,8 @@
  */
 import { tf } from '../tf.js';
 import type { Tensor, Tensor1D } from '../tf.js';
+import { nativeKernels } from '../native/module.js';
+import { batchNormTrainingNative } from './batch_norm_native.js';
 
 /** What {@link batchNormTraining} returns. */
 export interface BatchNormTrainingResult<T extends Tensor> {
@@ -27,6 +29,8 @@ export interface BatchNormTrainingResult<T extends Tensor> {
 export function batchNormTraining<T extends Tensor>(x: T, gamma: Tensor1D, beta: Tensor1D, epsilon = 1e-5): BatchNormTrainingResult<T> {
   const axes = x.shape.map((_, i) => i).slice(0, -1);
   const count = x.size / x.shape[x.rank - 1]!;
+  const nk = nativeKernels();
+  if (nk && x.dtype === 'float32' && count > 0) return { ...batchNormTrainingNative(nk, x, gamma, beta, epsilon), count };
   let mean: Tensor1D | undefined;
   let variance: Tensor1D | undefined;
   const op = tf.customGrad(((xi: Tensor, g: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
