@@ -20,7 +20,7 @@ export const VARIANTS = [
   { file: 'pixkern-mt.wasm', flags: ['-matomics', '-Wl,--shared-memory'] },
 ];
 const COMMON = ['--target=wasm32', '-O3', '-msimd128', '-mbulk-memory', '-nostdlib', '-ffreestanding', '-Wall', '-Wextra',
-  '-Werror', '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,--max-memory=4294967296', '-Wl,--strip-all'];
+  '-Werror', '-Wl,--no-entry', '-Wl,--stack-first', '-Wl,-z,stack-size=0', '-Wl,--import-memory', '-Wl,--max-memory=4294967296', '-Wl,--strip-all'];
 
 /** The first line of `clang --version`, or undefined when clang or wasm-ld is missing. */
 export function toolchain() {
@@ -30,27 +30,34 @@ export function toolchain() {
   return clang.stdout.split('\n')[0].trim();
 }
 
-/** The section ids of a wasm binary (1 type, 2 import, ..., 11 data, 12 data count). */
-function sectionIds(bytes) {
-  const ids = [];
+/** The sections of a wasm binary: id (1 type, 2 import, 6 global, 11 data, 12 data count) and payload. */
+function sections(bytes) {
+  const out = [];
   let p = 8;
   while (p < bytes.length) {
     const id = bytes[p++];
     let size = 0, shift = 0, b;
     do { b = bytes[p++]; size |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
-    ids.push(id);
+    out.push({ id, payload: bytes.subarray(p, p + size) });
     p += size;
   }
-  return ids;
+  return out;
 }
 
 /**
- * Refuses a binary that would write to the heap it shares with tfjs by itself: a data section (initialised at
- * instantiation), or an import other than the memory.
+ * Refuses a binary that could write to the heap it shares with tfjs by itself: a data section (initialised at
+ * instantiation), an import other than the memory, or a stack pointer that does not start at 0 (with a stack of
+ * size 0 first in memory, any use of the C stack traps out of bounds instead of overwriting tfjs's data).
  */
 export function checkBinary(bytes, name) {
-  const ids = sectionIds(bytes);
+  const all = sections(bytes);
+  const ids = all.map((s) => s.id);
   if (ids.includes(11) || ids.includes(12)) throw new Error(`${name}: has a data section; the kernels must not own static data (it would overwrite tfjs's heap)`);
+  const globals = all.find((s) => s.id === 6)?.payload;
+  // one global, the stack pointer: mutable i32 initialised with i32.const 0
+  if (globals && !Buffer.from(globals).equals(Buffer.from([1, 0x7f, 1, 0x41, 0, 0x0b]))) {
+    throw new Error(`${name}: its globals are not just a stack pointer at 0 (link with --stack-first -z stack-size=0)`);
+  }
   const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
   if (imports.length !== 1 || imports[0].module !== 'env' || imports[0].name !== 'memory') {
     throw new Error(`${name}: imports ${JSON.stringify(imports)}; only env.memory is allowed`);

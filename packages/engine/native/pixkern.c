@@ -3,8 +3,9 @@
  *
  * The module imports the tfjs wasm backend's own memory (`env.memory`) and works on its tensors in place: every
  * pointer is a byte offset into that heap. It therefore must not own any memory itself: no static data, no
- * globals, no stack (the build refuses a binary with a data section). Every function is pure arithmetic over
- * the ranges it is given, so several threads can run disjoint ranges of one call at the same time.
+ * globals, no stack: the build refuses a binary with a data section, and links a stack of size 0 at address 0,
+ * so any use of the C stack would trap out of bounds rather than overwrite the heap. Every function is pure
+ * arithmetic over the ranges it is given, so several threads can run disjoint ranges of one call at once.
  */
 #include <wasm_simd128.h>
 
@@ -207,6 +208,39 @@ void channel_affine(const f32 *a, const f32 *ca, const f32 *s, const f32 *b, con
       if (br) v += (cb ? br[c] - cb[c] : br[c]) * u[c];
       if (relu && v < 0.0f) v = 0.0f;
       o[c] = v;
+    }
+  }
+}
+
+/*
+ * The gradient of a max pool (NHWC x [B,H,W,C], dy [B,Ho,Wo,C], dx like x) for the images [b0, b1): each window's
+ * gradient goes to its first maximum in row-major order (padding never wins; a window of NaN or -Inf sends it to
+ * its first valid pixel), as in TensorFlow. Windows of different images never overlap, so threads take images.
+ */
+EXPORT(max_pool_grad)
+void max_pool_grad(const f32 *x, const f32 *dy, f32 *dx, int H, int W, int C, int Ho, int Wo, int kh, int kw, int sh,
+                   int sw, int top, int left, int b0, int b1) {
+  for (long k = (long)b0 * H * W * C; k < (long)b1 * H * W * C; k++) dx[k] = 0.0f;
+  for (int b = b0; b < b1; b++) {
+    const f32 *xb = x + (long)b * H * W * C;
+    f32 *dxb = dx + (long)b * H * W * C;
+    for (int i = 0; i < Ho; i++) {
+      int r0 = MAX(0, i * sh - top), r1 = MIN(H, i * sh - top + kh);
+      for (int j = 0; j < Wo; j++) {
+        int q0 = MAX(0, j * sw - left), q1 = MIN(W, j * sw - left + kw);
+        if (r0 >= r1 || q0 >= q1) continue;
+        const f32 *g = dy + (((long)b * Ho + i) * Wo + j) * C;
+        for (int c = 0; c < C; c++) {
+          long at = ((long)r0 * W + q0) * C + c;
+          f32 best = xb[at];
+          for (int r = r0; r < r1; r++)
+            for (int q = q0; q < q1; q++) {
+              long k = ((long)r * W + q) * C + c;
+              if (xb[k] > best) { best = xb[k]; at = k; } /* strictly greater: the first maximum wins ties */
+            }
+          dxb[at] += g[c];
+        }
+      }
     }
   }
 }

@@ -36,6 +36,7 @@ describe('MaxPoolGrad on wasm', () => {
     { name: '2x2/2 valid, all negative (the native kernel loses these)', shape: [1, 4, 4, 2], k: 2, s: 2, pad: 'valid' as const, shift: -2 },
     { name: '2x2/2 valid with ties: first maximum only', shape: [2, 6, 6, 3], k: 2, s: 2, pad: 'valid' as const, ties: true },
     { name: '3x3/2 same with ties', shape: [2, 8, 8, 3], k: 3, s: 2, pad: 'same' as const, ties: true },
+    { name: '3x3/2 pad 1, 3 images of 5 channels (split across threads)', shape: [3, 7, 6, 5], k: 3, s: 2, pad: 1 },
   ])('$name matches the cpu backend and direct loops', async ({ shape, k, s, pad, shift, ties }: {
     shape: number[]; k: number; s: number; pad: 'valid' | 'same' | number; shift?: number; ties?: boolean;
   }) => {
