@@ -10,44 +10,78 @@ import { compose, fromPoints, identity, scale, translate, warp } from './homogra
 /** A seeded uniform [0, 1) source. */
 export type Random = () => number;
 
-function convolve(img: Rgb, k: number[], size: number): Rgb {
-  const r = size >> 1, out = new Uint8Array(img.data.length), src = img.data, W = img.w, H = img.h;
+/** Replicated-edge index tables: for each output position and tap offset `-r..r`, the clamped source position. */
+function clampTable(n: number, r: number, mul: number): Int32Array {
+  const size = 2 * r + 1, t = new Int32Array(n * size);
+  for (let i = 0; i < n; i++) for (let d = -r; d <= r; d++) t[i * size + d + r] = Math.min(n - 1, Math.max(0, i + d)) * mul;
+  return t;
+}
+
+/**
+ * A separable convolution with replicated edges: `k` along rows, then along columns (float64 in between), rounded
+ * to bytes. The same sum as the 2-D kernel `k ⊗ k`, in a fifth of the operations for 5 taps.
+ */
+function convolveSeparable(img: Rgb, k: number[]): Rgb {
+  const size = k.length, r = size >> 1, W = img.w, H = img.h, src = img.data;
   const kk = Float64Array.from(k);
-  // replicated edges: the clamped row and column of every tap, once
-  const rows = new Int32Array(H * size), cols = new Int32Array(W * size);
-  for (let y = 0; y < H; y++) for (let d = -r; d <= r; d++) rows[y * size + d + r] = Math.min(H - 1, Math.max(0, y + d)) * W * 3;
-  for (let x = 0; x < W; x++) for (let d = -r; d <= r; d++) cols[x * size + d + r] = Math.min(W - 1, Math.max(0, x + d)) * 3;
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) {
-    let acc = 0; // taps summed in the same order as ever (rows, then columns): the same bytes
-    for (let dy = 0; dy < size; dy++) {
-      const row = rows[y * size + dy]! + c;
-      for (let dx = 0; dx < size; dx++) acc += kk[dy * size + dx]! * src[row + cols[x * size + dx]!]!;
+  const rowPass = new Float64Array(W * H * 3);
+  const cols = clampTable(W, r, 3);
+  for (let y = 0; y < H; y++) {
+    const row = y * W * 3;
+    for (let x = 0; x < W; x++) {
+      const t = x * size;
+      for (let c = 0; c < 3; c++) {
+        let acc = 0;
+        for (let d = 0; d < size; d++) acc += kk[d]! * src[row + cols[t + d]! + c]!;
+        rowPass[row + x * 3 + c] = acc;
+      }
     }
-    out[(y * W + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(acc)));
+  }
+  const out = new Uint8Array(src.length);
+  const rows = clampTable(H, r, W * 3);
+  for (let y = 0; y < H; y++) {
+    const t = y * size, o = y * W * 3;
+    for (let i = 0; i < W * 3; i++) {
+      let acc = 0;
+      for (let d = 0; d < size; d++) acc += kk[d]! * rowPass[rows[t + d]! + i]!;
+      out[o + i] = Math.max(0, Math.min(255, Math.round(acc)));
+    }
   }
   return { data: out, w: W, h: H };
 }
 
-/** 5×5 Gaussian blur with σ. */
+/** 5×5 Gaussian blur with σ (separable: the normalised 1-D Gaussian along rows, then columns). */
 export function gaussianBlur(img: Rgb, sigma: number): Rgb {
   const g = [-2, -1, 0, 1, 2].map((v) => Math.exp(-(v * v) / (2 * sigma * sigma)));
   const s = g.reduce((a, b) => a + b, 0);
-  const k: number[] = [];
-  for (const a of g) for (const b of g) k.push((a * b) / (s * s));
-  return convolve(img, k, 5);
+  return convolveSeparable(img, g.map((v) => v / s));
 }
 
-/** torchvision's `adjust_sharpness`: blend with a 3×3 smoothed image (border pixels kept), factor `f`. */
+/**
+ * torchvision's `adjust_sharpness`: blend with a 3×3 smoothed image (kernel [[1,1,1],[1,5,1],[1,1,1]] / 13, border
+ * pixels kept), factor `f`. The smoothing is an exact integer sum (3×3 box + 4·centre) divided by 13.
+ */
 export function adjustSharpness(img: Rgb, f: number): Rgb {
-  const smooth = convolve(img, [1, 1, 1, 1, 5, 1, 1, 1, 1].map((v) => v / 13), 3);
-  const out = new Uint8Array(img.data.length);
-  for (let y = 0; y < img.h; y++) for (let x = 0; x < img.w; x++) for (let c = 0; c < 3; c++) {
-    const i = (y * img.w + x) * 3 + c;
-    const border = x === 0 || y === 0 || x === img.w - 1 || y === img.h - 1;
-    const d = border ? img.data[i]! : smooth.data[i]!;
-    out[i] = Math.max(0, Math.min(255, Math.round(d + f * (img.data[i]! - d))));
+  const W = img.w, H = img.h, src = img.data, out = new Uint8Array(src.length);
+  // column sums of 3 rows, then 3 of them along the row: the 3×3 box sum of every interior pixel
+  const colSum = new Int32Array(W * 3);
+  for (let y = 0; y < H; y++) {
+    const o = y * W * 3;
+    const border = y === 0 || y === H - 1;
+    if (!border) for (let i = 0; i < W * 3; i++) colSum[i] = src[o - W * 3 + i]! + src[o + i]! + src[o + W * 3 + i]!;
+    for (let x = 0; x < W; x++) {
+      for (let c = 0; c < 3; c++) {
+        const i = o + x * 3 + c, v = src[i]!;
+        let d = v;
+        if (!border && x !== 0 && x !== W - 1) {
+          const j = x * 3 + c;
+          d = Math.max(0, Math.min(255, Math.round((colSum[j - 3]! + colSum[j]! + colSum[j + 3]! + 4 * v) / 13)));
+        }
+        out[i] = Math.max(0, Math.min(255, Math.round(d + f * (v - d))));
+      }
+    }
   }
-  return { data: out, w: img.w, h: img.h };
+  return { data: out, w: W, h: H };
 }
 
 const about = (m: H3, cx: number, cy: number): H3 => compose(translate(cx, cy), compose(m, translate(-cx, -cy)));

@@ -62,12 +62,29 @@ export interface Rgb {
 
 /**
  * Resamples `img` through `m` (old → new coordinates) into `outW × outH`; outside pixels are `fill`. The inner
- * loop is {@link apply} and the bilinear blend written out (same operations in the same order: the same bytes).
+ * loop is {@link apply} and the bilinear blend written out, with a branch-free path for pixels whose 4 neighbours
+ * are inside (the same operations in the same order everywhere: the same bytes).
  */
 export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'nearest' | 'bilinear', fill = 0): Rgb {
   const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = invert(m) as [number, number, number, number, number, number, number, number, number];
   const out = new Uint8Array(outW * outH * 3);
   const src = img.data, W = img.w, H = img.h;
+  if (fill !== 0) out.fill(fill);
+  if (interp === 'nearest') {
+    for (let y = 0; y < outH; y++) {
+      const Y = y + 0.5;
+      for (let x = 0; x < outW; x++) {
+        const X = x + 0.5;
+        const w = i6 * X + i7 * Y + i8;
+        const ix = Math.floor((i0 * X + i1 * Y + i2) / w), iy = Math.floor((i3 * X + i4 * Y + i5) / w);
+        if (!(ix >= 0 && iy >= 0 && ix < W && iy < H)) continue; // outside (or NaN): fill
+        const s = (iy * W + ix) * 3, o = (y * outW + x) * 3;
+        out[o] = src[s]!; out[o + 1] = src[s + 1]!; out[o + 2] = src[s + 2]!;
+      }
+    }
+    return { data: out, w: outW, h: outH };
+  }
+  const clampRound = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
   for (let y = 0; y < outH; y++) {
     const Y = y + 0.5;
     for (let x = 0; x < outW; x++) {
@@ -75,24 +92,22 @@ export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'neare
       const w = i6 * X + i7 * Y + i8;
       const sx = (i0 * X + i1 * Y + i2) / w, sy = (i3 * X + i4 * Y + i5) / w;
       const o = (y * outW + x) * 3;
-      if (interp === 'nearest') {
-        const ix = Math.floor(sx), iy = Math.floor(sy);
-        if (ix < 0 || iy < 0 || ix >= W || iy >= H) { out[o] = fill; out[o + 1] = fill; out[o + 2] = fill; continue; }
-        const s = (iy * W + ix) * 3;
-        out[o] = src[s]!; out[o + 1] = src[s + 1]!; out[o + 2] = src[s + 2]!;
-      } else {
-        const fx = sx - 0.5, fy = sy - 0.5;
-        const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
-        if (x0 < -1 || y0 < -1 || x0 >= W || y0 >= H) { out[o] = fill; out[o + 1] = fill; out[o + 2] = fill; continue; }
-        const inX0 = x0 >= 0, inX1 = x0 + 1 < W, inY0 = y0 >= 0, inY1 = y0 + 1 < H;
-        const s00 = (y0 * W + x0) * 3, s10 = s00 + 3, s01 = s00 + W * 3, s11 = s01 + 3;
-        const bx = 1 - ax, by = 1 - ay;
-        for (let c = 0; c < 3; c++) {
-          const p00 = inY0 && inX0 ? src[s00 + c]! : fill, p10 = inY0 && inX1 ? src[s10 + c]! : fill;
-          const p01 = inY1 && inX0 ? src[s01 + c]! : fill, p11 = inY1 && inX1 ? src[s11 + c]! : fill;
-          const v = by * (bx * p00 + ax * p10) + ay * (bx * p01 + ax * p11);
-          out[o + c] = Math.max(0, Math.min(255, Math.round(v)));
-        }
+      const fx = sx - 0.5, fy = sy - 0.5;
+      const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
+      const bx = 1 - ax, by = 1 - ay;
+      const s00 = (y0 * W + x0) * 3, s10 = s00 + 3, s01 = s00 + W * 3, s11 = s01 + 3;
+      if (x0 >= 0 && y0 >= 0 && x0 + 1 < W && y0 + 1 < H) {
+        out[o] = clampRound(by * (bx * src[s00]! + ax * src[s10]!) + ay * (bx * src[s01]! + ax * src[s11]!));
+        out[o + 1] = clampRound(by * (bx * src[s00 + 1]! + ax * src[s10 + 1]!) + ay * (bx * src[s01 + 1]! + ax * src[s11 + 1]!));
+        out[o + 2] = clampRound(by * (bx * src[s00 + 2]! + ax * src[s10 + 2]!) + ay * (bx * src[s01 + 2]! + ax * src[s11 + 2]!));
+        continue;
+      }
+      if (!(x0 >= -1 && y0 >= -1 && x0 < W && y0 < H)) continue; // outside (or NaN): fill
+      const inX0 = x0 >= 0, inX1 = x0 + 1 < W, inY0 = y0 >= 0, inY1 = y0 + 1 < H;
+      for (let c = 0; c < 3; c++) {
+        const p00 = inY0 && inX0 ? src[s00 + c]! : fill, p10 = inY0 && inX1 ? src[s10 + c]! : fill;
+        const p01 = inY1 && inX0 ? src[s01 + c]! : fill, p11 = inY1 && inX1 ? src[s11 + c]! : fill;
+        out[o + c] = clampRound(by * (bx * p00 + ax * p10) + ay * (bx * p01 + ax * p11));
       }
     }
   }
