@@ -99,7 +99,13 @@ describe('npm pack, install into a fresh project, use', () => {
       const paths = files.map((f) => f.path);
       expect(paths, name).toEqual(expect.arrayContaining(['LICENSE.md', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
       const top = new Set(paths.map((p) => p.split('/')[0]));
-      expect([...top].sort(), name).toEqual(['LICENSE.md', 'README.md', ...(name === '@pixpnet/cli' ? ['bin'] : []), 'dist', 'package.json', 'src'].sort());
+      const extra = name === '@pixpnet/cli' ? ['bin'] : name === '@pixpnet/engine' ? ['native'] : [];
+      expect([...top].sort(), name).toEqual(['LICENSE.md', 'README.md', ...extra, 'dist', 'package.json', 'src'].sort());
+      // the engine ships its native kernels' binaries with their source and build script
+      if (name === '@pixpnet/engine') {
+        expect(paths.filter((p) => p.startsWith('native/')).sort()).toEqual(
+          ['native/build.mjs', 'native/pixkern-mt.wasm', 'native/pixkern.c', 'native/pixkern.wasm', 'native/toolchain.txt']);
+      }
       expect(paths.filter((p) => /\.test\.|\.testkit\.|tsbuildinfo|(^|\/)(reports|fixtures)\//.test(p)), name).toEqual([]);
       const m = published.find((p) => p.manifest.name === name)!.manifest;
       expect(m.license, name).toBe('AGPL-3.0-or-later');
@@ -152,6 +158,7 @@ describe('npm pack, install into a fresh project, use', () => {
     const r = timed('train', () => pixpnet(['train', '-c', 'proto-synthparts-dummy', '--dataset.root', 'data', '--log-dir', 'logs',
       '--train.batch-size', '4', '--model.num-prototypes', '4', '--eval.no-interpretability']));
     expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.err).not.toMatch(/native kernels/); // the engine's native kernels load from the installed package
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^test accuracy: \d+\.\d %$/m);
     const runs = fs.readdirSync(path.join(project, 'logs/synthparts/protonet'));
