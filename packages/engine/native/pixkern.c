@@ -135,14 +135,16 @@ void filter_grad(const f32 *x, const f32 *dy, f32 *dw, int B, int H, int W, int 
  *   0: out[c] = sum x[r, c]
  *   1: out[c] = sum (x[r, c] - center[c])^2                      (a variance's numerator)
  *   2: out[c] = sum x[r, c],  out2[c] = sum x[r, c] * (y[r, c] - center[c])   (batch norm's backward sums)
- * Rows are added in blocks of 64 into `tmp` (2*C floats) before the totals, for accuracy.
+ * Rows are added in float in blocks of 64 (from r0) into `tmp` (2*C floats), and the blocks' sums in double into
+ * `out`/`out2` (C doubles each): with ranges that start at multiples of 64, the totals of a split call equal those of
+ * one call up to double rounding, so the results do not depend on the thread count.
  */
 EXPORT(channel_sums)
-void channel_sums(int mode, const f32 *x, const f32 *y, const f32 *center, int r0, int r1, int C, f32 *tmp, f32 *out,
-                  f32 *out2) {
-  for (int c = 0; c < C; c++) out[c] = 0.0f;
+void channel_sums(int mode, const f32 *x, const f32 *y, const f32 *center, int r0, int r1, int C, f32 *tmp, double *out,
+                  double *out2) {
+  for (int c = 0; c < C; c++) out[c] = 0.0;
   if (mode == 2)
-    for (int c = 0; c < C; c++) out2[c] = 0.0f;
+    for (int c = 0; c < C; c++) out2[c] = 0.0;
   f32 *t1 = tmp, *t2 = tmp + C;
   for (int b0 = r0; b0 < r1; b0 += 64) {
     int b1 = MIN(r1, b0 + 64);
@@ -171,9 +173,9 @@ void channel_sums(int mode, const f32 *x, const f32 *y, const f32 *center, int r
         for (; c < C; c++) t1[c] += xr[c];
       }
     }
-    for (int c = 0; c < C; c++) out[c] += t1[c];
+    for (int c = 0; c < C; c++) out[c] += (double)t1[c];
     if (mode == 2)
-      for (int c = 0; c < C; c++) out2[c] += t2[c];
+      for (int c = 0; c < C; c++) out2[c] += (double)t2[c];
   }
 }
 

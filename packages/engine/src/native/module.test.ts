@@ -34,17 +34,29 @@ describe('the committed native binaries', () => {
 });
 
 describe('nativeKernels', () => {
-  it('runs one call split across the calling thread and a helper', () => {
+  it('runs one call split across the calling thread and a helper, with the totals of one call', () => {
     const nk = nativeKernels()!;
     expect(nk.threads).toBe(2);
-    // two rows of sums over a [4, 3] matrix in the heap, one range per thread
-    const p = nk.malloc(4 * 64);
-    const heap = () => nk.heapF32().subarray(p / 4, p / 4 + 64);
-    heap().set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    const part = (r0: number, r1: number, at: number) => [0, p, 0, 0, r0, r1, 3, p + 4 * at, p + 4 * (at + 6), p + 4 * (at + 9)];
-    nk.run('channel_sums', [part(0, 2, 16), part(2, 4, 32)]);
-    expect(Array.from(heap().subarray(22, 25))).toEqual([1 + 4, 2 + 5, 3 + 6]);
-    expect(Array.from(heap().subarray(38, 41))).toEqual([7 + 10, 8 + 11, 9 + 12]);
+    // per-channel sums of a [300, 3] matrix in the heap: rows [0, 128) on this thread, [128, 300) on the helper
+    const n = 300, C = 3;
+    const p = nk.malloc(4 * (n * C + 64));
+    const x = Float32Array.from({ length: n * C }, (_, i) => Math.sin(i) * 100 + 0.1 * i);
+    nk.heapF32().set(x, p / 4);
+    const scratch = p + 4 * n * C; // per part: 2C floats, then 2C doubles (8-byte aligned)
+    const part = (r0: number, r1: number, k: number) => {
+      const base = scratch + k * 4 * 6 * C;
+      return [0, p, 0, 0, r0, r1, C, base, base + 4 * 2 * C, base + 4 * 4 * C];
+    };
+    const sums = (k: number) => Array.from(new Float64Array(nk.heapF32().buffer, scratch + k * 4 * 6 * C + 4 * 2 * C, C));
+    nk.run('channel_sums', [part(0, 128, 0), part(128, n, 1)]);
+    const split = sums(0).map((v, c) => v + sums(1)[c]!);
+    nk.run('channel_sums', [part(0, n, 0)]);
+    const whole = sums(0);
+    const exact = [0, 1, 2].map((c) => x.filter((_, i) => i % C === c).reduce((s, v) => s + v, 0));
+    for (let c = 0; c < C; c++) {
+      expect(Math.fround(split[c]!)).toBe(Math.fround(whole[c]!)); // the same float32 statistics, whatever the split
+      expect(Math.abs(whole[c]! - exact[c]!) / Math.abs(exact[c]!)).toBeLessThan(1e-6);
+    }
     nk.free(p);
   });
 

@@ -4,6 +4,7 @@ import { initBackend } from '../init.js';
 import { batchNormTraining } from './batch_norm.js';
 import { relativeError, runOn, seededValues } from '../testing.js';
 import { nativeKernels } from '../native/module.js';
+import { rowRanges } from './batch_norm_native.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -52,10 +53,18 @@ describe('batchNormTraining', () => {
     const wasm = await runOn('wasm', run);
     const cpu = await runOn('cpu', run);
     const names = ['y', 'mean', 'variance', 'value', 'dx', 'dgamma', 'dbeta'];
-    names.forEach((name, i) => expect(relativeError(wasm[i]!, cpu[i]!), name).toBeLessThanOrEqual(2e-5));
+    // (value: one float32 sum of 3591 products of both signs on the cpu backend, hence its looser bound)
+    names.forEach((name, i) => expect(relativeError(wasm[i]!, cpu[i]!), name).toBeLessThanOrEqual(name === 'value' ? 1e-4 : 2e-5));
     await initBackend({ backend: 'wasm' });
     tf.tidy(() => { run(); });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('splits rows across threads at multiples of 64 (statistics independent of the thread count)', () => {
+    expect(rowRanges(189, 2)).toEqual([[0, 64], [64, 189]]);
+    expect(rowRanges(300, 2)).toEqual([[0, 128], [128, 300]]);
+    expect(rowRanges(50, 2)).toEqual([[0, 50]]);
+    expect(rowRanges(300, 1)).toEqual([[0, 300]]);
   });
 
   it('returns the batch statistics and the count they were taken over', () => {

@@ -12,11 +12,15 @@ import { tf } from '../tf.js';
 import type { Tensor, Tensor1D, TensorInfo } from '../tf.js';
 import type { NativeKernels } from '../native/module.js';
 
-/** The rows `[0, n)` split into `parts` contiguous ranges (empty ones dropped). */
-function rowRanges(n: number, parts: number): Array<[number, number]> {
+/**
+ * The rows `[0, n)` split into at most `parts` contiguous ranges whose starts are multiples of 64 (the sums' block:
+ * the statistics are then the same whatever the thread count), empty ones dropped.
+ */
+export function rowRanges(n: number, parts: number): Array<[number, number]> {
+  const blocks = Math.ceil(n / 64);
   const out: Array<[number, number]> = [];
   for (let p = 0; p < parts; p++) {
-    const a = Math.floor((n * p) / parts), b = Math.floor((n * (p + 1)) / parts);
+    const a = Math.min(n, Math.floor((blocks * p) / parts) * 64), b = Math.min(n, Math.floor((blocks * (p + 1)) / parts) * 64);
     if (b > a) out.push([a, b]);
   }
   return out;
@@ -36,6 +40,10 @@ class Scratch {
   view(i: number, n: number): Float32Array {
     return this.nk.heapF32().subarray(this.ptr / 4 + i, this.ptr / 4 + i + n);
   }
+  /** `n` doubles from float `i` (an even index: malloc aligns to 8 bytes). */
+  doubles(i: number, n: number): Float64Array {
+    return new Float64Array(this.nk.heapF32().buffer, this.ptr + 4 * i, n);
+  }
   free(): void {
     this.nk.free(this.ptr);
   }
@@ -43,18 +51,19 @@ class Scratch {
 
 /**
  * Per-channel sums (the kernel's `channel_sums` `mode`) over the rows of `[n, C]` matrices, split across threads,
- * totals in float64. `scratch` needs `threads·4C` floats from `at`.
+ * totals in float64. `scratch` needs `threads·6C` floats from `at` (2C floats and 2C doubles per thread).
  */
 function channelSums(nk: NativeKernels, mode: 0 | 1 | 2, x: number, y: number, center: number, n: number, C: number,
   scratch: Scratch, at: number): [Float64Array, Float64Array] {
-  const ranges = rowRanges(n, Math.min(nk.threads, Math.max(1, Math.floor(n / 64))));
+  const ranges = rowRanges(n, nk.threads);
+  const per = 6 * C;
   nk.run('channel_sums', ranges.map(([r0, r1], p) => {
-    const base = at + p * 4 * C;
-    return [mode, x, y, center, r0, r1, C, scratch.at(base), scratch.at(base + 2 * C), scratch.at(base + 3 * C)];
+    const base = at + p * per; // 2C floats of block sums, then 2C doubles (8-byte aligned: the scratch is)
+    return [mode, x, y, center, r0, r1, C, scratch.at(base), scratch.at(base + 2 * C), scratch.at(base + 4 * C)];
   }));
   const s1 = new Float64Array(C), s2 = new Float64Array(C);
   ranges.forEach((_, p) => {
-    const o = scratch.view(at + p * 4 * C + 2 * C, 2 * C);
+    const o = scratch.doubles(at + p * per + 2 * C, 2 * C);
     for (let c = 0; c < C; c++) {
       s1[c] = s1[c]! + o[c]!;
       s2[c] = s2[c]! + o[C + c]!;
@@ -68,7 +77,7 @@ function channelAffine(nk: NativeKernels, n: number, C: number, ptrs: { a: numbe
   out: TensorInfo): void {
   const o = nk.offsetOf(out);
   const { a, ca, s, b, cb, u, t } = ptrs;
-  nk.run('channel_affine', rowRanges(n, Math.min(nk.threads, Math.max(1, Math.floor(n / 64))))
+  nk.run('channel_affine', rowRanges(n, nk.threads)
     .map(([r0, r1]) => [a, ca, s, b, cb, u, t, r0, r1, C, 0, o]));
 }
 
@@ -90,9 +99,9 @@ export function batchNormTrainingNative<T extends Tensor>(nk: NativeKernels, x: 
   let varOut: Float32Array | undefined;
   const op = tf.customGrad(((xi: Tensor, g: Tensor, b: Tensor, save: (ts: Tensor[]) => void) => {
     const gv = g.dataSync() as Float32Array;
-    // scratch: per thread 4C for the sums, then the mean and the scale
-    const sc = new Scratch(nk, nk.threads * 4 * C + 2 * C);
-    const M = nk.threads * 4 * C, S = M + C;
+    // scratch: per thread 6C for the sums, then the mean and the scale
+    const sc = new Scratch(nk, nk.threads * 6 * C + 2 * C);
+    const M = nk.threads * 6 * C, S = M + C;
     try {
       const xp = nk.offsetOf(xi);
       const [sum] = channelSums(nk, 0, xp, 0, 0, n, C, sc, 0);
@@ -128,8 +137,8 @@ export function batchNormTrainingNative<T extends Tensor>(nk: NativeKernels, x: 
 function gradient(nk: NativeKernels, dy: Tensor, [x, g, mean, rstd]: [Tensor, Tensor, Tensor1D, Tensor1D], n: number, C: number): Tensor[] {
   const dyc = dy.dtype === 'float32' ? dy : tf.cast(dy, 'float32');
   const gv = g.dataSync(), rv = rstd.dataSync();
-  const sc = new Scratch(nk, nk.threads * 4 * C + 3 * C);
-  const S = nk.threads * 4 * C, U = S + C, T = U + C;
+  const sc = new Scratch(nk, nk.threads * 6 * C + 3 * C);
+  const S = nk.threads * 6 * C, U = S + C, T = U + C;
   try {
     const [s1, s2] = channelSums(nk, 2, nk.offsetOf(dyc), nk.offsetOf(x), nk.offsetOf(mean), n, C, sc, 0);
     const dgamma = new Float32Array(C), dbeta = new Float32Array(C);
