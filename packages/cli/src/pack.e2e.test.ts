@@ -104,7 +104,7 @@ describe('npm pack, install into a fresh project, use', () => {
       // the engine ships its native kernels' binaries with their source and build script
       if (name === '@pixpnet/engine') {
         expect(paths.filter((p) => p.startsWith('native/')).sort()).toEqual(
-          ['native/build.mjs', 'native/pixkern-mt.wasm', 'native/pixkern.c', 'native/pixkern.wasm', 'native/toolchain.txt']);
+          ['native/build.mjs', 'native/pixkern-mt.wasm', 'native/pixkern.c', 'native/pixkern.wasm', 'native/toolchain.txt', 'native/wasm-build.mjs']);
       }
       expect(paths.filter((p) => /\.test\.|\.testkit\.|tsbuildinfo|(^|\/)(reports|fixtures)\//.test(p)), name).toEqual([]);
       const m = published.find((p) => p.manifest.name === name)!.manifest;
