@@ -248,6 +248,25 @@ void max_pool_grad(const f32 *x, const f32 *dy, f32 *dx, int H, int W, int C, in
 }
 
 /*
+ * The filter of a convolution's input gradient: out[KH-1-i, KW-1-j, o, c] = w[i, j, c, o] (taps reversed, channels
+ * swapped), in 4x4 channel tiles so that both sides are read and written in runs.
+ */
+EXPORT(filter_flip)
+void filter_flip(const f32 *w, f32 *out, int KH, int KW, int C, int O) {
+  for (int i = 0; i < KH; i++)
+    for (int j = 0; j < KW; j++) {
+      const f32 *src = w + (i * KW + j) * C * O;
+      f32 *dst = out + ((KH - 1 - i) * KW + (KW - 1 - j)) * O * C;
+      for (int c0 = 0; c0 < C; c0 += 4)
+        for (int o0 = 0; o0 < O; o0 += 4) {
+          int cn = MIN(4, C - c0), on = MIN(4, O - o0);
+          for (int c = c0; c < c0 + cn; c++)
+            for (int o = o0; o < o0 + on; o++) dst[o * C + c] = src[c * O + o];
+        }
+    }
+}
+
+/*
  * The machine's 128-bit SIMD ceiling, for the benchmarks: `iters` rounds of the filter-gradient block's
  * instruction mix with nothing but registers (15 live vectors: x86 has 16): 8 accumulators a[k][v] +=
  * x[k] * d[v] for 4 constant vectors x and 2 vectors d that change every round, i.e. 8 f32x4 multiplies and 10

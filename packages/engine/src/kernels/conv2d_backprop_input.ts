@@ -1,12 +1,15 @@
 /**
  * `Conv2DBackpropInput` as one forward convolution on XNNPACK:
  * `dx = conv2d(pad(insertZeros(dy, stride)), transpose(reverse(W,[0,1]),[0,1,3,2]), 1, 'valid')`.
- * wasm has a native kernel, but inside a full training step it was measured 8x slower than this one.
+ * wasm has a native kernel, but inside a full training step it was measured 8x slower than this one. On wasm the
+ * reversed, transposed filter is made by the native `filter_flip` (a 4-D transpose is slow there: 30 ms for a
+ * 512→512 3×3 filter).
  */
 import { tf } from '../tf.js';
 import type { Tensor4D } from '../tf.js';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { asTensor, assertNHWC, insertZeros } from './util.js';
+import { nativeKernels } from '../native/module.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -49,6 +52,16 @@ export function backpropInputViaConv(
   return conv(d);
 }
 
+/** `transpose(reverse(W, [0, 1]), [0, 1, 3, 2])`: natively on wasm, else with tf ops. Call inside `tf.tidy`. */
+function flippedFilter(filter: TensorInfo): Tensor4D {
+  const nk = nativeKernels();
+  const [kh, kw, c, o] = filter.shape as [number, number, number, number];
+  if (!nk || filter.dtype !== 'float32') return tf.transpose(tf.reverse(asTensor<Tensor4D>(filter), [0, 1]), [0, 1, 3, 2]) as Tensor4D;
+  const out = nk.output([kh, kw, o, c]);
+  nk.run('filter_flip', [[nk.offsetOf(filter), nk.offsetOf(out), kh, kw, c, o]]);
+  return tf.engine().makeTensorFromTensorInfo(out) as Tensor4D;
+}
+
 /** Computes the input gradient of a stride/pad conv2d (dilation 1) with a forward conv. */
 export const kernelFunc: KernelFunc = ({ inputs, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
@@ -57,8 +70,7 @@ export const kernelFunc: KernelFunc = ({ inputs, attrs }) => {
   const fs = filter.shape as [number, number, number, number];
   const ci = tf.backend_util.computeConv2DInfo(inputShape, fs, strides, 1, pad as never, dimRoundingMode, false, 'channelsLast');
   return tf.tidy(() => {
-    const w = asTensor<Tensor4D>(filter);
-    const wf = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as Tensor4D; // [kh, kw, Cout, Cin]
+    const wf = flippedFilter(filter); // [kh, kw, Cout, Cin]
     return backpropInputViaConv(asTensor<Tensor4D>(dy), [fs[0], fs[1]], [inputShape[1], inputShape[2]],
       [ci.strideHeight, ci.strideWidth], ci.padInfo, (d) => tf.conv2d(d, wf, 1, 'valid'));
   }) as unknown as TensorInfo;

@@ -16,11 +16,12 @@ export interface PixkernExports {
   channel_sums: (...args: number[]) => void;
   channel_affine: (...args: number[]) => void;
   max_pool_grad: (...args: number[]) => void;
+  filter_flip: (...args: number[]) => void;
   /** The SIMD ceiling loop of the benchmarks. */
   simd_peak: (iters: number) => number;
 }
 
-const EXPORTS: Array<keyof PixkernExports> = ['filter_grad', 'channel_sums', 'channel_affine', 'max_pool_grad', 'simd_peak'];
+const EXPORTS: Array<keyof PixkernExports> = ['filter_grad', 'channel_sums', 'channel_affine', 'max_pool_grad', 'filter_flip', 'simd_peak'];
 
 /** The tfjs wasm backend internals the kernels use. */
 interface WasmBackendLike {
