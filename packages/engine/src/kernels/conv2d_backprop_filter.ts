@@ -13,7 +13,8 @@ import type { Tensor4D } from '../tf.js';
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { asTensor, assertNHWC, nhwcToChwn, paddedInput } from './util.js';
 
-interface Attrs {
+/** The attributes of `Conv2DBackpropFilter`. */
+export interface FilterGradAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | number[][];
   dataFormat?: string;
@@ -61,7 +62,7 @@ export const kernelName = 'Conv2DBackpropFilter';
 /** Computes the filter gradient of a stride/pad conv2d (dilation 1) with a forward conv. */
 export const kernelFunc: KernelFunc = ({ inputs, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Attrs & NamedAttrMap;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as FilterGradAttrs & NamedAttrMap;
   assertNHWC(kernelName, dataFormat);
   const ci = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad as never, dimRoundingMode, false, 'channelsLast');

@@ -10,14 +10,6 @@ import { nativeKernels } from '../native/module.js';
 import * as generic from './conv2d_backprop_filter.js';
 import { assertNHWC } from './util.js';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | number[][];
-  dataFormat?: string;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-}
-
 /** The kernel name this file implements. */
 export const kernelName = generic.kernelName;
 
@@ -55,7 +47,7 @@ export const kernelFunc: KernelFunc = (args) => {
   const nk = nativeKernels();
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   if (!nk || x.dtype !== 'float32' || dy.dtype !== 'float32') return generic.kernelFunc(args);
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Attrs & NamedAttrMap;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as generic.FilterGradAttrs & NamedAttrMap;
   assertNHWC(kernelName, dataFormat);
   const ci = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number], filterShape, strides, 1, pad as never, dimRoundingMode, false, 'channelsLast');
