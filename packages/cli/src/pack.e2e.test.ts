@@ -99,12 +99,15 @@ describe('npm pack, install into a fresh project, use', () => {
       const paths = files.map((f) => f.path);
       expect(paths, name).toEqual(expect.arrayContaining(['LICENSE.md', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', 'src/index.ts']));
       const top = new Set(paths.map((p) => p.split('/')[0]));
-      const extra = name === '@pixpnet/cli' ? ['bin'] : name === '@pixpnet/engine' ? ['native'] : [];
+      const extra = name === '@pixpnet/cli' ? ['bin'] : name === '@pixpnet/engine' || name === '@pixpnet/data' ? ['native'] : [];
       expect([...top].sort(), name).toEqual(['LICENSE.md', 'README.md', ...extra, 'dist', 'package.json', 'src'].sort());
-      // the engine ships its native kernels' binaries with their source and build script
+      // the engine and the data package ship their native binaries with their source and build script
       if (name === '@pixpnet/engine') {
         expect(paths.filter((p) => p.startsWith('native/')).sort()).toEqual(
           ['native/build.mjs', 'native/pixkern-mt.wasm', 'native/pixkern.c', 'native/pixkern.wasm', 'native/toolchain.txt', 'native/wasm-build.mjs']);
+      }
+      if (name === '@pixpnet/data') {
+        expect(paths.filter((p) => p.startsWith('native/')).sort()).toEqual(['native/build.mjs', 'native/imgops.c', 'native/imgops.wasm', 'native/toolchain.txt']);
       }
       expect(paths.filter((p) => /\.test\.|\.testkit\.|tsbuildinfo|(^|\/)(reports|fixtures)\//.test(p)), name).toEqual([]);
       const m = published.find((p) => p.manifest.name === name)!.manifest;

@@ -9,7 +9,8 @@ import type { TransformPreset } from '../transforms/presets.js';
 import { finishEval, normalise, prepareImage } from '../transforms/eval.js';
 import type { PreparedImage } from '../transforms/eval.js';
 import { augment } from '../transforms/augment.js';
-import { compose, scale, warp } from '../transforms/homography.js';
+import { compose, scale } from '../transforms/homography.js';
+import { resample } from '../transforms/resample.js';
 import type { H3 } from '../transforms/homography.js';
 
 /** Uniform draws given to one augmentation (it uses at most 57: blur 2, sharpness 1, rotation 2, perspective 9, shear 2, flip 1, crop 40). */
@@ -64,7 +65,7 @@ export async function runImageTask(t: ImageTask, shared = false): Promise<ImageR
   let { image, transform } = augment(prep.rgb, rand, { ...(p.crop ? { crop: p.crop } : {}), ...(p.cropPadding !== undefined ? { cropPadding: p.cropPadding } : {}) });
   if (p.downsample) {
     const m = scale(p.downsample / image.w, p.downsample / image.h);
-    image = warp(image, m, p.downsample, p.downsample, 'bilinear');
+    image = resample(image, p.downsample, p.downsample);
     transform = compose(m, transform);
   }
   const base: H3 = [g.sx, 0, g.tx, 0, g.sy, g.ty, 0, 0, 1];

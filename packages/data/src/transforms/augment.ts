@@ -1,11 +1,13 @@
 /**
  * Training augmentation of spec §5.2, in its order — Gaussian blur (p 0.1), sharpness 1.5 (p 0.1), rotation
  * ±15° (p 1/3, nearest), perspective 0.2 (p 1/3, bilinear), x-shear ±10° (p 1/3, nearest), horizontal flip
- * (p 0.5), then a random resized crop (scale 0.08–1, ratio 3/4–4/3) or a zero-padded random crop — on RGB bytes,
- * with every geometric step composed into one homography so part keypoints are replayed exactly.
+ * (p 0.5), then a random resized crop (scale 0.08–1, ratio 3/4–4/3; PIL's bilinear resampling of the box) or a
+ * zero-padded random crop — on RGB bytes, with every geometric step composed into one homography so part
+ * keypoints are replayed exactly.
  */
 import type { H3, Rgb } from './homography.js';
 import { compose, fromPoints, identity, scale, translate, warp } from './homography.js';
+import { flipX, resample } from './resample.js';
 
 /** A seeded uniform [0, 1) source. */
 export type Random = () => number;
@@ -121,7 +123,10 @@ export function augment(img: Rgb, rand: Random, o: AugmentOptions = {}): { image
     const s = Math.tan((u(-10, 10) * Math.PI) / 180);
     geo(about([1, -s, 0, 0, 1, 0, 0, 0, 1], cx, cy), 'nearest');
   }
-  if (rand() < 0.5) geo([-1, 0, cur.w, 0, 1, 0, 0, 0, 1], 'nearest');
+  if (rand() < 0.5) {
+    cur = flipX(cur); // (the nearest warp through this matrix, without per-pixel lookups)
+    H = compose([-1, 0, cur.w, 0, 1, 0, 0, 0, 1], H);
+  }
   if (o.crop) {
     if (o.cropPadding !== undefined) {
       const p = o.cropPadding;
@@ -136,7 +141,9 @@ export function augment(img: Rgb, rand: Random, o: AugmentOptions = {}): { image
         if (w > 0 && h > 0 && w <= cur.w && h <= cur.h) box = [Math.floor(rand() * (cur.w - w + 1)), Math.floor(rand() * (cur.h - h + 1)), w, h];
       }
       const [x, y, w, h] = box ?? [0, 0, cur.w, cur.h];
-      geo(compose(scale(o.crop / w, o.crop / h), translate(-x, -y)), 'bilinear', o.crop, o.crop);
+      // torchvision crops, then resizes with PIL's bilinear filter (antialiased when shrinking)
+      cur = resample(cur, o.crop, o.crop, [x, y, w, h]);
+      H = compose(compose(scale(o.crop / w, o.crop / h), translate(-x, -y)), H);
     }
   }
   return { image: cur, transform: H };

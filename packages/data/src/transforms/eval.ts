@@ -1,12 +1,14 @@
 /**
  * The evaluation pipeline of spec §5.2 — bbox crop, conditional resize, resize, centre crop, downsample,
- * normalise — with sharp (libvips, off the main thread), recording the geometry so that points (part keypoints)
- * can be mapped through exactly the same steps.
+ * normalise — recording the geometry so that points (part keypoints) can be mapped through exactly the same
+ * steps. Decoding is sharp's (libvips, off the main thread); the resizes are PIL's bilinear resampling
+ * (`resample.ts`), as torchvision's `Resize` on PIL images, and 4-5× faster than libvips' for these sizes.
  */
 import sharp from 'sharp';
 import type { Sharp } from 'sharp';
 import type { Sample } from '../datasets/types.js';
 import type { TransformPreset } from './presets.js';
+import { crop, resample } from './resample.js';
 
 /** Maps original image coordinates (pixel centres at `i + 0.5`) to output coordinates: `x' = x·sx + tx`. */
 export interface Geometry {
@@ -44,7 +46,6 @@ const raw = async (s: Sharp) => {
   const { data, info } = await s.removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), w: info.width, h: info.height };
 };
-const from = (b: { data: Uint8Array; w: number; h: number }) => sharp(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.length), { raw: { width: b.w, height: b.h, channels: 3 } });
 
 /** Decodes a sample and applies bbox crop, conditional resize and resize (spec §5.2 steps 1–2). Errors name the file. */
 export async function prepareImage(sample: Sample, p: TransformPreset): Promise<PreparedImage> {
@@ -58,24 +59,24 @@ export async function prepareImage(sample: Sample, p: TransformPreset): Promise<
   }
   const origShape: [number, number, number] = [3, buf.h, buf.w];
   const g = { sx: 1, sy: 1, tx: 0, ty: 0 };
-  const crop = async (left: number, top: number, cw: number, ch: number) => {
-    buf = await raw(from(buf).extract({ left, top, width: cw, height: ch }));
+  const cropTo = (left: number, top: number, cw: number, ch: number) => {
+    buf = crop(buf, left, top, cw, ch);
     g.tx -= left;
     g.ty -= top;
   };
-  const resize = async (nw: number, nh: number) => {
+  const resize = (nw: number, nh: number) => {
     const [fx, fy] = [nw / buf.w, nh / buf.h];
-    buf = await raw(from(buf).resize(nw, nh, { fit: 'fill', kernel: 'linear' }));
+    buf = resample(buf, nw, nh);
     g.sx *= fx; g.sy *= fy; g.tx *= fx; g.ty *= fy;
   };
   const shorter = (size: number) => (buf.w <= buf.h ? [size, Math.round((buf.h * size) / buf.w)] : [Math.round((buf.w * size) / buf.h), size]) as [number, number];
   if (p.bboxCrop && sample.bbox) {
     const [x, y, bw, bh] = sample.bbox;
     const left = Math.max(0, Math.min(buf.w - 1, x)), top = Math.max(0, Math.min(buf.h - 1, y));
-    await crop(left, top, Math.max(1, Math.min(bw, buf.w - left)), Math.max(1, Math.min(bh, buf.h - top)));
+    cropTo(left, top, Math.max(1, Math.min(bw, buf.w - left)), Math.max(1, Math.min(bh, buf.h - top)));
   }
-  if (p.crop && (!p.resize || p.resize < p.crop) && (buf.w < p.crop || buf.h < p.crop)) await resize(...shorter(p.crop));
-  if (p.resize) await (p.crop ? resize(...shorter(p.resize)) : resize(p.resize, p.resize));
+  if (p.crop && (!p.resize || p.resize < p.crop) && (buf.w < p.crop || buf.h < p.crop)) resize(...shorter(p.crop));
+  if (p.resize) (p.crop ? resize(...shorter(p.resize)) : resize(p.resize, p.resize));
   return { rgb: buf, geometry: g, origShape };
 }
 
@@ -94,13 +95,13 @@ export async function finishEval(prep: PreparedImage, p: TransformPreset): Promi
   if (p.crop) {
     const cw = Math.min(p.crop, buf.w), ch = Math.min(p.crop, buf.h);
     const left = Math.round((buf.w - cw) / 2), top = Math.round((buf.h - ch) / 2);
-    if (cw !== buf.w || ch !== buf.h) buf = await raw(from(buf).extract({ left, top, width: cw, height: ch }));
+    if (cw !== buf.w || ch !== buf.h) buf = crop(buf, left, top, cw, ch);
     g.tx -= left;
     g.ty -= top;
   }
   if (p.downsample) {
     const [fx, fy] = [p.downsample / buf.w, p.downsample / buf.h];
-    buf = await raw(from(buf).resize(p.downsample, p.downsample, { fit: 'fill', kernel: 'linear' }));
+    buf = resample(buf, p.downsample, p.downsample);
     g.sx *= fx; g.sy *= fy; g.tx *= fx; g.ty *= fy;
   }
   return { data: normalise(buf, p), geometry: { ...g, width: buf.w, height: buf.h }, origShape: prep.origShape };

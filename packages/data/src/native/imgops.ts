@@ -1,0 +1,81 @@
+/**
+ * The data pipeline's resampling loops compiled to WebAssembly (`native/imgops.c`): the same integer sums as the
+ * JavaScript passes of `transforms/resample.ts`, hence the same bytes, several times faster. One instance per
+ * thread (each loader worker has its own), loaded on first use; Node only, and `PIXPNET_NATIVE_KERNELS=0` turns
+ * it off.
+ */
+import fs from 'node:fs';
+
+interface ImgopsExports {
+  memory: WebAssembly.Memory;
+  resample_h: (src: number, W: number, y0: number, rows: number, outW: number, taps: number, wk: number, ik: number, acc: number, tmp: number) => void;
+  resample_v: (tmp: number, stride: number, outH: number, first: number, count: number, weights: number, taps: number, acc: number, out: number) => void;
+}
+
+/** Where the buffers start: past the module's 64 KiB stack. */
+const BASE = 1 << 20;
+
+let instance: ImgopsExports | null | undefined;
+
+function load(): ImgopsExports | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  if (typeof process === 'undefined' || !process.versions?.node || process.env.PIXPNET_NATIVE_KERNELS === '0') return instance;
+  try {
+    const bytes = fs.readFileSync(new URL('../../native/imgops.wasm', import.meta.url));
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as ImgopsExports;
+  } catch {
+    instance = null; // the JavaScript passes run instead
+  }
+  return instance;
+}
+
+/** Whether the native passes run in this thread. */
+export function nativeImgops(): boolean {
+  return load() !== null;
+}
+
+/** The two passes' inputs (see `resample.ts`). */
+export interface ResamplePlan {
+  src: Uint8Array;
+  W: number;
+  y0: number;
+  rows: number;
+  outW: number;
+  outH: number;
+  taps: number;
+  wk: Int32Array;
+  ik: Int32Array;
+  first: Int32Array;
+  count: Int32Array;
+  weights: Int32Array;
+  vTaps: number;
+}
+
+/** Runs both passes natively; `undefined` when the module is not available. */
+export function nativeResample(p: ResamplePlan): Uint8Array | undefined {
+  const m = load();
+  if (!m) return undefined;
+  const stride = p.outW * 3;
+  let at = BASE;
+  const take = (bytes: number) => {
+    const a = at;
+    at += (bytes + 15) & ~15;
+    return a;
+  };
+  const src = take(p.src.length), wk = take(p.wk.length * 4), ik = take(p.ik.length * 4), acc = take(stride * 4);
+  const tmp = take(p.rows * stride), first = take(p.outH * 4), count = take(p.outH * 4), weights = take(p.weights.length * 4);
+  const out = take(p.outH * stride);
+  const have = m.memory.buffer.byteLength;
+  if (at > have) m.memory.grow(Math.ceil((at - have) / 65536));
+  const heap = m.memory.buffer;
+  new Uint8Array(heap, src, p.src.length).set(p.src);
+  new Int32Array(heap, wk, p.wk.length).set(p.wk);
+  new Int32Array(heap, ik, p.ik.length).set(p.ik);
+  new Int32Array(heap, first, p.outH).set(p.first.map((f) => f - p.y0));
+  new Int32Array(heap, count, p.outH).set(p.count);
+  new Int32Array(heap, weights, p.weights.length).set(p.weights);
+  m.resample_h(src, p.W, p.y0, p.rows, p.outW, p.taps, wk, ik, acc, tmp);
+  m.resample_v(tmp, stride, p.outH, first, count, weights, p.vTaps, acc, out);
+  return new Uint8Array(heap, out, p.outH * stride).slice();
+}

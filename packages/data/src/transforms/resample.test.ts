@@ -1,0 +1,31 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { crop, flipX, resample } from './resample.js';
+import { warp } from './homography.js';
+import { nativeImgops } from '../native/imgops.js';
+
+interface Fixture { pil: string; width: number; height: number; seed: number; cases: Array<{ size: [number, number]; box: [number, number, number, number]; bytes: number[] }> }
+const fixture = JSON.parse(fs.readFileSync(new URL('./fixtures/pil_resample.json', import.meta.url), 'utf8')) as Fixture;
+
+/** The fixture's seeded image (Park-Miller, low byte). */
+function image(w: number, h: number, seed: number) {
+  let s = seed;
+  return { data: new Uint8Array(w * h * 3).map(() => (s = (s * 16807) % 2147483647) & 255), w, h };
+}
+
+describe('resample', () => {
+  const img = image(fixture.width, fixture.height, fixture.seed);
+  it('runs the native passes here', () => {
+    expect(nativeImgops()).toBe(true);
+  });
+
+  it.each(fixture.cases)(`equals PIL ${fixture.pil} Image.resize(BILINEAR) to $size from box $box, byte for byte (native and JS)`, ({ size, box, bytes }) => {
+    expect(Array.from(resample(img, size[0], size[1], box).data)).toEqual(bytes);
+    expect(Array.from(resample(img, size[0], size[1], box, { native: false }).data)).toEqual(bytes);
+  });
+
+  it('crops and flips as the nearest warps through the same matrices do', () => {
+    expect(crop(img, 3, 2, 7, 5)).toEqual(warp(img, [1, 0, -3, 0, 1, -2, 0, 0, 1], 7, 5, 'nearest'));
+    expect(flipX(img)).toEqual(warp(img, [-1, 0, img.w, 0, 1, 0, 0, 0, 1], img.w, img.h, 'nearest'));
+  });
+});
