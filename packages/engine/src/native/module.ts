@@ -86,7 +86,7 @@ export async function startNativeKernels(threads: number): Promise<NativeKernels
       return d.memoryOffset;
     },
     output: (shape) => backend.makeOutput(shape, 'float32'),
-    malloc: (n) => backend.wasm._malloc(n),
+    malloc: (n) => backend.wasm._malloc(n) >>> 0, // above 2 GiB the i32 result is negative: as tfjs, read it unsigned
     free: (p) => backend.wasm._free(p),
     heapF32: () => new Float32Array(memory.buffer),
     run(name, parts) {
