@@ -58,3 +58,65 @@ void resample_v(const u8 *tmp, int stride, int outH, const int *first, const int
     for (int i = 0; i < stride; i++) o[i] = clip8(acc[i]);
   }
 }
+
+/* JavaScript's Math.round: the nearest integer, halves towards +infinity (v - floor(v) is exact). */
+static inline double js_round(double v) {
+  double r = __builtin_floor(v);
+  return v - r >= 0.5 ? r + 1.0 : r;
+}
+
+/* Math.max(0, Math.min(255, Math.round(v))) for a finite v. */
+static inline u8 round8(double v) {
+  double r = js_round(v);
+  return (u8)(r < 0.0 ? 0.0 : r > 255.0 ? 255.0 : r);
+}
+
+static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/*
+ * The separable convolution of `augment.ts` (`convolveSeparable`): `size` taps k along rows into rowPass (doubles),
+ * then along columns, replicated edges, rounded to bytes; the same double sums in the same order.
+ */
+EXPORT(convolve_separable)
+void convolve_separable(const u8 *src, int W, int H, const double *k, int size, double *rowPass, u8 *out) {
+  int r = size >> 1;
+  for (int y = 0; y < H; y++) {
+    const u8 *row = src + y * W * 3;
+    double *rp = rowPass + y * W * 3;
+    for (int x = 0; x < W; x++)
+      for (int c = 0; c < 3; c++) {
+        double acc = 0;
+        for (int d = 0; d < size; d++) acc += k[d] * row[clampi(x + d - r, 0, W - 1) * 3 + c];
+        rp[x * 3 + c] = acc;
+      }
+  }
+  for (int y = 0; y < H; y++) {
+    u8 *o = out + y * W * 3;
+    for (int i = 0; i < W * 3; i++) {
+      double acc = 0;
+      for (int d = 0; d < size; d++) acc += k[d] * rowPass[clampi(y + d - r, 0, H - 1) * W * 3 + i];
+      o[i] = round8(acc);
+    }
+  }
+}
+
+/*
+ * `adjustSharpness` of `augment.ts`: the interior smoothed as (3x3 box sum + 4 * centre) / 13 rounded, blended with
+ * factor f (border pixels kept), rounded.
+ */
+EXPORT(sharpness)
+void sharpness(const u8 *src, int W, int H, double f, u8 *out) {
+  int W3 = W * 3;
+  for (int y = 0; y < H; y++)
+    for (int i = 0; i < W3; i++) {
+      int x = i / 3, v = src[y * W3 + i];
+      double d = v;
+      if (y != 0 && y != H - 1 && x != 0 && x != W - 1) {
+        int s = 0;
+        for (int dy = -1; dy <= 1; dy++)
+          for (int dx = -3; dx <= 3; dx += 3) s += src[(y + dy) * W3 + i + dx];
+        d = round8((double)(s + 4 * v) / 13.0);
+      }
+      out[y * W3 + i] = round8(d + f * (v - d));
+    }
+}

@@ -1,6 +1,7 @@
 /**
- * The data pipeline's resampling loops compiled to WebAssembly (`native/imgops.c`): the same integer sums as the
- * JavaScript passes of `transforms/resample.ts`, hence the same bytes, several times faster. One instance per
+ * The data pipeline's pixel loops compiled to WebAssembly (`native/imgops.c`): the resampling passes of
+ * `transforms/resample.ts` and the blur and sharpness of `transforms/augment.ts`, with the same sums in the same
+ * order as their JavaScript versions, hence the same bytes, several times faster. One instance per
  * thread (each loader worker has its own), loaded on first use; Node only, and `PIXPNET_NATIVE_KERNELS=0` turns
  * it off.
  */
@@ -10,6 +11,8 @@ interface ImgopsExports {
   memory: WebAssembly.Memory;
   resample_h: (src: number, W: number, y0: number, rows: number, outW: number, taps: number, wk: number, ik: number, acc: number, tmp: number) => void;
   resample_v: (tmp: number, stride: number, outH: number, first: number, count: number, weights: number, taps: number, acc: number, out: number) => void;
+  convolve_separable: (src: number, W: number, H: number, k: number, size: number, rowPass: number, out: number) => void;
+  sharpness: (src: number, W: number, H: number, f: number, out: number) => void;
 }
 
 /** Where the buffers start: past the module's 64 KiB stack. */
@@ -35,6 +38,40 @@ export function nativeImgops(): boolean {
   return load() !== null;
 }
 
+/** Bump allocation from {@link BASE} (16-byte aligned), growing the memory to fit; returns the offsets. */
+function layout(m: ImgopsExports, sizes: number[]): number[] {
+  let at = BASE;
+  const offsets = sizes.map((bytes) => {
+    const a = at;
+    at += (bytes + 15) & ~15;
+    return a;
+  });
+  const have = m.memory.buffer.byteLength;
+  if (at > have) m.memory.grow(Math.ceil((at - have) / 65536));
+  return offsets;
+}
+
+/** `convolveSeparable` of `augment.ts` natively (the same bytes); `undefined` without the module. */
+export function nativeConvolve(src: Uint8Array, W: number, H: number, k: Float64Array): Uint8Array | undefined {
+  const m = load();
+  if (!m) return undefined;
+  const [s, kk, rp, out] = layout(m, [src.length, k.length * 8, src.length * 8, src.length]) as [number, number, number, number];
+  new Uint8Array(m.memory.buffer, s, src.length).set(src);
+  new Float64Array(m.memory.buffer, kk, k.length).set(k);
+  m.convolve_separable(s, W, H, kk, k.length, rp, out);
+  return new Uint8Array(m.memory.buffer, out, src.length).slice();
+}
+
+/** `adjustSharpness` of `augment.ts` natively (the same bytes); `undefined` without the module. */
+export function nativeSharpness(src: Uint8Array, W: number, H: number, f: number): Uint8Array | undefined {
+  const m = load();
+  if (!m) return undefined;
+  const [s, out] = layout(m, [src.length, src.length]) as [number, number];
+  new Uint8Array(m.memory.buffer, s, src.length).set(src);
+  m.sharpness(s, W, H, f, out);
+  return new Uint8Array(m.memory.buffer, out, src.length).slice();
+}
+
 /** The two passes' inputs (see `resample.ts`). */
 export interface ResamplePlan {
   src: Uint8Array;
@@ -57,17 +94,8 @@ export function nativeResample(p: ResamplePlan): Uint8Array | undefined {
   const m = load();
   if (!m) return undefined;
   const stride = p.outW * 3;
-  let at = BASE;
-  const take = (bytes: number) => {
-    const a = at;
-    at += (bytes + 15) & ~15;
-    return a;
-  };
-  const src = take(p.src.length), wk = take(p.wk.length * 4), ik = take(p.ik.length * 4), acc = take(stride * 4);
-  const tmp = take(p.rows * stride), first = take(p.outH * 4), count = take(p.outH * 4), weights = take(p.weights.length * 4);
-  const out = take(p.outH * stride);
-  const have = m.memory.buffer.byteLength;
-  if (at > have) m.memory.grow(Math.ceil((at - have) / 65536));
+  const [src, wk, ik, acc, tmp, first, count, weights, out] = layout(m, [p.src.length, p.wk.length * 4, p.ik.length * 4,
+    stride * 4, p.rows * stride, p.outH * 4, p.outH * 4, p.weights.length * 4, p.outH * stride]) as number[] as [number, number, number, number, number, number, number, number, number];
   const heap = m.memory.buffer;
   new Uint8Array(heap, src, p.src.length).set(p.src);
   new Int32Array(heap, wk, p.wk.length).set(p.wk);

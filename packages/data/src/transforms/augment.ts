@@ -8,6 +8,7 @@
 import type { H3, Rgb } from './homography.js';
 import { compose, fromPoints, identity, scale, translate, warp } from './homography.js';
 import { flipX, resample } from './resample.js';
+import { nativeConvolve, nativeSharpness } from '../native/imgops.js';
 
 /** A seeded uniform [0, 1) source. */
 export type Random = () => number;
@@ -23,9 +24,11 @@ function clampTable(n: number, r: number, mul: number): Int32Array {
  * A separable convolution with replicated edges: `k` along rows, then along columns (float64 in between), rounded
  * to bytes. The same sum as the 2-D kernel `k ⊗ k`, in a fifth of the operations for 5 taps.
  */
-function convolveSeparable(img: Rgb, k: number[]): Rgb {
+function convolveSeparable(img: Rgb, k: number[], native = true): Rgb {
   const size = k.length, r = size >> 1, W = img.w, H = img.h, src = img.data;
   const kk = Float64Array.from(k);
+  const fast = native ? nativeConvolve(src, W, H, kk) : undefined;
+  if (fast) return { data: fast, w: W, h: H };
   const rowPass = new Float64Array(W * H * 3);
   const cols = clampTable(W, r, 3);
   for (let y = 0; y < H; y++) {
@@ -52,18 +55,24 @@ function convolveSeparable(img: Rgb, k: number[]): Rgb {
   return { data: out, w: W, h: H };
 }
 
-/** 5×5 Gaussian blur with σ (separable: the normalised 1-D Gaussian along rows, then columns). */
-export function gaussianBlur(img: Rgb, sigma: number): Rgb {
+/**
+ * 5×5 Gaussian blur with σ (separable: the normalised 1-D Gaussian along rows, then columns). In the native module
+ * where it loads (`native: false` forces JavaScript: the same bytes).
+ */
+export function gaussianBlur(img: Rgb, sigma: number, { native = true }: { native?: boolean } = {}): Rgb {
   const g = [-2, -1, 0, 1, 2].map((v) => Math.exp(-(v * v) / (2 * sigma * sigma)));
   const s = g.reduce((a, b) => a + b, 0);
-  return convolveSeparable(img, g.map((v) => v / s));
+  return convolveSeparable(img, g.map((v) => v / s), native);
 }
 
 /**
  * torchvision's `adjust_sharpness`: blend with a 3×3 smoothed image (kernel [[1,1,1],[1,5,1],[1,1,1]] / 13, border
- * pixels kept), factor `f`. The smoothing is an exact integer sum (3×3 box + 4·centre) divided by 13.
+ * pixels kept), factor `f`. The smoothing is an exact integer sum (3×3 box + 4·centre) divided by 13. Native where
+ * the module loads (`native: false`: JavaScript, the same bytes).
  */
-export function adjustSharpness(img: Rgb, f: number): Rgb {
+export function adjustSharpness(img: Rgb, f: number, { native = true }: { native?: boolean } = {}): Rgb {
+  const fast = native ? nativeSharpness(img.data, img.w, img.h, f) : undefined;
+  if (fast) return { data: fast, w: img.w, h: img.h };
   const W = img.w, H = img.h, src = img.data, out = new Uint8Array(src.length);
   // column sums of 3 rows, then 3 of them along the row: the 3×3 box sum of every interior pixel
   const colSum = new Int32Array(W * 3);

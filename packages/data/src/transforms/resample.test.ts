@@ -29,3 +29,12 @@ describe('resample', () => {
     expect(flipX(img)).toEqual(warp(img, [-1, 0, img.w, 0, 1, 0, 0, 0, 1], img.w, img.h, 'nearest'));
   });
 });
+
+describe('the native blur and sharpness', () => {
+  it('give the bytes of the JavaScript versions', async () => {
+    const { gaussianBlur, adjustSharpness } = await import('./augment.js');
+    const img = image(41, 29, 11);
+    for (const sigma of [0.1, 1.3, 5]) expect(gaussianBlur(img, sigma).data).toEqual(gaussianBlur(img, sigma, { native: false }).data);
+    for (const f of [1.5, 0.3]) expect(adjustSharpness(img, f).data).toEqual(adjustSharpness(img, f, { native: false }).data);
+  });
+});
