@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -58,5 +59,27 @@ describe('nativeKernels', () => {
 
   it('refuses more parts than threads', () => {
     expect(() => nativeKernels()!.run('simd_peak', [[1], [1], [1]])).toThrow(/3 parts for 2 threads/);
+  });
+});
+
+describe('the single-threaded backend', () => {
+  it('loads the ordinary-heap binary and computes a filter gradient equal to the cpu backend\'s', () => {
+    // a fresh process: threads are fixed when the backend first starts (needs the built package, as `npm test` makes)
+    const code = `
+      import { initBackend, nativeKernels, tf } from '@pixpnet/engine';
+      await initBackend({ backend: 'wasm', threads: 1 });
+      const x = tf.randomNormal([2, 9, 7, 5], 0, 1, 'float32', 1), dy = tf.randomNormal([2, 9, 7, 12], 0, 1, 'float32', 2);
+      const run = () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 5, 12] }).dataSync();
+      const threads = nativeKernels()?.threads;
+      const w = run();
+      await tf.setBackend('cpu');
+      const c = run();
+      let e = 0; for (let i = 0; i < c.length; i++) e = Math.max(e, Math.abs(w[i] - c[i]) / (Math.abs(c[i]) + 1e-3));
+      console.log(JSON.stringify({ threads, err: e }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', cwd: path.resolve(nativeDir, '..') });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { threads: number; err: number };
+    expect(out.threads).toBe(1);
+    expect(out.err).toBeLessThan(1e-4);
   });
 });
