@@ -59,64 +59,68 @@ void resample_v(const u8 *tmp, int stride, int outH, const int *first, const int
   }
 }
 
-/* JavaScript's Math.round: the nearest integer, halves towards +infinity (v - floor(v) is exact). */
-static inline double js_round(double v) {
-  double r = __builtin_floor(v);
-  return v - r >= 0.5 ? r + 1.0 : r;
-}
-
-/* Math.max(0, Math.min(255, Math.round(v))) for a finite v. */
-static inline u8 round8(double v) {
-  double r = js_round(v);
-  return (u8)(r < 0.0 ? 0.0 : r > 255.0 ? 255.0 : r);
-}
-
 static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* floor(v + 0.5) into a byte for v >= 0 (a convex blend of bytes: never above 255.5). */
+static inline u8 half_up(double v) { return (u8)(int)(v + 0.5); }
 
 /*
  * The separable convolution of `augment.ts` (`convolveSeparable`): `size` taps k along rows into rowPass (doubles),
- * then along columns, replicated edges, rounded to bytes; the same double sums in the same order.
+ * then along columns into acc (W*3 doubles), replicated edges, rounded half up to bytes. Every value's taps are
+ * added in the order d = 0 .. size-1, as in JavaScript, with the tap loop outside so the inner loops run along rows.
  */
 EXPORT(convolve_separable)
-void convolve_separable(const u8 *src, int W, int H, const double *k, int size, double *rowPass, u8 *out) {
-  int r = size >> 1;
+void convolve_separable(const u8 *src, int W, int H, const double *k, int size, double *rowPass, double *acc, u8 *out) {
+  int r = size >> 1, W3 = W * 3;
   for (int y = 0; y < H; y++) {
-    const u8 *row = src + y * W * 3;
-    double *rp = rowPass + y * W * 3;
-    for (int x = 0; x < W; x++)
-      for (int c = 0; c < 3; c++) {
-        double acc = 0;
-        for (int d = 0; d < size; d++) acc += k[d] * row[clampi(x + d - r, 0, W - 1) * 3 + c];
-        rp[x * 3 + c] = acc;
-      }
+    const u8 *row = src + y * W3;
+    double *rp = rowPass + y * W3;
+    for (int i = 0; i < W3; i++) rp[i] = 0;
+    for (int d = 0; d < size; d++) {
+      double kd = k[d];
+      int shift = (d - r) * 3;
+      /* columns whose tap d is inside the row: x + d - r in [0, W) */
+      int lo = r - d > 0 ? (r - d) * 3 : 0, hi = W - (d - r) < W ? (W - (d - r)) * 3 : W3;
+      if (lo > W3) lo = W3;
+      if (hi < lo) hi = lo;
+      for (int i = 0; i < lo; i++) rp[i] += kd * row[i % 3];                 /* left edge: column 0 */
+      for (int i = lo; i < hi; i++) rp[i] += kd * row[i + shift];
+      for (int i = hi; i < W3; i++) rp[i] += kd * row[W3 - 3 + i % 3];       /* right edge: column W-1 */
+    }
   }
   for (int y = 0; y < H; y++) {
-    u8 *o = out + y * W * 3;
-    for (int i = 0; i < W * 3; i++) {
-      double acc = 0;
-      for (int d = 0; d < size; d++) acc += k[d] * rowPass[clampi(y + d - r, 0, H - 1) * W * 3 + i];
-      o[i] = round8(acc);
+    for (int i = 0; i < W3; i++) acc[i] = 0;
+    for (int d = 0; d < size; d++) {
+      double kd = k[d];
+      const double *rp = rowPass + clampi(y + d - r, 0, H - 1) * W3;
+      for (int i = 0; i < W3; i++) acc[i] += kd * rp[i];
     }
+    u8 *o = out + y * W3;
+    for (int i = 0; i < W3; i++) o[i] = half_up(acc[i]);
   }
 }
 
 /*
- * `adjustSharpness` of `augment.ts`: the interior smoothed as (3x3 box sum + 4 * centre) / 13 rounded, blended with
- * factor f (border pixels kept), rounded.
+ * `adjustSharpness` of `augment.ts`: the interior smoothed as (3x3 box sum + 4 * centre) / 13 rounded half up,
+ * blended with factor f (border pixels kept), rounded half up and clamped.
  */
 EXPORT(sharpness)
 void sharpness(const u8 *src, int W, int H, double f, u8 *out) {
   int W3 = W * 3;
-  for (int y = 0; y < H; y++)
+  for (int y = 0; y < H; y++) {
+    const u8 *row = src + y * W3;
+    u8 *o = out + y * W3;
+    int border = y == 0 || y == H - 1;
     for (int i = 0; i < W3; i++) {
-      int x = i / 3, v = src[y * W3 + i];
+      int v = row[i];
       double d = v;
-      if (y != 0 && y != H - 1 && x != 0 && x != W - 1) {
-        int s = 0;
-        for (int dy = -1; dy <= 1; dy++)
-          for (int dx = -3; dx <= 3; dx += 3) s += src[(y + dy) * W3 + i + dx];
-        d = round8((double)(s + 4 * v) / 13.0);
+      if (!border && i >= 3 && i < W3 - 3) {
+        const u8 *up = row - W3, *dn = row + W3;
+        int s = up[i - 3] + up[i] + up[i + 3] + row[i - 3] + row[i] + row[i + 3] + dn[i - 3] + dn[i] + dn[i + 3];
+        d = half_up((double)(s + 4 * v) / 13.0);
       }
-      out[y * W3 + i] = round8(d + f * (v - d));
+      double b = d + f * (v - d) + 0.5;
+      o[i] = (u8)(b < 0 ? 0 : b >= 256 ? 255 : (int)b);
     }
+  }
 }

@@ -11,7 +11,7 @@ interface ImgopsExports {
   memory: WebAssembly.Memory;
   resample_h: (src: number, W: number, y0: number, rows: number, outW: number, taps: number, wk: number, ik: number, acc: number, tmp: number) => void;
   resample_v: (tmp: number, stride: number, outH: number, first: number, count: number, weights: number, taps: number, acc: number, out: number) => void;
-  convolve_separable: (src: number, W: number, H: number, k: number, size: number, rowPass: number, out: number) => void;
+  convolve_separable: (src: number, W: number, H: number, k: number, size: number, rowPass: number, acc: number, out: number) => void;
   sharpness: (src: number, W: number, H: number, f: number, out: number) => void;
 }
 
@@ -55,10 +55,10 @@ function layout(m: ImgopsExports, sizes: number[]): number[] {
 export function nativeConvolve(src: Uint8Array, W: number, H: number, k: Float64Array): Uint8Array | undefined {
   const m = load();
   if (!m) return undefined;
-  const [s, kk, rp, out] = layout(m, [src.length, k.length * 8, src.length * 8, src.length]) as [number, number, number, number];
+  const [s, kk, rp, acc, out] = layout(m, [src.length, k.length * 8, src.length * 8, W * 3 * 8, src.length]) as [number, number, number, number, number];
   new Uint8Array(m.memory.buffer, s, src.length).set(src);
   new Float64Array(m.memory.buffer, kk, k.length).set(k);
-  m.convolve_separable(s, W, H, kk, k.length, rp, out);
+  m.convolve_separable(s, W, H, kk, k.length, rp, acc, out);
   return new Uint8Array(m.memory.buffer, out, src.length).slice();
 }
 

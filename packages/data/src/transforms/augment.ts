@@ -49,7 +49,7 @@ function convolveSeparable(img: Rgb, k: number[], native = true): Rgb {
     for (let i = 0; i < W * 3; i++) {
       let acc = 0;
       for (let d = 0; d < size; d++) acc += kk[d]! * rowPass[rows[t + d]! + i]!;
-      out[o + i] = Math.max(0, Math.min(255, Math.round(acc)));
+      out[o + i] = (acc + 0.5) | 0; // a convex blend of bytes: in [0, 255], rounded half up
     }
   }
   return { data: out, w: W, h: H };
@@ -86,9 +86,10 @@ export function adjustSharpness(img: Rgb, f: number, { native = true }: { native
         let d = v;
         if (!border && x !== 0 && x !== W - 1) {
           const j = x * 3 + c;
-          d = Math.max(0, Math.min(255, Math.round((colSum[j - 3]! + colSum[j]! + colSum[j + 3]! + 4 * v) / 13)));
+          d = ((colSum[j - 3]! + colSum[j]! + colSum[j + 3]! + 4 * v) / 13 + 0.5) | 0;
         }
-        out[i] = Math.max(0, Math.min(255, Math.round(d + f * (v - d))));
+        const b = d + f * (v - d) + 0.5; // rounded half up, clamped (f > 1 extrapolates)
+        out[i] = b < 0 ? 0 : b >= 256 ? 255 : b | 0;
       }
     }
   }
