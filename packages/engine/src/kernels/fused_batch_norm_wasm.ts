@@ -6,7 +6,7 @@
  */
 import type { KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeKernels } from '../native/module.js';
-import { rowRanges } from '../ops/batch_norm_native.js';
+import { Scratch, channelAffine } from '../ops/batch_norm_native.js';
 
 /** The kernel name this file implements. */
 export const kernelName = 'FusedBatchNorm';
@@ -22,22 +22,21 @@ export function wrap(original: KernelFunc): KernelFunc {
       return original(args);
     }
     const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number } & NamedAttrMap;
-    const heap = nk.heapF32();
-    const at = (t: TensorInfo) => heap.subarray(nk.offsetOf(t) / 4, nk.offsetOf(t) / 4 + C);
-    const v = at(variance), g = scale ? at(scale) : undefined;
-    const p = nk.malloc(8 * C);
+    // the scale and a zero offset in scratch, allocated before any view of the heap (allocating may grow it)
+    const sc = new Scratch(nk, 2 * C);
     try {
-      const s = nk.heapF32().subarray(p / 4, p / 4 + C), zero = nk.heapF32().subarray(p / 4 + C, p / 4 + 2 * C);
+      const heap = nk.heapF32();
+      const at = (t: TensorInfo) => heap.subarray(nk.offsetOf(t) / 4, nk.offsetOf(t) / 4 + C);
+      const v = at(variance), g = scale ? at(scale) : undefined;
+      const s = sc.view(0, C);
       for (let c = 0; c < C; c++) s[c] = (g ? g[c]! : 1) / Math.sqrt(v[c]! + varianceEpsilon);
-      zero.fill(0);
+      sc.view(C, C).fill(0);
       const out = nk.output([...x!.shape]);
       const n = x!.shape.reduce((a, b) => a * b, 1) / C;
-      const t = offset ? nk.offsetOf(offset) : p + 4 * C;
-      nk.run('channel_affine', rowRanges(n, nk.threads).map(([r0, r1]) =>
-        [nk.offsetOf(x!), nk.offsetOf(mean), p, 0, 0, 0, t, r0, r1, C, 0, nk.offsetOf(out)]));
+      channelAffine(nk, n, C, { a: nk.offsetOf(x!), ca: nk.offsetOf(mean), s: sc.at(0), b: 0, cb: 0, u: 0, t: offset ? nk.offsetOf(offset) : sc.at(C) }, out);
       return out;
     } finally {
-      nk.free(p);
+      sc.free();
     }
   };
 }

@@ -26,8 +26,11 @@ export function rowRanges(n: number, parts: number): Array<[number, number]> {
   return out;
 }
 
-/** Scratch floats in the heap, freed by `free()`. */
-class Scratch {
+/**
+ * Scratch floats in the heap, freed by `free()`. Views are made on demand: allocating (this or any tensor) may grow
+ * the heap, which detaches earlier views of an unshared one.
+ */
+export class Scratch {
   readonly ptr: number;
   constructor(private readonly nk: NativeKernels, readonly floats: number) {
     this.ptr = nk.malloc(floats * 4);
@@ -73,7 +76,7 @@ function channelSums(nk: NativeKernels, mode: 0 | 1 | 2, x: number, y: number, c
 }
 
 /** `out = (a − ca)·s + (b − cb)·u + t` per channel (0 for an absent pointer), split across threads. */
-function channelAffine(nk: NativeKernels, n: number, C: number, ptrs: { a: number; ca: number; s: number; b: number; cb: number; u: number; t: number },
+export function channelAffine(nk: NativeKernels, n: number, C: number, ptrs: { a: number; ca: number; s: number; b: number; cb: number; u: number; t: number },
   out: TensorInfo): void {
   const o = nk.offsetOf(out);
   const { a, ca, s, b, cb, u, t } = ptrs;
