@@ -8,7 +8,7 @@
 import type { Worker as NodeWorker } from 'node:worker_threads';
 
 /**
- * Words of a control block: [0] generation, [1] export index (-1: exit), [2] generation done, [3] error,
+ * Words of a control block: [0] generation, [1] export index, [2] generation done, [3] error,
  * [4] argument count, [8..] arguments.
  */
 const CTRL_WORDS = 64;
@@ -26,7 +26,6 @@ for (;;) {
   Atomics.wait(c, 0, seen);
   seen = Atomics.load(c, 0);
   const op = c[1];
-  if (op < 0) break;
   try {
     fns[op](...Array.from(c.subarray(${ARGS_AT}, ${ARGS_AT} + c[4])));
     c[3] = 0;
@@ -62,7 +61,9 @@ export class KernelThreads {
         worker.once('online', () => resolve());
         worker.once('error', reject);
       });
-      worker.on('error', () => undefined); // a dead helper shows as a failed call (its generation never completes)
+      // a wasm trap is caught in the worker and reported as a failed call; only the worker dying (out of memory)
+      // would leave run() waiting
+      worker.on('error', () => undefined);
       worker.unref();
       helpers.push({ worker, ctrl });
     }
@@ -104,15 +105,5 @@ export class KernelThreads {
       failed ||= h.ctrl[3] !== 0;
     }
     if (failed) throw new Error(`native kernel ${name}: a helper thread failed`);
-  }
-
-  /** Stops the helpers. */
-  async stop(): Promise<void> {
-    for (const h of this.helpers) {
-      h.ctrl[1] = -1;
-      Atomics.add(h.ctrl, 0, 1);
-      Atomics.notify(h.ctrl, 0);
-    }
-    await Promise.all(this.helpers.map((h) => h.worker.terminate()));
   }
 }
