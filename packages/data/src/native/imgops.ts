@@ -23,6 +23,7 @@ let instance: ImgopsExports | null | undefined;
 function load(): ImgopsExports | null {
   if (instance !== undefined) return instance;
   instance = null;
+  // (the engine's nativeDisabled() reads the same variable; the loader's workers do not load tfjs to ask it)
   if (typeof process === 'undefined' || !process.versions?.node || process.env.PIXPNET_NATIVE_KERNELS === '0') return instance;
   try {
     const bytes = fs.readFileSync(new URL('../../native/imgops.wasm', import.meta.url));

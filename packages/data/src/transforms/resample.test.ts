@@ -28,6 +28,11 @@ describe('resample', () => {
     expect(crop(img, 3, 2, 7, 5)).toEqual(warp(img, [1, 0, -3, 0, 1, -2, 0, 0, 1], 7, 5, 'nearest'));
     expect(flipX(img)).toEqual(warp(img, [-1, 0, img.w, 0, 1, 0, 0, 0, 1], img.w, img.h, 'nearest'));
   });
+
+  it('refuses a crop of fractional or outside pixels (its rows would be misaligned)', () => {
+    expect(() => crop(img, 2.5, 0, 4, 4)).toThrow(/not a region of whole pixels inside the 23×17 image/);
+    expect(() => crop(img, 20, 0, 4, 4)).toThrow(/whole pixels inside/);
+  });
 });
 
 describe('the native blur and sharpness', () => {

@@ -124,8 +124,11 @@ export function resampleJs(src: Uint8Array, W: number, y0: number, rows: number,
   return out;
 }
 
-/** The `w × h` region of `img` at `(left, top)` (inside the image), copied row by row. */
+/** The `w × h` region of `img` at `(left, top)` (whole pixels inside the image), copied row by row. */
 export function crop(img: Rgb, left: number, top: number, w: number, h: number): Rgb {
+  if (![left, top, w, h].every(Number.isInteger) || left < 0 || top < 0 || w < 1 || h < 1 || left + w > img.w || top + h > img.h) {
+    throw new Error(`crop: (${left}, ${top}) ${w}×${h} is not a region of whole pixels inside the ${img.w}×${img.h} image`);
+  }
   const out = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) out.set(img.data.subarray(((top + y) * img.w + left) * 3, ((top + y) * img.w + left + w) * 3), y * w * 3);
   return { data: out, w, h };
