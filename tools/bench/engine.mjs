@@ -12,11 +12,11 @@ import { parseArgs } from 'node:util';
 import { initBackend, tf, log } from '@pixpnet/engine';
 import { buildNet, convLayers, netConfig } from './engine_net.mjs';
 import { simdPeak } from './kernels.mjs';
+import { median } from './stats.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PY = '/usr/bin/python3';
 
-const median = (a) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
 
 /** Makes Debian's python3-torch available, installing it with apt when it is missing. */
 export function ensureTorch() {

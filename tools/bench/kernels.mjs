@@ -5,8 +5,8 @@
 import { parseArgs } from 'node:util';
 import { initBackend, nativeKernels, tf } from '@pixpnet/engine';
 import { convLayers } from './engine_net.mjs';
+import { median } from './stats.mjs';
 
-const median = (a) => { const s = [...a].sort((p, q) => p - q); return s[Math.floor(s.length / 2)]; };
 
 function time(fn, reps) {
   tf.dispose(fn());

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { initBackend, tf } from '@pixpnet/engine';
 import { ProtoNet } from '@pixpnet/models';
 import { prpHeatmaps } from '@pixpnet/prp';
+import { median } from './stats.mjs';
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function time(f, runs) {
   f(); // warm-up
   const ts = [];
