@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { evalTransform, mapPoint } from './eval.js';
+import { evalTransform, mapPoint, normalise } from './eval.js';
 import { PRESETS } from './presets.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'tf-'));
@@ -47,5 +47,15 @@ describe('evalTransform', () => {
     const file = path.join(tmp(), 'broken.jpg');
     fs.writeFileSync(file, 'not an image');
     await expect(evalTransform({ id: 3, path: file, label: 0, train: false }, PRESETS['CIFAR10']!)).rejects.toThrow(/Cannot (read|decode) image .*broken.jpg/);
+  });
+});
+
+describe('normalise', () => {
+  it('gives the float32 of (v / 255 − mean) / std for every byte value and channel', () => {
+    const p = PRESETS.CUB200224;
+    const data = new Uint8Array(256 * 3);
+    for (let v = 0; v < 256; v++) data.set([v, 255 - v, (v * 7) & 255], v * 3);
+    const out = normalise({ data, w: 16, h: 16 }, p);
+    for (let i = 0; i < data.length; i++) expect(out[i]).toBe(Math.fround((data[i]! / 255 - p.mean[i % 3]!) / p.std[i % 3]!));
   });
 });

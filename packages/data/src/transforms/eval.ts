@@ -80,11 +80,22 @@ export async function prepareImage(sample: Sample, p: TransformPreset): Promise<
   return { rgb: buf, geometry: g, origShape };
 }
 
-/** Normalised HWC float32 from RGB bytes. */
+/** `(v / 255 − mean) / std` for every byte value and channel (interleaved: entry `v·3 + c`), rounded to float32. */
+function normaliseTable(p: TransformPreset): Float32Array {
+  const t = new Float32Array(256 * 3);
+  for (let v = 0; v < 256; v++) for (let c = 0; c < 3; c++) t[v * 3 + c] = (v / 255 - p.mean[c]!) / p.std[c]!;
+  return t;
+}
+
+/** Normalised HWC float32 from RGB bytes: `(v / 255 − mean) / std`, by table (the same float32 as the formula). */
 export function normalise(rgb: { data: Uint8Array; w: number; h: number }, p: TransformPreset): Float32Array {
-  const n = rgb.w * rgb.h;
-  const data = new Float32Array(n * 3);
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) data[i * 3 + c] = (rgb.data[i * 3 + c]! / 255 - p.mean[c]!) / p.std[c]!;
+  const src = rgb.data, n = rgb.w * rgb.h * 3, t = normaliseTable(p);
+  const data = new Float32Array(n);
+  for (let i = 0; i < n; i += 3) {
+    data[i] = t[src[i]! * 3]!;
+    data[i + 1] = t[src[i + 1]! * 3 + 1]!;
+    data[i + 2] = t[src[i + 2]! * 3 + 2]!;
+  }
   return data;
 }
 
