@@ -53,3 +53,25 @@ describe('augment', () => {
     expect(sharp.data[(3 * 8 + 3) * 3]).toBe(255);
   });
 });
+
+describe('augment regions', () => {
+  /** A textured w×h image (every byte different from its neighbours). */
+  const texture = (w: number, h: number): Rgb => {
+    const data = new Uint8Array(w * h * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
+    return { data, w, h };
+  };
+
+  it('gives the same bytes computing only what the crop reads as computing everything', () => {
+    const img = texture(68, 51);
+    for (let seed = 0; seed < 300; seed++) {
+      const a = augment(img, rng(seed), { crop: 38 }), b = augment(img, rng(seed), { crop: 38, regions: false });
+      expect(Buffer.from(a.image.data).equals(Buffer.from(b.image.data)), `seed ${seed}`).toBe(true);
+      expect(a.transform).toEqual(b.transform);
+    }
+    for (let seed = 0; seed < 50; seed++) {
+      const a = augment(img, rng(seed), { crop: 48, cropPadding: 4 }), b = augment(img, rng(seed), { crop: 48, cropPadding: 4, regions: false });
+      expect(Buffer.from(a.image.data).equals(Buffer.from(b.image.data)), `padded seed ${seed}`).toBe(true);
+    }
+  });
+});

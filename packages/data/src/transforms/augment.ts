@@ -5,9 +5,9 @@
  * zero-padded random crop — on RGB bytes, with every geometric step composed into one homography so part
  * keypoints are replayed exactly.
  */
-import type { H3, Rgb } from './homography.js';
-import { compose, fromPoints, identity, scale, translate, warp } from './homography.js';
-import { flipX, resample } from './resample.js';
+import type { H3, Region, Rgb } from './homography.js';
+import { compose, fromPoints, identity, scale, translate, warp, warpSource } from './homography.js';
+import { flipX, resample, resampleSource } from './resample.js';
 import { nativeConvolve, nativeSharpness } from '../native/imgops.js';
 
 /** A seeded uniform [0, 1) source. */
@@ -104,26 +104,49 @@ export interface AugmentOptions {
   crop?: number;
   /** Zero padding of a plain random crop instead of a random resized crop (CIFAR: 4). */
   cropPadding?: number;
+  /**
+   * Compute each step only where later steps read it (default true): the random resized crop keeps about half
+   * of the image, so the warps before it skip the rest. The same bytes as `false` (computing everything).
+   */
+  regions?: boolean;
 }
+
+/** One step of the augmentation, its random parameters drawn. */
+interface Step {
+  /** The source pixels the step reads to produce `need` of its output. */
+  source(need: Region): Region;
+  /** Runs the step; only `need` of its output has to be right. */
+  run(img: Rgb, need: Region): Rgb;
+}
+
+const grow = (r: Region, d: number, w: number, h: number): Region =>
+  [Math.max(0, r[0] - d), Math.max(0, r[1] - d), Math.min(w, r[2] + d), Math.min(h, r[3] + d)];
 
 /** Augments `img`; returns the new image and the homography from input to output coordinates. */
 export function augment(img: Rgb, rand: Random, o: AugmentOptions = {}): { image: Rgb; transform: H3 } {
-  let cur = img;
-  let H = identity();
+  // first every random draw, in the order of the steps (the sizes do not change before the crop) ...
+  const W = img.w, Hh = img.h;
+  const steps: Step[] = [];
+  let H = identity(), outW = W, outH = Hh;
   const u = (a: number, b: number) => a + (b - a) * rand();
-  const geo = (m: H3, interp: 'nearest' | 'bilinear', w = cur.w, h = cur.h) => {
-    cur = warp(cur, m, w, h, interp, 0);
+  const geo = (m: H3, interp: 'nearest' | 'bilinear', w = W, h = Hh) => {
+    const [inW, inH] = [outW, outH];
+    steps.push({ source: (need) => warpSource(m, need, inW, inH, interp), run: (cur, need) => warp(cur, m, w, h, interp, 0, need) });
     H = compose(m, H);
+    [outW, outH] = [w, h];
   };
-  if (rand() < 0.1) cur = gaussianBlur(cur, u(0.1, 5));
-  if (rand() < 0.1) cur = adjustSharpness(cur, 1.5);
-  const [cx, cy] = [cur.w / 2, cur.h / 2];
+  if (rand() < 0.1) {
+    const sigma = u(0.1, 5);
+    steps.push({ source: (need) => grow(need, 2, W, Hh), run: (cur) => gaussianBlur(cur, sigma) });
+  }
+  if (rand() < 0.1) steps.push({ source: (need) => grow(need, 1, W, Hh), run: (cur) => adjustSharpness(cur, 1.5) });
+  const [cx, cy] = [W / 2, Hh / 2];
   if (rand() < 1 / 3) {
     const a = (u(-15, 15) * Math.PI) / 180; // counter-clockwise on screen, as torchvision
     geo(about([Math.cos(a), Math.sin(a), 0, -Math.sin(a), Math.cos(a), 0, 0, 0, 1], cx, cy), 'nearest');
   }
   if (rand() < 1 / 3) {
-    const [w, h] = [cur.w, cur.h], d = 0.2, hw = Math.floor(w / 2), hh = Math.floor(h / 2);
+    const [w, h] = [W, Hh], d = 0.2, hw = Math.floor(w / 2), hh = Math.floor(h / 2);
     const ri = (n: number) => Math.floor(rand() * (n + 1));
     const src: Array<[number, number]> = [[0, 0], [w, 0], [w, h], [0, h]];
     const dst: Array<[number, number]> = [[ri(d * hw), ri(d * hh)], [w - ri(d * hw), ri(d * hh)], [w - ri(d * hw), h - ri(d * hh)], [ri(d * hw), h - ri(d * hh)]];
@@ -134,27 +157,40 @@ export function augment(img: Rgb, rand: Random, o: AugmentOptions = {}): { image
     geo(about([1, -s, 0, 0, 1, 0, 0, 0, 1], cx, cy), 'nearest');
   }
   if (rand() < 0.5) {
-    cur = flipX(cur); // (the nearest warp through this matrix, without per-pixel lookups)
-    H = compose([-1, 0, cur.w, 0, 1, 0, 0, 0, 1], H);
+    // (the nearest warp through this matrix, without per-pixel lookups)
+    steps.push({ source: ([x0, y0, x1, y1]) => [W - x1, y0, W - x0, y1], run: (cur, need) => flipX(cur, need) });
+    H = compose([-1, 0, W, 0, 1, 0, 0, 0, 1], H);
   }
   if (o.crop) {
+    const c = o.crop;
     if (o.cropPadding !== undefined) {
       const p = o.cropPadding;
-      const left = Math.floor(rand() * (cur.w + 2 * p - o.crop + 1)) - p, top = Math.floor(rand() * (cur.h + 2 * p - o.crop + 1)) - p;
-      geo(translate(-left, -top), 'nearest', o.crop, o.crop);
+      const left = Math.floor(rand() * (W + 2 * p - c + 1)) - p, top = Math.floor(rand() * (Hh + 2 * p - c + 1)) - p;
+      geo(translate(-left, -top), 'nearest', c, c);
     } else {
-      const area = cur.w * cur.h;
+      const area = W * Hh;
       let box: [number, number, number, number] | undefined;
       for (let t = 0; t < 10 && !box; t++) {
         const target = area * u(0.08, 1), ratio = Math.exp(u(Math.log(3 / 4), Math.log(4 / 3)));
         const w = Math.round(Math.sqrt(target * ratio)), h = Math.round(Math.sqrt(target / ratio));
-        if (w > 0 && h > 0 && w <= cur.w && h <= cur.h) box = [Math.floor(rand() * (cur.w - w + 1)), Math.floor(rand() * (cur.h - h + 1)), w, h];
+        if (w > 0 && h > 0 && w <= W && h <= Hh) box = [Math.floor(rand() * (W - w + 1)), Math.floor(rand() * (Hh - h + 1)), w, h];
       }
-      const [x, y, w, h] = box ?? [0, 0, cur.w, cur.h];
+      const b = box ?? [0, 0, W, Hh];
       // torchvision crops, then resizes with PIL's bilinear filter (antialiased when shrinking)
-      cur = resample(cur, o.crop, o.crop, [x, y, w, h]);
-      H = compose(compose(scale(o.crop / w, o.crop / h), translate(-x, -y)), H);
+      steps.push({ source: () => resampleSource(W, Hh, c, c, b), run: (cur) => resample(cur, c, c, b) });
+      H = compose(compose(scale(c / b[2], c / b[3]), translate(-b[0], -b[1])), H);
+      [outW, outH] = [c, c];
     }
   }
+  // ... then the regions each step must produce, from the last step back (all of it, without `regions`: the size
+  // of every step's output but the crop's is the input's), and the steps
+  const needs: Region[] = new Array(steps.length);
+  let need: Region = [0, 0, outW, outH];
+  for (let i = steps.length - 1; i >= 0; i--) {
+    needs[i] = need;
+    need = o.regions === false ? [0, 0, W, Hh] : steps[i]!.source(need);
+  }
+  let cur = img;
+  steps.forEach((st, i) => { cur = st.run(cur, needs[i]!); });
   return { image: cur, transform: H };
 }

@@ -8,7 +8,7 @@
  * Coordinates are continuous (pixel `i` spans `[i, i + 1)`): output pixel `x` samples the box at
  * `box.x + (x + 0.5)·box.w/outW`, the same map as the homography `scale(outW/box.w, …)·translate(−box.x, …)`.
  */
-import type { Rgb } from './homography.js';
+import type { Region, Rgb } from './homography.js';
 import { nativeResample } from '../native/imgops.js';
 
 const BITS = 22;
@@ -55,6 +55,17 @@ const clip8 = (acc: number) => {
   const v = acc >> BITS;
   return v < 0 ? 0 : v > 255 ? 255 : v;
 };
+
+/** The source pixels {@link resample} reads for `box` → `outW × outH` of a `W × H` image: `[x0, y0, x1, y1)`. */
+export function resampleSource(W: number, H: number, outW: number, outH: number, box: [number, number, number, number]): Region {
+  const span = (c: Coefficients): [number, number] => {
+    let a = Infinity, b = -Infinity;
+    for (let i = 0; i < c.first.length; i++) if (c.count[i]! > 0) { a = Math.min(a, c.first[i]!); b = Math.max(b, c.first[i]! + c.count[i]!); }
+    return a < b ? [a, b] : [0, 0];
+  };
+  const [x0, x1] = span(coefficients(W, box[0], box[0] + box[2], outW)), [y0, y1] = span(coefficients(H, box[1], box[1] + box[3], outH));
+  return [x0, y0, x1, y1];
+}
 
 /**
  * Resizes the `box` of `img` (default: all of it) to `outW × outH`. Both passes loop over the filter taps outside
@@ -134,14 +145,18 @@ export function crop(img: Rgb, left: number, top: number, w: number, h: number):
   return { data: out, w, h };
 }
 
-/** `img` mirrored left to right (what a nearest warp through `x → w − x` gives, without the per-pixel lookups). */
-export function flipX(img: Rgb): Rgb {
-  const out = new Uint8Array(img.data.length), W = img.w;
-  for (let y = 0; y < img.h; y++) {
+/**
+ * `img` mirrored left to right (what a nearest warp through `x → w − x` gives, without the per-pixel lookups);
+ * with `region`, only those output pixels (the rest stay 0).
+ */
+export function flipX(img: Rgb, region: Region = [0, 0, img.w, img.h]): Rgb {
+  const out = new Uint8Array(img.data.length), W = img.w, src = img.data;
+  const [x0, y0, x1, y1] = region;
+  for (let y = y0; y < y1; y++) {
     const row = y * W * 3;
-    for (let x = 0; x < W; x++) {
-      const s = row + x * 3, d = row + (W - 1 - x) * 3;
-      out[d] = img.data[s]!; out[d + 1] = img.data[s + 1]!; out[d + 2] = img.data[s + 2]!;
+    for (let x = x0; x < x1; x++) {
+      const s = row + (W - 1 - x) * 3, d = row + x * 3;
+      out[d] = src[s]!; out[d + 1] = src[s + 1]!; out[d + 2] = src[s + 2]!;
     }
   }
   return { data: out, w: W, h: img.h };
