@@ -65,62 +65,82 @@ static inline int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? 
 static inline u8 half_up(double v) { return (u8)(int)(v + 0.5); }
 
 /*
- * The separable convolution of `augment.ts` (`convolveSeparable`): `size` taps k along rows into rowPass (doubles),
- * then along columns into acc (W*3 doubles), replicated edges, rounded half up to bytes. Every value's taps are
- * added in the order d = 0 .. size-1, as in JavaScript, with the tap loop outside so the inner loops run along rows.
+ * The separable convolution of `augment.ts` (`convolveSeparable`) over the output pixels [x0, x1) × [y0, y1) (the
+ * rest of `out` is zeroed): `size` taps k along rows (doubles), then along columns, replicated edges, rounded half
+ * up to bytes. Every value's taps are added in the order d = 0 .. size-1, as in JavaScript, with the tap loop
+ * outside so the inner loops run along rows. The row pass keeps only the `size` rows the column pass needs, in a
+ * ring (`ring`: size rows of W*3 doubles), so it stays in cache; acc is W*3 doubles.
  */
 EXPORT(convolve_separable)
-void convolve_separable(const u8 *src, int W, int H, const double *k, int size, double *rowPass, double *acc, u8 *out) {
-  int r = size >> 1, W3 = W * 3;
-  for (int y = 0; y < H; y++) {
-    const u8 *row = src + y * W3;
-    double *rp = rowPass + y * W3;
-    for (int i = 0; i < W3; i++) rp[i] = 0;
-    for (int d = 0; d < size; d++) {
-      double kd = k[d];
-      int shift = (d - r) * 3;
-      /* columns whose tap d is inside the row: x + d - r in [0, W) */
-      int lo = r - d > 0 ? (r - d) * 3 : 0, hi = W - (d - r) < W ? (W - (d - r)) * 3 : W3;
-      if (lo > W3) lo = W3;
-      if (hi < lo) hi = lo;
-      for (int i = 0; i < lo; i++) rp[i] += kd * row[i % 3];                 /* left edge: column 0 */
-      for (int i = lo; i < hi; i++) rp[i] += kd * row[i + shift];
-      for (int i = hi; i < W3; i++) rp[i] += kd * row[W3 - 3 + i % 3];       /* right edge: column W-1 */
+void convolve_separable(const u8 *src, int W, int H, const double *k, int size, int x0, int y0, int x1, int y1,
+                        double *ring, double *acc, u8 *out) {
+  int r = size >> 1, W3 = W * 3, c0 = x0 * 3, c1 = x1 * 3;
+  __builtin_memset(out, 0, (unsigned long)W3 * H);
+  if (x1 <= x0 || y1 <= y0) return;
+  int lo_row = clampi(y0 - r, 0, H - 1), next = lo_row; /* the next source row the ring lacks */
+  for (int y = y0; y < y1; y++) {
+    int need = clampi(y + r, 0, H - 1);
+    for (; next <= need; next++) {
+      const u8 *row = src + next * W3;
+      double *rp = ring + (next % size) * W3;
+      for (int i = c0; i < c1; i++) rp[i] = 0;
+      for (int d = 0; d < size; d++) {
+        double kd = k[d];
+        int shift = (d - r) * 3;
+        /* columns whose tap d is inside the row: x + d - r in [0, W) */
+        int lo = r - d > 0 ? (r - d) * 3 : 0, hi = W - (d - r) < W ? (W - (d - r)) * 3 : W3;
+        if (lo > W3) lo = W3;
+        if (hi < lo) hi = lo;
+        int a = lo < c0 ? c0 : lo, b = hi > c1 ? c1 : hi;
+        for (int i = c0; i < (lo < c1 ? lo : c1); i++) rp[i] += kd * row[i % 3];          /* left edge: column 0 */
+        for (int i = a; i < b; i++) rp[i] += kd * row[i + shift];
+        for (int i = hi > c0 ? hi : c0; i < c1; i++) rp[i] += kd * row[W3 - 3 + i % 3];    /* right edge: column W-1 */
+      }
     }
-  }
-  for (int y = 0; y < H; y++) {
-    for (int i = 0; i < W3; i++) acc[i] = 0;
+    for (int i = c0; i < c1; i++) acc[i] = 0;
     for (int d = 0; d < size; d++) {
       double kd = k[d];
-      const double *rp = rowPass + clampi(y + d - r, 0, H - 1) * W3;
-      for (int i = 0; i < W3; i++) acc[i] += kd * rp[i];
+      const double *rp = ring + (clampi(y + d - r, 0, H - 1) % size) * W3;
+      for (int i = c0; i < c1; i++) acc[i] += kd * rp[i];
     }
     u8 *o = out + y * W3;
-    for (int i = 0; i < W3; i++) o[i] = half_up(acc[i]);
+    for (int i = c0; i < c1; i++) o[i] = half_up(acc[i]);
   }
 }
 
+/* torchvision's blend with factor f, rounded half up and clamped (d: the smoothed value). */
+static inline u8 blend(int v, int d, double f) {
+  double b = d + f * (v - d) + 0.5;
+  return (u8)(b < 0 ? 0 : b >= 256 ? 255 : (int)b);
+}
+
 /*
- * `adjustSharpness` of `augment.ts`: the interior smoothed as (3x3 box sum + 4 * centre) / 13 rounded half up,
- * blended with factor f (border pixels kept), rounded half up and clamped.
+ * `adjustSharpness` of `augment.ts` over the output pixels [x0, x1) × [y0, y1) (the rest of `out` zeroed): the
+ * interior smoothed as (3x3 box sum + 4 * centre) / 13 rounded half up, blended with factor f (border pixels
+ * kept), rounded half up and clamped. The rounding is done in integers: n/13 + 1/2 is never within 1/26 of a
+ * whole number, so floor(n/13.0 + 0.5) in doubles is exactly (2n + 13) / 26.
  */
 EXPORT(sharpness)
-void sharpness(const u8 *src, int W, int H, double f, u8 *out) {
-  int W3 = W * 3;
-  for (int y = 0; y < H; y++) {
+void sharpness(const u8 *src, int W, int H, double f, int x0, int y0, int x1, int y1, u8 *out) {
+  int W3 = W * 3, c0 = x0 * 3, c1 = x1 * 3;
+  __builtin_memset(out, 0, (unsigned long)W3 * H);
+  /* interior columns of the region: [3, W3 - 3) */
+  int i0 = c0 > 3 ? c0 : 3, i1 = c1 < W3 - 3 ? c1 : W3 - 3;
+  for (int y = y0; y < y1; y++) {
     const u8 *row = src + y * W3;
     u8 *o = out + y * W3;
-    int border = y == 0 || y == H - 1;
-    for (int i = 0; i < W3; i++) {
-      int v = row[i];
-      double d = v;
-      if (!border && i >= 3 && i < W3 - 3) {
-        const u8 *up = row - W3, *dn = row + W3;
-        int s = up[i - 3] + up[i] + up[i + 3] + row[i - 3] + row[i] + row[i + 3] + dn[i - 3] + dn[i] + dn[i + 3];
-        d = half_up((double)(s + 4 * v) / 13.0);
-      }
-      double b = d + f * (v - d) + 0.5;
-      o[i] = (u8)(b < 0 ? 0 : b >= 256 ? 255 : (int)b);
+    if (y == 0 || y == H - 1 || i1 <= i0) {
+      for (int i = c0; i < c1; i++) o[i] = blend(row[i], row[i], f);
+      continue;
     }
+    const u8 *up = row - W3, *dn = row + W3;
+    for (int i = c0; i < i0; i++) o[i] = blend(row[i], row[i], f);
+    for (int i = i0; i < i1; i++) {
+      int v = row[i];
+      int s = up[i - 3] + up[i] + up[i + 3] + row[i - 3] + v + row[i + 3] + dn[i - 3] + dn[i] + dn[i + 3];
+      int d = (2 * (s + 4 * v) + 13) / 26;
+      o[i] = blend(v, d, f);
+    }
+    for (int i = i1 > c0 ? i1 : c0; i < c1; i++) o[i] = blend(row[i], row[i], f);
   }
 }

@@ -6,13 +6,16 @@
  * it off.
  */
 import fs from 'node:fs';
+import { takeBytes } from '../transforms/scratch.js';
+import type { Region } from '../transforms/homography.js';
 
 interface ImgopsExports {
   memory: WebAssembly.Memory;
   resample_h: (src: number, W: number, y0: number, rows: number, outW: number, taps: number, wk: number, ik: number, acc: number, tmp: number) => void;
   resample_v: (tmp: number, stride: number, outH: number, first: number, count: number, weights: number, taps: number, acc: number, out: number) => void;
-  convolve_separable: (src: number, W: number, H: number, k: number, size: number, rowPass: number, acc: number, out: number) => void;
-  sharpness: (src: number, W: number, H: number, f: number, out: number) => void;
+  convolve_separable: (src: number, W: number, H: number, k: number, size: number, x0: number, y0: number, x1: number, y1: number,
+    ring: number, acc: number, out: number) => void;
+  sharpness: (src: number, W: number, H: number, f: number, x0: number, y0: number, x1: number, y1: number, out: number) => void;
 }
 
 /** Where the buffers start: past the module's 64 KiB stack. */
@@ -52,25 +55,33 @@ function layout(m: ImgopsExports, sizes: number[]): number[] {
   return offsets;
 }
 
-/** `convolveSeparable` of `augment.ts` natively (the same bytes); `undefined` without the module. */
-export function nativeConvolve(src: Uint8Array, W: number, H: number, k: Float64Array): Uint8Array | undefined {
-  const m = load();
-  if (!m) return undefined;
-  const [s, kk, rp, acc, out] = layout(m, [src.length, k.length * 8, src.length * 8, W * 3 * 8, src.length]) as [number, number, number, number, number];
-  new Uint8Array(m.memory.buffer, s, src.length).set(src);
-  new Float64Array(m.memory.buffer, kk, k.length).set(k);
-  m.convolve_separable(s, W, H, kk, k.length, rp, acc, out);
-  return new Uint8Array(m.memory.buffer, out, src.length).slice();
+/** A result out of the module's memory (into a reused buffer). */
+function copyOut(view: Uint8Array): Uint8Array {
+  const out = takeBytes(view.length);
+  out.set(view);
+  return out;
 }
 
-/** `adjustSharpness` of `augment.ts` natively (the same bytes); `undefined` without the module. */
-export function nativeSharpness(src: Uint8Array, W: number, H: number, f: number): Uint8Array | undefined {
+/** `convolveSeparable` of `augment.ts` natively over `region` (the same bytes there, zeros elsewhere); `undefined` without the module. */
+export function nativeConvolve(src: Uint8Array, W: number, H: number, k: Float64Array, region: Region): Uint8Array | undefined {
+  const m = load();
+  if (!m) return undefined;
+  const W3 = W * 3;
+  const [s, kk, ring, acc, out] = layout(m, [src.length, k.length * 8, k.length * W3 * 8, W3 * 8, src.length]) as [number, number, number, number, number];
+  new Uint8Array(m.memory.buffer, s, src.length).set(src);
+  new Float64Array(m.memory.buffer, kk, k.length).set(k);
+  m.convolve_separable(s, W, H, kk, k.length, ...region, ring, acc, out);
+  return copyOut(new Uint8Array(m.memory.buffer, out, src.length));
+}
+
+/** `adjustSharpness` of `augment.ts` natively over `region` (the same bytes there, zeros elsewhere); `undefined` without the module. */
+export function nativeSharpness(src: Uint8Array, W: number, H: number, f: number, region: Region): Uint8Array | undefined {
   const m = load();
   if (!m) return undefined;
   const [s, out] = layout(m, [src.length, src.length]) as [number, number];
   new Uint8Array(m.memory.buffer, s, src.length).set(src);
-  m.sharpness(s, W, H, f, out);
-  return new Uint8Array(m.memory.buffer, out, src.length).slice();
+  m.sharpness(s, W, H, f, ...region, out);
+  return copyOut(new Uint8Array(m.memory.buffer, out, src.length));
 }
 
 /** The two passes' inputs (see `resample.ts`). */
@@ -106,5 +117,5 @@ export function nativeResample(p: ResamplePlan): Uint8Array | undefined {
   new Int32Array(heap, weights, p.weights.length).set(p.weights);
   m.resample_h(src, p.W, p.y0, p.rows, p.outW, p.taps, wk, ik, acc, tmp);
   m.resample_v(tmp, stride, p.outH, first, count, weights, p.vTaps, acc, out);
-  return new Uint8Array(heap, out, p.outH * stride).slice();
+  return copyOut(new Uint8Array(heap, out, p.outH * stride));
 }

@@ -11,6 +11,7 @@ import type { PreparedImage } from '../transforms/eval.js';
 import { augment } from '../transforms/augment.js';
 import { compose, scale } from '../transforms/homography.js';
 import { resample } from '../transforms/resample.js';
+import { giveBytes } from '../transforms/scratch.js';
 import type { H3 } from '../transforms/homography.js';
 
 /** Uniform draws given to one augmentation (it uses at most 57: blur 2, sharpness 1, rotation 2, perspective 9, shear 2, flip 1, crop 40). */
@@ -65,11 +66,15 @@ export async function runImageTask(t: ImageTask, shared = false): Promise<ImageR
   let { image, transform } = augment(prep.rgb, rand, { ...(p.crop ? { crop: p.crop } : {}), ...(p.cropPadding !== undefined ? { cropPadding: p.cropPadding } : {}) });
   if (p.downsample) {
     const m = scale(p.downsample / image.w, p.downsample / image.h);
+    const augmented = image;
     image = resample(image, p.downsample, p.downsample);
+    if (augmented !== prep.rgb) giveBytes(augmented.data);
     transform = compose(m, transform);
   }
   const base: H3 = [g.sx, 0, g.tx, 0, g.sy, g.ty, 0, 0, 1];
-  return out({ data: normalise(image, p), width: image.w, height: image.h, transform: compose(transform, base), origShape: prep.origShape });
+  const data = normalise(image, p);
+  if (image !== prep.rgb) giveBytes(image.data);
+  return out({ data, width: image.w, height: image.h, transform: compose(transform, base), origShape: prep.origShape });
 }
 
 /** A copy of a decoded image in a SharedArrayBuffer: threads pass it to each other without copying. */

@@ -9,6 +9,7 @@ import type { H3, Region, Rgb } from './homography.js';
 import { compose, fromPoints, identity, scale, translate, warp, warpSource } from './homography.js';
 import { flipX, resample, resampleSource } from './resample.js';
 import { nativeConvolve, nativeSharpness } from '../native/imgops.js';
+import { giveBytes, takeBytes } from './scratch.js';
 
 /** A seeded uniform [0, 1) source. */
 export type Random = () => number;
@@ -24,10 +25,10 @@ function clampTable(n: number, r: number, mul: number): Int32Array {
  * A separable convolution with replicated edges: `k` along rows, then along columns (float64 in between), rounded
  * to bytes. The same sum as the 2-D kernel `k ⊗ k`, in a fifth of the operations for 5 taps.
  */
-function convolveSeparable(img: Rgb, k: number[], native = true): Rgb {
+function convolveSeparable(img: Rgb, k: number[], native: boolean, region: Region): Rgb {
   const size = k.length, r = size >> 1, W = img.w, H = img.h, src = img.data;
   const kk = Float64Array.from(k);
-  const fast = native ? nativeConvolve(src, W, H, kk) : undefined;
+  const fast = native ? nativeConvolve(src, W, H, kk, region) : undefined;
   if (fast) return { data: fast, w: W, h: H };
   const rowPass = new Float64Array(W * H * 3);
   const cols = clampTable(W, r, 3);
@@ -42,7 +43,7 @@ function convolveSeparable(img: Rgb, k: number[], native = true): Rgb {
       }
     }
   }
-  const out = new Uint8Array(src.length);
+  const out = takeBytes(src.length);
   const rows = clampTable(H, r, W * 3);
   for (let y = 0; y < H; y++) {
     const t = y * size, o = y * W * 3;
@@ -55,25 +56,33 @@ function convolveSeparable(img: Rgb, k: number[], native = true): Rgb {
   return { data: out, w: W, h: H };
 }
 
+/** Options of {@link gaussianBlur} and {@link adjustSharpness}. */
+export interface FilterOptions {
+  /** Run in JavaScript (`false`) rather than the native module where it loads: the same bytes. */
+  native?: boolean;
+  /** The output pixels needed (default: all); the native module computes only those and leaves the rest 0. */
+  region?: Region;
+}
+
 /**
  * 5×5 Gaussian blur with σ (separable: the normalised 1-D Gaussian along rows, then columns). In the native module
- * where it loads (`native: false` forces JavaScript: the same bytes).
+ * where it loads.
  */
-export function gaussianBlur(img: Rgb, sigma: number, { native = true }: { native?: boolean } = {}): Rgb {
+export function gaussianBlur(img: Rgb, sigma: number, { native = true, region = [0, 0, img.w, img.h] }: FilterOptions = {}): Rgb {
   const g = [-2, -1, 0, 1, 2].map((v) => Math.exp(-(v * v) / (2 * sigma * sigma)));
   const s = g.reduce((a, b) => a + b, 0);
-  return convolveSeparable(img, g.map((v) => v / s), native);
+  return convolveSeparable(img, g.map((v) => v / s), native, region);
 }
 
 /**
  * torchvision's `adjust_sharpness`: blend with a 3×3 smoothed image (kernel [[1,1,1],[1,5,1],[1,1,1]] / 13, border
  * pixels kept), factor `f`. The smoothing is an exact integer sum (3×3 box + 4·centre) divided by 13. Native where
- * the module loads (`native: false`: JavaScript, the same bytes).
+ * the module loads.
  */
-export function adjustSharpness(img: Rgb, f: number, { native = true }: { native?: boolean } = {}): Rgb {
-  const fast = native ? nativeSharpness(img.data, img.w, img.h, f) : undefined;
+export function adjustSharpness(img: Rgb, f: number, { native = true, region = [0, 0, img.w, img.h] }: FilterOptions = {}): Rgb {
+  const fast = native ? nativeSharpness(img.data, img.w, img.h, f, region) : undefined;
   if (fast) return { data: fast, w: img.w, h: img.h };
-  const W = img.w, H = img.h, src = img.data, out = new Uint8Array(src.length);
+  const W = img.w, H = img.h, src = img.data, out = takeBytes(src.length);
   // column sums of 3 rows, then 3 of them along the row: the 3×3 box sum of every interior pixel
   const colSum = new Int32Array(W * 3);
   for (let y = 0; y < H; y++) {
@@ -137,9 +146,9 @@ export function augment(img: Rgb, rand: Random, o: AugmentOptions = {}): { image
   };
   if (rand() < 0.1) {
     const sigma = u(0.1, 5);
-    steps.push({ source: (need) => grow(need, 2, W, Hh), run: (cur) => gaussianBlur(cur, sigma) });
+    steps.push({ source: (need) => grow(need, 2, W, Hh), run: (cur, need) => gaussianBlur(cur, sigma, { region: need }) });
   }
-  if (rand() < 0.1) steps.push({ source: (need) => grow(need, 1, W, Hh), run: (cur) => adjustSharpness(cur, 1.5) });
+  if (rand() < 0.1) steps.push({ source: (need) => grow(need, 1, W, Hh), run: (cur, need) => adjustSharpness(cur, 1.5, { region: need }) });
   const [cx, cy] = [W / 2, Hh / 2];
   if (rand() < 1 / 3) {
     const a = (u(-15, 15) * Math.PI) / 180; // counter-clockwise on screen, as torchvision
@@ -191,6 +200,10 @@ export function augment(img: Rgb, rand: Random, o: AugmentOptions = {}): { image
     need = o.regions === false ? [0, 0, W, Hh] : steps[i]!.source(need);
   }
   let cur = img;
-  steps.forEach((st, i) => { cur = st.run(cur, needs[i]!); });
+  steps.forEach((st, i) => {
+    const next = st.run(cur, needs[i]!);
+    if (cur !== img) giveBytes(cur.data); // an intermediate only this loop holds
+    cur = next;
+  });
   return { image: cur, transform: H };
 }

@@ -9,6 +9,7 @@ import type { Sharp } from 'sharp';
 import type { Sample } from '../datasets/types.js';
 import type { TransformPreset } from './presets.js';
 import { crop, resample } from './resample.js';
+import { giveBytes } from './scratch.js';
 
 /** Maps original image coordinates (pixel centres at `i + 0.5`) to output coordinates: `x' = x·sx + tx`. */
 export interface Geometry {
@@ -112,10 +113,14 @@ export async function finishEval(prep: PreparedImage, p: TransformPreset): Promi
   }
   if (p.downsample) {
     const [fx, fy] = [p.downsample / buf.w, p.downsample / buf.h];
+    const cropped = buf;
     buf = resample(buf, p.downsample, p.downsample);
+    if (cropped !== prep.rgb) giveBytes(cropped.data);
     g.sx *= fx; g.sy *= fy; g.tx *= fx; g.ty *= fy;
   }
-  return { data: normalise(buf, p), geometry: { ...g, width: buf.w, height: buf.h }, origShape: prep.origShape };
+  const data = normalise(buf, p);
+  if (buf !== prep.rgb) giveBytes(buf.data);
+  return { data, geometry: { ...g, width: buf.w, height: buf.h }, origShape: prep.origShape };
 }
 
 /** Runs the evaluation pipeline on one sample. Errors name the file. */

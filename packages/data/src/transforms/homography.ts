@@ -1,4 +1,5 @@
 /** 3×3 homographies (row-major) on continuous image coordinates (pixel `i` spans `[i, i+1)`). */
+import { takeBytes } from './scratch.js';
 
 export type H3 = number[]; // 9 numbers
 
@@ -97,43 +98,66 @@ export interface Rgb {
  */
 export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'nearest' | 'bilinear', fill = 0,
   region: Region = [0, 0, outW, outH]): Rgb {
-  const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = invert(m) as [number, number, number, number, number, number, number, number, number];
-  const out = new Uint8Array(outW * outH * 3);
-  const src = img.data, W = img.w, H = img.h;
+  const out = takeBytes(outW * outH * 3);
   if (fill !== 0) out.fill(fill);
+  (interp === 'nearest' ? warpNearest : warpBilinear)(img, invert(m), out, outW, region, fill);
+  return { data: out, w: outW, h: outH };
+}
+
+type Warp = (img: Rgb, inv: H3, out: Uint8Array, outW: number, region: Region, fill: number) => void;
+
+/** The nearest loop of {@link warp} (a function of its own: V8 optimises each loop for its own types). */
+const warpNearest: Warp = (img, inv, out, outW, region) => {
+  const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = inv as [number, number, number, number, number, number, number, number, number];
+  const src = img.data, W = img.w, H = img.h;
   const [rx0, ry0, rx1, ry1] = region;
-  if (interp === 'nearest') {
+  {
+    // floor(s) is inside [0, n) exactly when s is (n whole); a non-negative s below 2^31 floors as s | 0. An affine
+    // inverse has w = 1 exactly (invert gives 0, ±0, 1 for its last row): the division is skipped, not changed.
+    const affine = i6 === 0 && i7 === 0 && i8 === 1;
     for (let y = ry0; y < ry1; y++) {
-      const Y = y + 0.5;
+      const Y = y + 0.5, bY = i1 * Y, eY = i4 * Y, hY = i7 * Y;
       for (let x = rx0; x < rx1; x++) {
         const X = x + 0.5;
-        const w = i6 * X + i7 * Y + i8;
-        const ix = Math.floor((i0 * X + i1 * Y + i2) / w), iy = Math.floor((i3 * X + i4 * Y + i5) / w);
-        if (!(ix >= 0 && iy >= 0 && ix < W && iy < H)) continue; // outside (or NaN): fill
-        const s = (iy * W + ix) * 3, o = (y * outW + x) * 3;
+        let sx = i0 * X + bY + i2, sy = i3 * X + eY + i5;
+        if (!affine) {
+          const w = i6 * X + hY + i8;
+          sx /= w; sy /= w;
+        }
+        if (!(sx >= 0 && sy >= 0 && sx < W && sy < H)) continue; // outside (or NaN): fill
+        const s = ((sy | 0) * W + (sx | 0)) * 3, o = (y * outW + x) * 3;
         out[o] = src[s]!; out[o + 1] = src[s + 1]!; out[o + 2] = src[s + 2]!;
       }
     }
-    return { data: out, w: outW, h: outH };
   }
+};
+
+/** The bilinear loop of {@link warp}. */
+const warpBilinear: Warp = (img, inv, out, outW, region, fill) => {
+  const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = inv as [number, number, number, number, number, number, number, number, number];
+  const src = img.data, W = img.w, H = img.h;
+  const [rx0, ry0, rx1, ry1] = region;
   const clampRound = (v: number) => Math.max(0, Math.min(255, Math.round(v)));
   for (let y = ry0; y < ry1; y++) {
-    const Y = y + 0.5;
+    const Y = y + 0.5, bY = i1 * Y, eY = i4 * Y, hY = i7 * Y;
     for (let x = rx0; x < rx1; x++) {
       const X = x + 0.5;
-      const w = i6 * X + i7 * Y + i8;
-      const sx = (i0 * X + i1 * Y + i2) / w, sy = (i3 * X + i4 * Y + i5) / w;
+      const w = i6 * X + hY + i8;
+      const sx = (i0 * X + bY + i2) / w, sy = (i3 * X + eY + i5) / w;
       const o = (y * outW + x) * 3;
       const fx = sx - 0.5, fy = sy - 0.5;
-      const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
-      const bx = 1 - ax, by = 1 - ay;
-      const s00 = (y0 * W + x0) * 3, s10 = s00 + 3, s01 = s00 + W * 3, s11 = s01 + 3;
-      if (x0 >= 0 && y0 >= 0 && x0 + 1 < W && y0 + 1 < H) {
+      if (fx >= 0 && fy >= 0 && fx < W - 1 && fy < H - 1) {
+        // all 4 neighbours inside: floor(f) is f | 0
+        const x0 = fx | 0, y0 = fy | 0, ax = fx - x0, ay = fy - y0, bx = 1 - ax, by = 1 - ay;
+        const s00 = (y0 * W + x0) * 3, s10 = s00 + 3, s01 = s00 + W * 3, s11 = s01 + 3;
         out[o] = (by * (bx * src[s00]! + ax * src[s10]!) + ay * (bx * src[s01]! + ax * src[s11]!) + 0.5) | 0;
         out[o + 1] = (by * (bx * src[s00 + 1]! + ax * src[s10 + 1]!) + ay * (bx * src[s01 + 1]! + ax * src[s11 + 1]!) + 0.5) | 0;
         out[o + 2] = (by * (bx * src[s00 + 2]! + ax * src[s10 + 2]!) + ay * (bx * src[s01 + 2]! + ax * src[s11 + 2]!) + 0.5) | 0;
         continue;
       }
+      const x0 = Math.floor(fx), y0 = Math.floor(fy), ax = fx - x0, ay = fy - y0;
+      const bx = 1 - ax, by = 1 - ay;
+      const s00 = (y0 * W + x0) * 3, s10 = s00 + 3, s01 = s00 + W * 3, s11 = s01 + 3;
       if (!(x0 >= -1 && y0 >= -1 && x0 < W && y0 < H)) continue; // outside (or NaN): fill
       const inX0 = x0 >= 0, inX1 = x0 + 1 < W, inY0 = y0 >= 0, inY1 = y0 + 1 < H;
       for (let c = 0; c < 3; c++) {
@@ -143,5 +167,5 @@ export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'neare
       }
     }
   }
-  return { data: out, w: outW, h: outH };
-}
+};
+

@@ -41,7 +41,25 @@ describe('the native blur and sharpness', () => {
     // (tiny images: every tap of the 5-tap blur clamps to the edges)
     for (const img of [image(41, 29, 11), image(1, 3, 5), image(2, 1, 6), image(4, 4, 7)]) {
       for (const sigma of [0.1, 1.3, 5]) expect(gaussianBlur(img, sigma).data).toEqual(gaussianBlur(img, sigma, { native: false }).data);
-      for (const f of [1.5, 0.3]) expect(adjustSharpness(img, f).data).toEqual(adjustSharpness(img, f, { native: false }).data);
+      for (const f of [1.5, 0.3, 2.7]) expect(adjustSharpness(img, f).data).toEqual(adjustSharpness(img, f, { native: false }).data);
+    }
+  });
+
+  it('compute a region with the same bytes as the whole image there', async () => {
+    const { gaussianBlur, adjustSharpness } = await import('./augment.js');
+    const img = image(41, 29, 12);
+    // the whole image's bytes inside the region, zeros outside
+    const inside = (a: Uint8Array, b: Uint8Array, [x0, y0, x1, y1]: [number, number, number, number]) => {
+      const want = b.map((v, j) => {
+        const x = Math.floor(j / 3) % img.w, y = Math.floor(j / 3 / img.w);
+        return x >= x0 && x < x1 && y >= y0 && y < y1 ? v : 0;
+      });
+      expect(a).toEqual(want);
+    };
+    const regions: Array<[number, number, number, number]> = [[0, 0, 41, 29], [5, 3, 30, 20], [0, 0, 1, 1], [40, 28, 41, 29], [1, 0, 2, 29], [39, 5, 41, 7], [10, 10, 10, 20]];
+    for (const region of regions) {
+      inside(gaussianBlur(img, 1.7, { region }).data, gaussianBlur(img, 1.7, { native: false }).data, region);
+      inside(adjustSharpness(img, 1.5, { region }).data, adjustSharpness(img, 1.5, { native: false }).data, region);
     }
   });
 });

@@ -10,6 +10,7 @@
  */
 import type { Region, Rgb } from './homography.js';
 import { nativeResample } from '../native/imgops.js';
+import { giveBytes, takeBytes } from './scratch.js';
 
 const BITS = 22;
 const HALF = 1 << (BITS - 1);
@@ -104,7 +105,7 @@ export function resample(img: Rgb, outW: number, outH: number, box: [number, num
 export function resampleJs(src: Uint8Array, W: number, y0: number, rows: number, outW: number, outH: number, T: number,
   wk: Int32Array, ik: Int32Array, cy: Coefficients): Uint8Array {
   const stride = outW * 3;
-  const tmp = new Uint8Array(rows * stride);
+  const tmp = takeBytes(rows * stride);
   const acc = new Int32Array(stride);
   for (let r = 0; r < rows; r++) {
     const line = (y0 + r) * W * 3;
@@ -121,7 +122,7 @@ export function resampleJs(src: Uint8Array, W: number, y0: number, rows: number,
     const t = r * stride;
     for (let i = 0; i < stride; i++) tmp[t + i] = clip8(acc[i]!);
   }
-  const out = new Uint8Array(outH * stride);
+  const out = takeBytes(outH * stride);
   for (let yy = 0; yy < outH; yy++) {
     acc.fill(HALF);
     const n = cy.count[yy]!, wb = yy * cy.taps, first = cy.first[yy]! - y0;
@@ -132,6 +133,7 @@ export function resampleJs(src: Uint8Array, W: number, y0: number, rows: number,
     const o = yy * stride;
     for (let i = 0; i < stride; i++) out[o + i] = clip8(acc[i]!);
   }
+  giveBytes(tmp);
   return out;
 }
 
@@ -140,7 +142,7 @@ export function crop(img: Rgb, left: number, top: number, w: number, h: number):
   if (![left, top, w, h].every(Number.isInteger) || left < 0 || top < 0 || w < 1 || h < 1 || left + w > img.w || top + h > img.h) {
     throw new Error(`crop: (${left}, ${top}) ${w}×${h} is not a region of whole pixels inside the ${img.w}×${img.h} image`);
   }
-  const out = new Uint8Array(w * h * 3);
+  const out = takeBytes(w * h * 3);
   for (let y = 0; y < h; y++) out.set(img.data.subarray(((top + y) * img.w + left) * 3, ((top + y) * img.w + left + w) * 3), y * w * 3);
   return { data: out, w, h };
 }
@@ -150,7 +152,7 @@ export function crop(img: Rgb, left: number, top: number, w: number, h: number):
  * with `region`, only those output pixels (the rest stay 0).
  */
 export function flipX(img: Rgb, region: Region = [0, 0, img.w, img.h]): Rgb {
-  const out = new Uint8Array(img.data.length), W = img.w, src = img.data;
+  const out = takeBytes(img.data.length), W = img.w, src = img.data;
   const [x0, y0, x1, y1] = region;
   for (let y = y0; y < y1; y++) {
     const row = y * W * 3;
