@@ -4,6 +4,8 @@
  * hence the same bytes; the tests check both against PIL's output. The module owns its memory (exported); the
  * caller places the image and the coefficients in it (`src/native/imgops.ts`).
  */
+#include <wasm_simd128.h>
+
 typedef unsigned char u8;
 
 #define EXPORT(name) __attribute__((export_name(#name)))
@@ -14,48 +16,74 @@ static inline u8 clip8(int acc) {
   return (u8)(v < 0 ? 0 : v > 255 ? 255 : v);
 }
 
+/* 4 bytes at p (the pixel's 3 and one more) as 4 int32 lanes. */
+static inline v128_t load_px(const u8 *p) {
+  v128_t v = wasm_v128_load32_zero(p);
+  return wasm_u32x4_extend_low_u16x8(wasm_u16x8_extend_low_u8x16(v));
+}
+
+/* acc >> BITS clamped to [0, 255], lane by lane. */
+static inline v128_t clip8x4(v128_t acc) {
+  return wasm_i32x4_min(wasm_i32x4_max(wasm_i32x4_shr(acc, BITS), wasm_i32x4_splat(0)), wasm_i32x4_splat(255));
+}
+
 /*
- * Horizontal pass: `rows` source rows from row y0 (RGB, W pixels) into tmp (outW pixels per row). Taps are
- * tap-major: for tap k, output column xx has weight wk[k*outW + xx] and source byte offset ik[k*outW + xx].
- * acc is scratch of outW*3 ints.
+ * Horizontal pass: `rows` source rows from row y0 (RGB, W pixels) into tmp (outW pixels per row). Output column xx
+ * sums count[xx] taps: weights[xx*taps + k] times source pixel first[xx] + k, the 3 channels as lanes of one
+ * vector (int32 sums: the same in any order). Each pixel is loaded and stored as 4 bytes, so src must be readable
+ * and tmp writable 1 byte past their ends.
  */
 EXPORT(resample_h)
-void resample_h(const u8 *src, int W, int y0, int rows, int outW, int taps, const int *wk, const int *ik, int *acc, u8 *tmp) {
+void resample_h(const u8 *src, int W, int y0, int rows, int outW, int taps, const int *first, const int *count,
+                const int *weights, u8 *tmp) {
   int stride = outW * 3;
   for (int r = 0; r < rows; r++) {
     const u8 *line = src + (y0 + r) * W * 3;
-    for (int i = 0; i < stride; i++) acc[i] = 1 << (BITS - 1);
-    for (int k = 0; k < taps; k++) {
-      const int *w = wk + k * outW, *ix = ik + k * outW;
-      for (int xx = 0; xx < outW; xx++) {
-        const u8 *p = line + ix[xx];
-        int wt = w[xx];
-        acc[3 * xx] += wt * p[0];
-        acc[3 * xx + 1] += wt * p[1];
-        acc[3 * xx + 2] += wt * p[2];
-      }
-    }
     u8 *t = tmp + r * stride;
-    for (int i = 0; i < stride; i++) t[i] = clip8(acc[i]);
+    for (int xx = 0; xx < outW; xx++) {
+      const u8 *p = line + first[xx] * 3;
+      const int *w = weights + xx * taps;
+      v128_t acc = wasm_i32x4_splat(1 << (BITS - 1));
+      for (int k = 0; k < count[xx]; k++) acc = wasm_i32x4_add(acc, wasm_i32x4_mul(load_px(p + 3 * k), wasm_i32x4_splat(w[k])));
+      v128_t b = clip8x4(acc);
+      v128_t packed = wasm_u8x16_narrow_i16x8(wasm_u16x8_narrow_i32x4(b, b), wasm_i16x8_splat(0));
+      wasm_v128_store32_lane(t + 3 * xx, packed, 0);
+    }
   }
 }
 
 /*
  * Vertical pass: output row yy is the sum over its count[yy] taps of weights[yy*taps + k] times tmp row
- * first[yy] + k (rows of `stride` bytes). acc is scratch of stride ints.
+ * first[yy] + k (rows of `stride` bytes); 16 bytes at a time in 4 int32 vectors, the row's tail one by one.
  */
 EXPORT(resample_v)
 void resample_v(const u8 *tmp, int stride, int outH, const int *first, const int *count, const int *weights, int taps,
-                int *acc, u8 *out) {
+                u8 *out) {
+  const int half = 1 << (BITS - 1);
   for (int yy = 0; yy < outH; yy++) {
-    for (int i = 0; i < stride; i++) acc[i] = 1 << (BITS - 1);
-    for (int k = 0; k < count[yy]; k++) {
-      int w = weights[yy * taps + k];
-      const u8 *row = tmp + (first[yy] + k) * stride;
-      for (int i = 0; i < stride; i++) acc[i] += w * row[i];
-    }
+    const u8 *base = tmp + first[yy] * stride;
+    const int *w = weights + yy * taps;
+    int n = count[yy];
     u8 *o = out + yy * stride;
-    for (int i = 0; i < stride; i++) o[i] = clip8(acc[i]);
+    int i = 0;
+    for (; i + 16 <= stride; i += 16) {
+      v128_t a0 = wasm_i32x4_splat(half), a1 = a0, a2 = a0, a3 = a0;
+      for (int k = 0; k < n; k++) {
+        v128_t v = wasm_v128_load(base + k * stride + i), wk = wasm_i32x4_splat(w[k]);
+        v128_t lo = wasm_u16x8_extend_low_u8x16(v), hi = wasm_u16x8_extend_high_u8x16(v);
+        a0 = wasm_i32x4_add(a0, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(lo), wk));
+        a1 = wasm_i32x4_add(a1, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(lo), wk));
+        a2 = wasm_i32x4_add(a2, wasm_i32x4_mul(wasm_u32x4_extend_low_u16x8(hi), wk));
+        a3 = wasm_i32x4_add(a3, wasm_i32x4_mul(wasm_u32x4_extend_high_u16x8(hi), wk));
+      }
+      v128_t b01 = wasm_u16x8_narrow_i32x4(clip8x4(a0), clip8x4(a1)), b23 = wasm_u16x8_narrow_i32x4(clip8x4(a2), clip8x4(a3));
+      wasm_v128_store(o + i, wasm_u8x16_narrow_i16x8(b01, b23));
+    }
+    for (; i < stride; i++) {
+      int acc = half;
+      for (int k = 0; k < n; k++) acc += w[k] * base[k * stride + i];
+      o[i] = clip8(acc);
+    }
   }
 }
 

@@ -11,8 +11,8 @@ import type { Region } from '../transforms/homography.js';
 
 interface ImgopsExports {
   memory: WebAssembly.Memory;
-  resample_h: (src: number, W: number, y0: number, rows: number, outW: number, taps: number, wk: number, ik: number, acc: number, tmp: number) => void;
-  resample_v: (tmp: number, stride: number, outH: number, first: number, count: number, weights: number, taps: number, acc: number, out: number) => void;
+  resample_h: (src: number, W: number, y0: number, rows: number, outW: number, taps: number, first: number, count: number, weights: number, tmp: number) => void;
+  resample_v: (tmp: number, stride: number, outH: number, first: number, count: number, weights: number, taps: number, out: number) => void;
   convolve_separable: (src: number, W: number, H: number, k: number, size: number, x0: number, y0: number, x1: number, y1: number,
     ring: number, acc: number, out: number) => void;
   sharpness: (src: number, W: number, H: number, f: number, x0: number, y0: number, x1: number, y1: number, out: number) => void;
@@ -84,7 +84,15 @@ export function nativeSharpness(src: Uint8Array, W: number, H: number, f: number
   return copyOut(new Uint8Array(m.memory.buffer, out, src.length));
 }
 
-/** The two passes' inputs (see `resample.ts`). */
+/** One axis's filter (see `resample.ts`): per output position the first source index, the tap count and `taps` weights. */
+export interface AxisTaps {
+  first: Int32Array;
+  count: Int32Array;
+  weights: Int32Array;
+  taps: number;
+}
+
+/** The two passes' inputs (see `resample.ts`): source rows `[y0, y0 + rows)` are read. */
 export interface ResamplePlan {
   src: Uint8Array;
   W: number;
@@ -92,30 +100,27 @@ export interface ResamplePlan {
   rows: number;
   outW: number;
   outH: number;
-  taps: number;
-  wk: Int32Array;
-  ik: Int32Array;
-  first: Int32Array;
-  count: Int32Array;
-  weights: Int32Array;
-  vTaps: number;
+  x: AxisTaps;
+  y: AxisTaps;
 }
 
 /** Runs both passes natively; `undefined` when the module is not available. */
 export function nativeResample(p: ResamplePlan): Uint8Array | undefined {
   const m = load();
   if (!m) return undefined;
-  const stride = p.outW * 3;
-  const [src, wk, ik, acc, tmp, first, count, weights, out] = layout(m, [p.src.length, p.wk.length * 4, p.ik.length * 4,
-    stride * 4, p.rows * stride, p.outH * 4, p.outH * 4, p.weights.length * 4, p.outH * stride]) as number[] as [number, number, number, number, number, number, number, number, number];
+  const stride = p.outW * 3, W3 = p.W * 3;
+  // (+4: the horizontal pass moves pixels as 4 bytes)
+  const [src, xf, xc, xw, tmp, yf, yc, yw, out] = layout(m, [p.rows * W3 + 4, p.outW * 4, p.outW * 4, p.x.weights.length * 4,
+    p.rows * stride + 4, p.outH * 4, p.outH * 4, p.y.weights.length * 4, p.outH * stride]) as number[] as [number, number, number, number, number, number, number, number, number];
   const heap = m.memory.buffer;
-  new Uint8Array(heap, src, p.src.length).set(p.src);
-  new Int32Array(heap, wk, p.wk.length).set(p.wk);
-  new Int32Array(heap, ik, p.ik.length).set(p.ik);
-  new Int32Array(heap, first, p.outH).set(p.first.map((f) => f - p.y0));
-  new Int32Array(heap, count, p.outH).set(p.count);
-  new Int32Array(heap, weights, p.weights.length).set(p.weights);
-  m.resample_h(src, p.W, p.y0, p.rows, p.outW, p.taps, wk, ik, acc, tmp);
-  m.resample_v(tmp, stride, p.outH, first, count, weights, p.vTaps, acc, out);
+  new Uint8Array(heap, src, p.rows * W3).set(p.src.subarray(p.y0 * W3, (p.y0 + p.rows) * W3));
+  new Int32Array(heap, xf, p.outW).set(p.x.first);
+  new Int32Array(heap, xc, p.outW).set(p.x.count);
+  new Int32Array(heap, xw, p.x.weights.length).set(p.x.weights);
+  new Int32Array(heap, yf, p.outH).set(p.y.first.map((f) => f - p.y0));
+  new Int32Array(heap, yc, p.outH).set(p.y.count);
+  new Int32Array(heap, yw, p.y.weights.length).set(p.y.weights);
+  m.resample_h(src, p.W, 0, p.rows, p.outW, p.x.taps, xf, xc, xw, tmp);
+  m.resample_v(tmp, stride, p.outH, yf, yc, yw, p.y.taps, out);
   return copyOut(new Uint8Array(heap, out, p.outH * stride));
 }
