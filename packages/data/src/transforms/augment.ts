@@ -6,7 +6,7 @@
  * keypoints are replayed exactly.
  */
 import type { H3, Region, Rgb } from './homography.js';
-import { compose, fromPoints, identity, scale, translate, warp, warpSource } from './homography.js';
+import { checkRegion, compose, fromPoints, identity, scale, translate, warp, warpSource, zeroOutside } from './homography.js';
 import { flipX, resample, resampleSource } from './resample.js';
 import { nativeConvolve, nativeSharpness } from '../native/imgops.js';
 import { giveBytes, takeBytes } from './scratch.js';
@@ -30,6 +30,7 @@ function convolveSeparable(img: Rgb, k: number[], native: boolean, region: Regio
   const kk = Float64Array.from(k);
   const fast = native ? nativeConvolve(src, W, H, kk, region) : undefined;
   if (fast) return { data: fast, w: W, h: H };
+  // (JavaScript computes every pixel, then keeps the region's: the native bytes)
   const rowPass = new Float64Array(W * H * 3);
   const cols = clampTable(W, r, 3);
   for (let y = 0; y < H; y++) {
@@ -53,6 +54,7 @@ function convolveSeparable(img: Rgb, k: number[], native: boolean, region: Regio
       out[o + i] = (acc + 0.5) | 0; // a convex blend of bytes: in [0, 255], rounded half up
     }
   }
+  zeroOutside(out, W, H, region);
   return { data: out, w: W, h: H };
 }
 
@@ -60,7 +62,7 @@ function convolveSeparable(img: Rgb, k: number[], native: boolean, region: Regio
 export interface FilterOptions {
   /** Run in JavaScript (`false`) rather than the native module where it loads: the same bytes. */
   native?: boolean;
-  /** The output pixels needed (default: all); the native module computes only those and leaves the rest 0. */
+  /** The output pixels needed (default: all): only those are computed; the rest are 0. */
   region?: Region;
 }
 
@@ -71,6 +73,7 @@ export interface FilterOptions {
 export function gaussianBlur(img: Rgb, sigma: number, { native = true, region = [0, 0, img.w, img.h] }: FilterOptions = {}): Rgb {
   const g = [-2, -1, 0, 1, 2].map((v) => Math.exp(-(v * v) / (2 * sigma * sigma)));
   const s = g.reduce((a, b) => a + b, 0);
+  checkRegion(region, img.w, img.h, 'gaussianBlur');
   return convolveSeparable(img, g.map((v) => v / s), native, region);
 }
 
@@ -80,6 +83,7 @@ export function gaussianBlur(img: Rgb, sigma: number, { native = true, region = 
  * the module loads.
  */
 export function adjustSharpness(img: Rgb, f: number, { native = true, region = [0, 0, img.w, img.h] }: FilterOptions = {}): Rgb {
+  checkRegion(region, img.w, img.h, 'adjustSharpness');
   const fast = native ? nativeSharpness(img.data, img.w, img.h, f, region) : undefined;
   if (fast) return { data: fast, w: img.w, h: img.h };
   const W = img.w, H = img.h, src = img.data, out = takeBytes(src.length);
@@ -102,6 +106,7 @@ export function adjustSharpness(img: Rgb, f: number, { native = true, region = [
       }
     }
   }
+  zeroOutside(out, W, H, region);
   return { data: out, w: W, h: H };
 }
 

@@ -58,6 +58,27 @@ export function fromPoints(src: Array<[number, number]>, dst: Array<[number, num
 export type Region = [number, number, number, number];
 
 /**
+ * Throws unless `region` is a rectangle of whole pixels inside a `w × h` image (possibly empty); `what` names the
+ * function in the message.
+ */
+export function checkRegion(region: Region, w: number, h: number, what: string): void {
+  const [x0, y0, x1, y1] = region;
+  if (region.length !== 4 || !region.every(Number.isInteger) || x0 < 0 || y0 < 0 || x1 > w || y1 > h || x1 < x0 || y1 < y0) {
+    throw new Error(`${what}: region [${region.join(', ')}] is not [x0, y0, x1, y1] of whole pixels with 0 ≤ x0 ≤ x1 ≤ ${w} and 0 ≤ y0 ≤ y1 ≤ ${h} (the ${w}×${h} output).`);
+  }
+}
+
+/** Sets every byte of the RGB `w × h` image `data` outside `region` to 0. */
+export function zeroOutside(data: Uint8Array, w: number, h: number, [x0, y0, x1, y1]: Region): void {
+  for (let y = 0; y < h; y++) {
+    const row = y * w * 3;
+    if (y < y0 || y >= y1 || x1 <= x0) { data.fill(0, row, row + w * 3); continue; }
+    data.fill(0, row, row + x0 * 3);
+    data.fill(0, row + x1 * 3, row + w * 3);
+  }
+}
+
+/**
  * The source pixels that {@link warp} reads to produce the output pixels of `need` (a superset: one pixel of
  * margin against rounding), clipped to the `W × H` source. The bounding box of the 4 corner pixel centres mapped
  * back: exact for affine maps, and for projective ones whose denominator keeps its sign over `need` (the image of
@@ -98,6 +119,7 @@ export interface Rgb {
  */
 export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'nearest' | 'bilinear', fill = 0,
   region: Region = [0, 0, outW, outH]): Rgb {
+  checkRegion(region, outW, outH, 'warp');
   const out = takeBytes(outW * outH * 3);
   if (fill !== 0) out.fill(fill);
   (interp === 'nearest' ? warpNearest : warpBilinear)(img, invert(m), out, outW, region, fill);

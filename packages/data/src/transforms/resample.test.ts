@@ -60,6 +60,18 @@ describe('the native blur and sharpness', () => {
     for (const region of regions) {
       inside(gaussianBlur(img, 1.7, { region }).data, gaussianBlur(img, 1.7, { native: false }).data, region);
       inside(adjustSharpness(img, 1.5, { region }).data, adjustSharpness(img, 1.5, { native: false }).data, region);
+      inside(gaussianBlur(img, 1.7, { region, native: false }).data, gaussianBlur(img, 1.7, { native: false }).data, region);
+      inside(adjustSharpness(img, 1.5, { region, native: false }).data, adjustSharpness(img, 1.5, { native: false }).data, region);
     }
+  });
+
+  it('refuse a region that is not whole pixels inside the image, before any work', async () => {
+    const { gaussianBlur, adjustSharpness } = await import('./augment.js');
+    const img = image(8, 6, 3);
+    expect(() => gaussianBlur(img, 1, { region: [-1, 1, 4, 2] })).toThrow(/gaussianBlur: region \[-1, 1, 4, 2\] is not \[x0, y0, x1, y1\] of whole pixels with 0 ≤ x0 ≤ x1 ≤ 8 and 0 ≤ y0 ≤ y1 ≤ 6/);
+    expect(() => adjustSharpness(img, 1.5, { region: [0, 0, 4, 1e7] })).toThrow(/adjustSharpness: region/);
+    expect(() => adjustSharpness(img, 1.5, { region: [0, 0, 2.5, 3] })).toThrow(/whole pixels/);
+    expect(() => warp(img, [1, 0, 0, 0, 1, 0, 0, 0, 1], 8, 6, 'nearest', 0, [0, 0, 9, 6])).toThrow(/warp: region/);
+    expect(() => flipX(img, [3, 0, 2, 6])).toThrow(/flipX: region/);
   });
 });

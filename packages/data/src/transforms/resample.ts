@@ -9,6 +9,7 @@
  * `box.x + (x + 0.5)·box.w/outW`, the same map as the homography `scale(outW/box.w, …)·translate(−box.x, …)`.
  */
 import type { Region, Rgb } from './homography.js';
+import { checkRegion } from './homography.js';
 import { nativeResample } from '../native/imgops.js';
 import { giveBytes, takeBytes } from './scratch.js';
 
@@ -153,6 +154,7 @@ export function crop(img: Rgb, left: number, top: number, w: number, h: number):
  * with `region`, only those output pixels (the rest stay 0).
  */
 export function flipX(img: Rgb, region: Region = [0, 0, img.w, img.h]): Rgb {
+  checkRegion(region, img.w, img.h, 'flipX');
   const out = takeBytes(img.data.length), W = img.w, src = img.data;
   const [x0, y0, x1, y1] = region;
   for (let y = y0; y < y1; y++) {
