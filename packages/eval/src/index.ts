@@ -52,7 +52,7 @@ export type { SweepCsv, SweepRow } from './sweep/csv.js';
 export { naturalCompare, compareSweepRows } from './sweep/natural.js';
 export { paretoRanks, dominates } from './sweep/pareto.js';
 export type { ParetoPoint } from './sweep/pareto.js';
-export { zooPatchPcts } from './sweep/patch.js';
+export { zooPatchPcts } from '@pixpnet/symbolic';
 export { analyzeSweep, paretoFront, skipReason, sweepRowsJson } from './sweep/analyze.js';
 export type { AnalyzedSweepRow, AnalyzeSweepOptions, PatchPctResolver, SweepAnalysis, SweepRowJson } from './sweep/analyze.js';
 export { placeFrontLabels, labelsOverlap, labelWidth } from './sweep/labels.js';

@@ -24,6 +24,7 @@ export type { Shape } from './ir/shapes.js';
 export { computeReceptiveFields, stageNode, unitField, channelUnitField } from './rf/analyze.js';
 export type { RfReport, RfOptions, LayerFields, ExactFields, ExactBlock, Span } from './rf/analyze.js';
 export { ZOO, zooNames, zooModel } from './zoo/index.js';
+export { zooPatchPcts } from './zoo/patch.js';
 export { importKerasTopology, kerasInputShape, SUPPORTED_KERAS_LAYERS } from './import/keras.js';
 export type { KerasImportOptions } from './import/keras.js';
 export type { InputShape } from './import/keras/input_shape.js';

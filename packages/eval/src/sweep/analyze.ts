@@ -4,7 +4,7 @@
  */
 import { compareSweepRows } from './natural.js';
 import { paretoRanks } from './pareto.js';
-import { zooPatchPcts } from './patch.js';
+import { zooPatchPcts } from '@pixpnet/symbolic';
 import type { SweepCsv, SweepRow } from './csv.js';
 
 /** A row that ran, analysed. */

@@ -1,6 +1,6 @@
 /** Test helper (not built): small synthetic sweep CSVs in `pixpnet sweep`'s format and in the reference's. */
 import { SWEEP_COLUMNS } from './csv.js';
-import { zooPatchPcts } from './patch.js';
+import { zooPatchPcts } from '@pixpnet/symbolic';
 
 /** The reference's stages per model, with their `Stage #` (1-based position in the module sequence). */
 export const STAGES: Record<string, Array<[string, number]>> = {

@@ -9,7 +9,7 @@ import { chunks, log, tf } from '@pixpnet/engine';
 import type { Tensor, Tensor2D, Tensor4D, Variable } from '@pixpnet/engine';
 import { Backbone, activationFloats, graphMacs, trainingBytes, WASM_STEP_BUDGET } from '@pixpnet/models';
 import { defaultPretrained, loadPretrained } from '@pixpnet/models/node';
-import { computeReceptiveFields, inferShapes, stageNode, zooModel } from '@pixpnet/symbolic';
+import { inferShapes, stageNode, zooModel, zooPatchPcts } from '@pixpnet/symbolic';
 import type { Graph } from '@pixpnet/symbolic';
 import type { BatchSource } from './memory.js';
 
@@ -64,11 +64,6 @@ function weightsSpec(model: string, spec: string | false): string | undefined {
   if (spec === 'hf') return defaultPretrained(model);
   const file = path.join(spec, `${model}.safetensors`);
   return fs.existsSync(file) ? file : undefined;
-}
-
-/** The mean receptive field of a stage in % of the image, averaged over units and channels (the reference's patch size). */
-export function stagePatchPct(model: string, stage: string, size: number): number {
-  return computeReceptiveFields(zooModel(model), { height: size, layers: [stage] }).layers[stage]!.meanChannelAreaPct;
 }
 
 /** Trains and tests one row (see the module comment). Every tensor is disposed, also on failure. */
@@ -151,7 +146,7 @@ export async function trainRow(job: RowJob): Promise<RowResult> {
     const macs = graphMacs(graph, size, size, kept).reduce((a, [, m]) => a + m, 0) + features * job.numClasses;
     log.debug(`${job.model} ${job.stage}: ${micro} samples per micro-batch`);
     return {
-      top1: total ? correct1 / total : NaN, top5: total ? correct5 / total : NaN, patchPct: stagePatchPct(job.model, job.stage, size),
+      top1: total ? correct1 / total : NaN, top5: total ? correct5 / total : NaN, patchPct: zooPatchPcts(job.model, size, size, [job.stage])[job.stage]!,
       params: vars.reduce((a, v) => a + v.size, 0), macs, trainSeconds, pretrained: source ?? 'no',
     };
   } finally {

@@ -7,7 +7,7 @@ export { parseShard, shardFromEnv, shardRows } from './shard.js';
 export type { Shard } from './shard.js';
 export { SWEEP_COLUMNS, readSweepCsv, readSidecar, openSweepCsv, appendSweepRow, writeSweepCsv, sidecarPath } from './csv.js';
 export type { SweepCsvRow, SweepSidecar } from './csv.js';
-export { trainRow, stagePatchPct } from './classifier.js';
+export { trainRow } from './classifier.js';
 export type { RowJob, RowResult } from './classifier.js';
 export { runSweep } from './sweep.js';
 export type { RunSweepOptions, SweepEvent } from './sweep.js';

@@ -1,5 +1,6 @@
 /** The "Patch % of Image" of zoo stages: each stage's mean exact receptive field as a percentage of the input. */
-import { computeReceptiveFields, zooModel } from '@pixpnet/symbolic';
+import { computeReceptiveFields } from '../rf/analyze.js';
+import { zooModel } from './index.js';
 
 /**
  * Mean receptive field (% of the `height × width` input) of each named stage of a zoo backbone, from
