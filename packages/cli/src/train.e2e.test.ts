@@ -232,6 +232,13 @@ describe('pixpnet train (end to end)', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err).toMatch(/--images: no such file .*missing\.png/);
     expect(bad.err).not.toMatch(/Backend/);
+    // a file that is not an image stops the command before the first panel is drawn
+    const junk = path.join(tmp, 'junk.jpg'), outJunk = path.join(tmp, 'explain-junk');
+    fs.writeFileSync(junk, 'not a jpeg');
+    const mixed = pixpnet(['explain', full, '--images', file, junk, '--out', outJunk]);
+    expect(mixed.code).not.toBe(0);
+    expect(mixed.err).toMatch(/--images: 1 of 2 file\(s\) cannot be read as images:\n {2}.*junk\.jpg: /);
+    expect(fs.existsSync(outJunk)).toBe(false);
   }, 300_000);
 
   it('pixpnet prototypes: the gallery of every prototype as PNG and JSON, with the part each sits on', () => {

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { initBackend, log } from '@pixpnet/engine';
 import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval';
 import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
+import { checkImages, describeUnreadable } from '@pixpnet/data';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
@@ -52,6 +53,12 @@ export function registerExplain(program: Command): void {
         const items: ExplainItem[] = f.images
           ? f.images.map((file, i) => ({ sample: { id: -1 - i, path: path.resolve(file), label: -1, train: false }, name: path.basename(file).replace(/\.[^.]+$/, ''), actual: null }))
           : randomTestItems(c, ds, f.samples ?? 3, f.seed ?? 0);
+        if (f.images) {
+          // every file decodes before the first panel is drawn
+          const samples = items.map((it) => it.sample), all = samples.map((_, i) => i);
+          const bad = await checkImages(samples, { exist: all, decode: all, preset: ds.preset });
+          if (bad.length) throw new Error(`--images: ${bad.length} of ${samples.length} file(s) cannot be read as images:\n${describeUnreadable(bad)}`);
+        }
         const outDir = f.out ?? path.join(runDir, 'explanations');
         const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames }, items, { ...opts, outDir });
         if (f.json) process.stdout.write(JSON.stringify(records) + '\n');
