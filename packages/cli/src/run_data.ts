@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Rng } from '@pixpnet/engine';
-import { makeSplits, openDataset } from '@pixpnet/data';
+import { datasetDir, datasetKey, makeSplits, openDataset } from '@pixpnet/data';
 import type { OpenedDataset } from '@pixpnet/data';
 import type { ExplainItem } from '@pixpnet/eval';
 import { loadRun } from '@pixpnet/train';
@@ -11,9 +11,24 @@ import type { LoadedRun } from '@pixpnet/train';
 /** Which split. */
 export type SplitName = 'test' | 'val' | 'train';
 
-/** The run's dataset (`parts`: read part annotations where the dataset has them). */
-export function openRunDataset(config: Record<string, unknown>, parts: boolean): Promise<OpenedDataset> {
-  return openDataset(String(config['dataset.name']), String(config['dataset.root']), { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']) });
+/**
+ * The run's dataset (`parts`: read part annotations where the dataset has them). It must be where the run recorded
+ * it (a root recorded relative, by older runs, is taken from the current folder): a command reading a run never
+ * generates the synthetic set, and a dataset with another number of classes than the model is refused.
+ */
+export async function openRunDataset(config: Record<string, unknown>, parts: boolean, numClasses?: number): Promise<OpenedDataset> {
+  const name = String(config['dataset.name']), root = String(config['dataset.root']);
+  const dir = datasetDir(root, datasetKey(name));
+  const where = `${path.resolve(dir)}${path.isAbsolute(root) ? '' : ` (dataset.root '${root}' in the run's results/config.yaml, taken from the current folder ${process.cwd()})`}`;
+  const present = datasetKey(name) === 'SYNTHPARTS' ? fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt')) : fs.existsSync(dir);
+  if (!present) {
+    throw new Error(`The run's dataset ${name} is not at ${where}. Run the command from the folder the run was trained in, or put the dataset there.`);
+  }
+  const ds = await openDataset(name, root, { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']) });
+  if (numClasses !== undefined && ds.numClasses !== numClasses) {
+    throw new Error(`The dataset at ${where} has ${ds.numClasses} classes, the run's model ${numClasses}: it is not the dataset the run was trained on.`);
+  }
+  return ds;
 }
 
 /** The positions in `ds.index.samples` of a split, as the run made it (same seed, validation size, augment factor). */
@@ -40,7 +55,7 @@ export async function withRun<T>(runDir: string, parts: boolean, fn: (run: Loade
   requireRunDir(runDir);
   const run = loadRun(runDir);
   try {
-    return await fn(run, await openRunDataset(run.config, parts));
+    return await fn(run, await openRunDataset(run.config, parts, run.model.config.numClasses));
   } finally {
     run.model.dispose();
   }

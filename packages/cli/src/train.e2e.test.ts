@@ -22,8 +22,8 @@ const config = path.resolve(here, '../../../configs/protonets/proto-synthparts-d
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-e2e-'));
 const data = path.join(tmp, 'data');
 
-function pixpnet(args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, PIXPNET_LOG_LEVEL: 'INFO' } });
+function pixpnet(args: string[], cwd?: string): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, PIXPNET_LOG_LEVEL: 'INFO' }, ...(cwd ? { cwd } : {}) });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -239,6 +239,30 @@ describe('pixpnet train (end to end)', () => {
     expect(mixed.code).not.toBe(0);
     expect(mixed.err).toMatch(/--images: 1 of 2 file\(s\) cannot be read as images:\n {2}.*junk\.jpg: /);
     expect(fs.existsSync(outJunk)).toBe(false);
+  }, 300_000);
+
+  it('a run finds its dataset from any folder; one not there, or with other classes, is refused and nothing generated', () => {
+    const recorded = (dir: string) => YAML.parse(fs.readFileSync(path.join(dir, 'results', 'config.yaml'), 'utf8')) as { dataset: { root: string } };
+    expect(recorded(full).dataset.root).toBe(data); // recorded absolute
+    const elsewhere = fs.mkdtempSync(path.join(tmp, 'elsewhere-'));
+    const ok = pixpnet(['explain', full, '--samples', '1', '--out', path.join(elsewhere, 'panels'), '--json'], elsewhere);
+    expect(ok.code).toBe(0);
+    // an older run's root, recorded relative, from a folder without the dataset
+    const copy = path.join(tmp, 'relative-root-run');
+    fs.cpSync(full, copy, { recursive: true });
+    const file = path.join(copy, 'results', 'config.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^( +root: ).*$/m, '$1data'));
+    const missing = pixpnet(['prototypes', copy, '--out', path.join(elsewhere, 'gallery')], elsewhere);
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toMatch(/The run's dataset SYNTHPARTS is not at .*data\/synthparts \(dataset\.root 'data' in the run's results\/config\.yaml, taken from the current folder .*\)\. Run the command from the folder the run was trained in/);
+    expect(fs.existsSync(path.join(elsewhere, 'data'))).toBe(false); // not generated
+    expect(fs.existsSync(path.join(elsewhere, 'gallery'))).toBe(false);
+    // a synthetic set with another number of classes in its place
+    expect(pixpnet(['data', 'synth', '--out', path.join(elsewhere, 'data', 'synthparts'), '--classes', '3', '--per-class', '4']).code).toBe(0);
+    const other = pixpnet(['prototypes', copy, '--out', path.join(elsewhere, 'gallery')], elsewhere);
+    expect(other.code).not.toBe(0);
+    expect(other.err).toMatch(/has 3 classes, the run's model \d+: it is not the dataset the run was trained on/);
+    expect(fs.existsSync(path.join(elsewhere, 'gallery'))).toBe(false);
   }, 300_000);
 
   it('pixpnet prototypes: the gallery of every prototype as PNG and JSON, with the part each sits on', () => {

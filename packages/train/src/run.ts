@@ -132,6 +132,8 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
   } else {
     if (!options.config) throw new Error('train: give a resolved configuration (resolveConfig) or a run directory to resume.');
     config = { ...options.config };
+    // recorded absolute: the commands that read the run later find its dataset from any folder
+    if (typeof config['dataset.root'] === 'string') config['dataset.root'] = path.resolve(config['dataset.root']);
   }
   const plan = planRun(config, { weights: !ck }); // settings, dataset key, model and weights: refused here before any I/O
   const s = plan.settings;
