@@ -48,6 +48,7 @@ export function randomTestItems(config: Record<string, unknown>, ds: OpenedDatas
 /** Throws unless `runDir` exists (checked before the backend starts). */
 export function requireRunDir(runDir: string): void {
   if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
+  if (!fs.statSync(runDir).isDirectory()) throw new Error(`${runDir} is a file, not a run directory: give the folder a run wrote (logs/…/<timestamp>).`);
 }
 
 /** Loads a finished run and its dataset, runs `fn`, and disposes the model whatever happens. */

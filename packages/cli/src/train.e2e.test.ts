@@ -389,6 +389,27 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
   });
 
+  it('refuses an output folder that is a file or cannot be made, and a file given as a run, before any work', () => {
+    const file = path.join(tmp, 'a-file');
+    fs.writeFileSync(file, 'x');
+    const cases: Array<[string[], RegExp]> = [
+      [['data', 'synth', '--out', file], /--out .*a-file is a file, not a folder: give a folder you can write to/],
+      [['train', '-c', config, '--log-dir', path.join(file, 'logs')], /--log-dir .*a-file is a file, so no folder can be made under it/],
+      [['train', '-c', config, '--dataset.root', file], /--dataset\.root .*a-file is a file, so no folder can be made under it/],
+      [['explain', full, '--out', file], /--out .*a-file is a file, not a folder/],
+      [['evaluate', file], /a-file is a file, not a run directory/],
+      [['train', '--resume', file], /--resume .*a-file is a file, not a run directory/],
+      ...(fs.existsSync('/proc/self') ? [[['prototypes', full, '--out', '/proc/nope'], /--out \/proc\/nope cannot be created \(ENOENT/] as [string[], RegExp]] : []),
+    ];
+    for (const [args, message] of cases) {
+      const r = pixpnet(args);
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/Backend/); // refused before the engine started
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  }, 60_000);
+
   it('refuses a bad model, head or weights file before any work: no dataset generated, no run directory', () => {
     const fresh = path.join(tmp, 'fresh-data'), logs = path.join(tmp, 'no-work');
     const cases: Array<[string[], RegExp]> = [

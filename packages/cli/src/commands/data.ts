@@ -3,6 +3,7 @@ import { Option } from 'commander';
 import type { Command } from 'commander';
 import { log } from '@pixpnet/engine';
 import { writeSynthDataset } from '@pixpnet/data';
+import { checkOutDir } from '../out_dir.js';
 import { wholeArg } from '../options.js';
 
 /** Adds `data` and its subcommands. */
@@ -18,6 +19,7 @@ export function registerData(program: Command): void {
     .option('--seed <n>', 'random seed (same seed: byte-identical files)', wholeArg('--seed', 0), 0)
     .addOption(new Option('--distractors <kind>', 'the non-defining parts: random attributes (hard) or plain grey (easy; what SYNTHPARTS generates)').choices(['random', 'plain']).default('random'))
     .action(async (o: { out: string; classes: number; perClass: number; size: number; seed: number; distractors: 'random' | 'plain' }) => {
+      checkOutDir(o.out, '--out');
       const t0 = Date.now();
       const root = await writeSynthDataset({ out: o.out, classes: o.classes, perClass: o.perClass, size: o.size, seed: o.seed, distractors: o.distractors });
       log.info(`Wrote ${o.classes * o.perClass} images (${o.classes} classes, ${o.size}px) to ${root} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -12,6 +12,7 @@ import { EXPLAIN_SORTS, checkExplainOptions, explainItems } from '@pixpnet/eval'
 import type { ExplainItem, ExplainSort } from '@pixpnet/eval';
 import { checkImages, describeUnreadable } from '@pixpnet/data';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
+import { checkOutDir } from '../out_dir.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -47,6 +48,7 @@ export function registerExplain(program: Command): void {
       if (f.images && f.samples) throw new Error('Give --images or --samples, not both.');
       for (const file of f.images ?? []) if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`--images: no such file ${file}.`);
       requireRunDir(runDir);
+      checkOutDir(f.out ?? path.join(runDir, 'explanations'), '--out');
       await initBackend(engineOptions(f));
       await withRun(runDir, false, async (run, ds) => {
         const c = run.config;

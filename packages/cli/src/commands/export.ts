@@ -12,6 +12,7 @@ import { initBackend, log, writeAtomic } from '@pixpnet/engine';
 import { protoNetToArtifacts } from '@pixpnet/models';
 import { prototypePatches } from '@pixpnet/eval';
 import { requireRunDir, withRun } from '../run_data.js';
+import { checkOutDir } from '../out_dir.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -30,8 +31,9 @@ export function registerExport(program: Command): void {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; topK?: number }>();
       requireRunDir(runDir);
       if (!fs.existsSync(path.join(PAGE, 'app.js'))) throw new Error(`The page bundle is missing (${PAGE}): build the CLI (npm run build).`);
-      await initBackend(engineOptions(f));
       const out = f.out ?? path.join(runDir, 'export');
+      checkOutDir(out, '--out');
+      await initBackend(engineOptions(f));
       await withRun(runDir, false, async (run, ds) => {
         fs.mkdirSync(path.join(out, 'model'), { recursive: true });
         fs.mkdirSync(path.join(out, 'prototypes'), { recursive: true });

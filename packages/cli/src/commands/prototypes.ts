@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { initBackend, log, writeAtomic } from '@pixpnet/engine';
 import { buildGallery } from '../gallery.js';
 import { requireRunDir, withRun } from '../run_data.js';
+import { checkOutDir } from '../out_dir.js';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
@@ -23,6 +24,7 @@ export function registerPrototypes(program: Command): void {
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; json?: boolean }>();
       requireRunDir(runDir);
+      checkOutDir(f.out ?? path.join(runDir, 'prototypes'), '--out');
       await initBackend(engineOptions(f));
       await withRun(runDir, true, async (run, ds) => {
         const { entries, png } = await buildGallery(run.model, ds);

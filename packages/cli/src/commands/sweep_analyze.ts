@@ -11,6 +11,7 @@ import {
   analyzeSweep, FRONT_TABLE_HEADER, frontTableRows, paretoFrontLatex, paretoFrontMarkdown, readSweepCsv, renderSweepPlots, skipReason, sweepRowsJson,
 } from '@pixpnet/eval';
 import type { SweepAnalysis, SweepCsv } from '@pixpnet/eval';
+import { checkOutDir } from '../out_dir.js';
 import { formatTable } from '../table.js';
 
 /** Options of the subcommand. */
@@ -44,6 +45,7 @@ export function formatFrontSummary(a: SweepAnalysis): string {
 /** Runs the analysis: reads, analyses, and writes the figures, tables and rows (with `out`) or prints the rows (`json`). */
 export async function sweepAnalyze(files: readonly string[], opts: SweepAnalyzeOptions): Promise<SweepAnalysis> {
   if (!opts.out && !opts.json) throw new Error('pixpnet sweep analyze needs --out DIR (where the figures and tables go), or --json to print the rows.');
+  if (opts.out) checkOutDir(opts.out, '--out');
   const a = analyzeSweep(readSweepCsvs(files));
   const shown = a.skipped.slice(0, 10);
   for (const r of shown) log.warning(`${r.source}: ${r.model} ${r.stageName} on ${r.dataset} did not run (${skipReason(r)}): left out of the analysis`);

@@ -10,10 +10,12 @@ import { lastValueFrom, share } from 'rxjs';
 import { initBackend, log } from '@pixpnet/engine';
 import { DivergedError, TRAIN_OPTIONS, planRun, settingsOf, attachWriters, latestCheckpoint, parseValue, resolveConfig, train } from '@pixpnet/train';
 import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
+import { datasetDir, datasetKey } from '@pixpnet/data';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { builtinConfigs, resolveConfigFile } from '../configs.js';
+import { checkOutDir } from '../out_dir.js';
 import { evaluateRun, formatInterpretability } from '../evaluation.js';
 
 const METAVAR: Record<OptionSpec['type'], string> = { int: '<int>', float: '<float>', string: '<str>', path: '<path>', flag: '', intList: '<int...>' };
@@ -57,6 +59,7 @@ export function registerTrain(program: Command): void {
     if (all.resume) {
       if (all.config || Object.keys(overrides).length) log.warning('--resume continues the run with its own configuration: the other options are ignored.');
       if (!fs.existsSync(all.resume)) throw new Error(`--resume ${all.resume}: no such run directory.`);
+      if (!fs.statSync(all.resume).isDirectory()) throw new Error(`--resume ${all.resume} is a file, not a run directory: give the folder the run wrote (logs/…/<timestamp>).`);
     } else {
       if (!all.config && !Object.keys(overrides).length) throw new Error(`Give a config: a YAML file or a built-in one (-c ${builtinConfigs().join(', -c ')}), or options; see pixpnet train --help.`);
       let text: string | undefined;
@@ -66,6 +69,9 @@ export function registerTrain(program: Command): void {
       }
       config = resolveConfig(text, overrides, all.config ?? 'the command line');
       planRun(config); // settings, dataset name, backbone, cut and weights file, before any work
+      checkOutDir(String(config['log-dir']), '--log-dir');
+      const dataDir = datasetDir(String(config['dataset.root']), datasetKey(String(config['dataset.name'])));
+      if (!fs.existsSync(dataDir)) checkOutDir(dataDir, '--dataset.root'); // (the synthetic set is generated there)
       log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
     }
     await initBackend(engineOptions(all));
