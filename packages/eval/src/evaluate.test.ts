@@ -71,6 +71,24 @@ describe('evaluateInterpretability', () => {
     expect(fs.readdirSync(path.join(results, 'rot'))).toHaveLength(4);
   });
 
+  it('a narrower evaluation keeps the wider previous results (and their ROT figure) under a timestamped name', async () => {
+    const results = path.join(dir, 'narrower');
+    await evaluateInterpretability(input(undefined, results), { rot });
+    const full = fs.readFileSync(path.join(results, 'interpretability.yaml'), 'utf8');
+    await evaluateInterpretability(input(undefined, results), { metrics: ['consistency'], methods: ['center'] });
+    const now = YAML.parse(fs.readFileSync(path.join(results, 'interpretability.yaml'), 'utf8'));
+    expect(Object.keys(now.consistency)).toEqual(['center']);
+    const kept = fs.readdirSync(results).filter((f) => /^interpretability\..+\.yaml$/.test(f));
+    expect(kept).toHaveLength(1);
+    expect(fs.readFileSync(path.join(results, kept[0]!), 'utf8')).toBe(full);
+    const stamp = kept[0]!.slice('interpretability.'.length, -'.yaml'.length);
+    expect(fs.existsSync(path.join(results, `rot.${stamp}.png`))).toBe(true);
+    expect(fs.existsSync(path.join(results, 'rot.png'))).toBe(false);
+    // an evaluation computing at least what the file holds replaces it
+    await evaluateInterpretability(input(undefined, results), { metrics: ['consistency'], methods: ['center', 'bbox'] });
+    expect(fs.readdirSync(results).filter((f) => /^interpretability\..+\.yaml$/.test(f))).toHaveLength(1);
+  });
+
   it('the box radius: scaled by default, given, or the legacy 36 px', async () => {
     const o = { metrics: ['consistency' as const], methods: ['center' as const] };
     expect((await evaluateInterpretability(input(), o)).parameters['boxRadius']).toBe(3);

@@ -149,9 +149,50 @@ export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' 
 
 const scores = (m: PartMetric): PartScores => ({ soft: m.soft, hard: m.hard, quantiles: m.quantiles, perPrototype: m.perPrototype });
 
-/** Runs the evaluation and, with `resultsDir`, writes its files. */
+/** The `metric method` entries of an interpretability record (consistency and stability per box method, ROT per heat map). */
+function recordEntries(r: Record<string, unknown> | undefined): string[] {
+  return ['consistency', 'stability', 'rot'].flatMap((m) => Object.keys((r?.[m] as Record<string, unknown> | undefined) ?? {}).map((k) => `${m} ${k}`));
+}
+
+/**
+ * Before an evaluation writes `resultsDir`: when the `interpretability.yaml` there holds entries this one will not
+ * compute (or cannot be read), it is kept as `interpretability.<time>.yaml`, with the ROT figure it goes with, so
+ * that a narrower evaluation never destroys a wider one. Returns the kept file, if any.
+ */
+function keepPreviousResults(dir: string, will: readonly string[]): string | undefined {
+  const file = path.join(dir, 'interpretability.yaml');
+  if (!fs.existsSync(file)) return undefined;
+  let old: Record<string, unknown> | undefined;
+  try {
+    old = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    old = undefined;
+  }
+  const lost = old ? recordEntries(old).filter((e) => !will.includes(e)) : ['(unreadable)'];
+  if (!lost.length) return undefined;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const kept = path.join(dir, `interpretability.${stamp}.yaml`);
+  fs.renameSync(file, kept);
+  const figures = ['png', 'svg'].filter((ext) => fs.existsSync(path.join(dir, `rot.${ext}`)));
+  for (const ext of figures) fs.renameSync(path.join(dir, `rot.${ext}`), path.join(dir, `rot.${stamp}.${ext}`));
+  log.warning(`${file} held ${lost.join(', ')}, which this evaluation does not compute: kept it as ${path.basename(kept)}` +
+    `${figures.length ? ` (its ROT figure as rot.${stamp}.${figures.join('/')})` : ''}.`);
+  return kept;
+}
+
+/**
+ * Runs the evaluation and, with `resultsDir`, writes its files (a previous `interpretability.yaml` with entries this
+ * evaluation does not compute is kept under a timestamped name first).
+ */
 export async function evaluateInterpretability(input: EvaluationInput, o: InterpretabilityOptions = {}): Promise<InterpretabilityResult> {
   const plan = planEvaluation(input, o);
+  if (input.resultsDir) {
+    const will = [
+      ...(['consistency', 'stability'] as const).filter((m) => plan.metrics.includes(m)).flatMap((m) => plan.methods.map((k) => `${m} ${k}`)),
+      ...(plan.metrics.includes('rot') ? plan.rotMethods.map((k) => `rot ${k}`) : []),
+    ];
+    keepPreviousResults(input.resultsDir, will);
+  }
   const { model } = input;
   // one pass each: decoded images are not kept (a CUB test set would hold ~1.5 GB beside the wasm heap)
   const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false, cache: false });
