@@ -278,6 +278,19 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.statSync(path.join(out, 'prototypes.png')).size).toBeGreaterThan(10_000);
   });
 
+  it('pixpnet report: an unreadable file of the run stops it before anything is written, naming the file', () => {
+    const copy = path.join(tmp, 'report-bad-csv');
+    fs.cpSync(full, copy, { recursive: true });
+    fs.rmSync(path.join(copy, 'report'), { recursive: true, force: true });
+    const metrics = path.join(copy, 'csv', 'version_0', 'metrics.csv');
+    const text = fs.readFileSync(metrics, 'utf8');
+    fs.writeFileSync(metrics, text.slice(0, Math.floor(text.length / 2)) + '\n1,2\n'); // a row cut short, then a stray one
+    const r = pixpnet(['report', copy, '--explanations', '1']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/metrics\.csv is not a readable metrics CSV/);
+    expect(fs.existsSync(path.join(copy, 'report'))).toBe(false);
+  }, 60_000);
+
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env['CHROMIUM_PATH'] ?? ''].find((p) => p && fs.existsSync(p));
   if (!chromium) console.warn('Chromium not found (/usr/bin/chromium; apt-get install chromium): the report\'s browser test is skipped.');
 

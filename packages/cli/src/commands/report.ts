@@ -15,7 +15,15 @@ import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
-const yamlOf = (file: string) => (fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) as unknown) : undefined);
+/** A YAML file of the run, if present; an unreadable one is an error naming it. */
+function yamlOf(file: string): Record<string, unknown> | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file} is not readable YAML (${(e as Error).message.split('\n')[0]}): restore it, or delete it to leave it out of the report.`);
+  }
+}
 
 /** Adds `report`. */
 export function registerReport(program: Command): void {
@@ -28,9 +36,14 @@ export function registerReport(program: Command): void {
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { explanations?: number; seed?: number }>();
       requireRunDir(runDir);
-      await initBackend(engineOptions(f));
       const paths = runPaths(runDir);
       const out = path.join(runDir, 'report');
+      // the run's files first: a bad one stops the report before anything is written
+      const interp = yamlOf(path.join(paths.results, 'interpretability.yaml'));
+      const modelInfo = yamlOf(path.join(paths.results, 'model_info.yaml'));
+      const metrics = fs.existsSync(paths.metrics) ? readMetricsCsv(paths.metrics) : undefined;
+      const rotSvg = path.join(paths.results, 'rot.svg');
+      await initBackend(engineOptions(f));
       await withRun(runDir, true, async (run, ds) => {
         const c = run.config;
         fs.mkdirSync(path.join(out, 'explanations'), { recursive: true });
@@ -38,14 +51,11 @@ export function registerReport(program: Command): void {
         writeAtomic(path.join(out, 'prototypes.png'), png);
         const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames },
           randomTestItems(c, ds, f.explanations ?? 3, f.seed ?? 0), { outDir: path.join(out, 'explanations') });
-        const csv = paths.metrics;
-        const interp = yamlOf(path.join(paths.results, 'interpretability.yaml')) as Record<string, unknown> | undefined;
-        const rotSvg = path.join(paths.results, 'rot.svg');
         const html = reportHtml({
           title: `PixPNet run ${path.basename(path.resolve(runDir))}`, runDir: path.resolve(runDir), config: c,
           ...(run.scores ? { scores: run.scores } : {}),
-          ...(fs.existsSync(path.join(paths.results, 'model_info.yaml')) ? { modelInfo: yamlOf(path.join(paths.results, 'model_info.yaml')) as Record<string, unknown> } : {}),
-          ...(fs.existsSync(csv) ? { curvesSvg: await trainingCurvesSvg(readMetricsCsv(csv)) } : {}),
+          ...(modelInfo ? { modelInfo } : {}),
+          ...(metrics ? { curvesSvg: await trainingCurvesSvg(metrics) } : {}),
           gallery: { image: 'prototypes.png', entries, classNames: ds.index.classNames },
           explanations: records.map((r) => ({ image: path.relative(out, r.file!).split(path.sep).join('/'), record: r })),
           ...(interp ? { interpretability: { record: interp, ...(fs.existsSync(rotSvg) ? { rotSvg: fs.readFileSync(rotSvg, 'utf8') } : {}) } } : {}),

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { fsyncFile, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { fsyncFile, log, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
 import type { MetricsEvent, RunStartEvent } from '../events.js';
 
 /** Writes metrics rows as they come; on resume keeps exactly the rows the checkpoint had seen. */
@@ -20,8 +20,20 @@ export class CsvMetricsWriter {
     removeStaleTemps(p.csv);
     const header = stringify([this.columns]);
     if (e.resumed && fs.existsSync(this.file)) {
-      const rows = parse(fs.readFileSync(this.file, 'utf8'), { relax_column_count: true }) as string[][];
-      const kept = rows.slice(1, 1 + e.resumed.csvRows);
+      // the rows the checkpoint counted, whole ones only (a row cut short, or a file that is not this run's, is dropped
+      // and said: its metrics cannot be recovered)
+      let rows: string[][] = [];
+      try {
+        rows = parse(fs.readFileSync(this.file, 'utf8'), { relax_column_count: true, relax_quotes: true }) as string[][];
+      } catch {
+        rows = [];
+      }
+      const ours = rows[0]?.join(',') === this.columns.join(',');
+      const kept = ours ? rows.slice(1, 1 + e.resumed.csvRows).filter((r) => r.length === this.columns.length) : [];
+      if (kept.length < e.resumed.csvRows) {
+        log.warning(`${this.file} held ${kept.length} whole row(s) of the ${e.resumed.csvRows} the checkpoint counted` +
+          `${ours ? '' : ' (its header is not this run\'s)'}: the others are lost; the run continues and appends its new rows.`);
+      }
       writeAtomic(this.file, header + stringify(kept));
     } else writeAtomic(this.file, header);
     const section = (k: string) => e.resultsConfig[k] ?? {};
@@ -41,7 +53,12 @@ export class CsvMetricsWriter {
 
 /** Reads a `metrics.csv` back: one object per row, empty cells left out, numbers parsed. */
 export function readMetricsCsv(file: string): Array<Record<string, number>> {
-  const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  let rows: Array<Record<string, string>>;
+  try {
+    rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+  } catch (e) {
+    throw new Error(`${file} is not a readable metrics CSV (${(e as Error).message}): restore it from a copy, or delete it (a report then has no training curves).`);
+  }
   return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '').map(([k, v]) => [k, Number(v)])));
 }
 
