@@ -138,6 +138,9 @@ describe('pixpnet train (end to end)', () => {
     expect(r.err).not.toMatch(/\[ERROR\]/);
     expect(r.code).toBe(0);
     expect(scores(dir)).toEqual(scores(full));
+    // the run's origin, recorded when it started, survives the resume
+    const origin = (d: string) => YAML.parse(fs.readFileSync(path.join(d, 'results', 'config.yaml'), 'utf8')) as { config: string | null };
+    expect(origin(dir).config).toBe(config);
     const a = readMetricsCsv(path.join(full, 'csv', 'version_0', 'metrics.csv'));
     const b = readMetricsCsv(path.join(dir, 'csv', 'version_0', 'metrics.csv'));
     expect(b).toEqual(a);
@@ -401,6 +404,19 @@ describe('pixpnet train (end to end)', () => {
     expect(u.err).toMatch(/--train\.epochs/);
     expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
   });
+
+  it('--resume of a finished run whose checkpoint is gone is refused: its model and results stay', () => {
+    const copy = path.join(tmp, 'finished-no-ckpt');
+    fs.cpSync(full, copy, { recursive: true });
+    const ckpts = path.join(copy, 'csv', 'version_0', 'checkpoints');
+    for (const f of fs.readdirSync(ckpts)) fs.rmSync(path.join(ckpts, f));
+    const sizes = () => (fs.readdirSync(copy, { recursive: true }) as string[]).sort().map((f) => [f, fs.statSync(path.join(copy, f)).size]);
+    const before = sizes();
+    const r = pixpnet(['train', '--resume', copy]);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/is a finished run \(.*scores\.yaml\) but has no checkpoint left: there is nothing to resume.*pixpnet train -c .*results\/config\.yaml/);
+    expect(sizes()).toEqual(before);
+  }, 60_000);
 
   it('refuses an output folder that is a file or cannot be made, and a file given as a run, before any work', () => {
     const file = path.join(tmp, 'a-file');

@@ -126,6 +126,11 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       config = ck.meta.config;
       log.info(`Resuming ${options.resume} from ${path.basename(file)} (epoch ${ck.meta.loop.epoch} of ${config['train.epochs']} done)`);
     } else {
+      const scores = path.join(runPaths(options.resume).results, 'scores.yaml');
+      if (fs.existsSync(scores)) {
+        throw new Error(`${options.resume} is a finished run (${scores}) but has no checkpoint left: there is nothing to resume, and training it again ` +
+          `would replace its model and results. Start a new run with its configuration: pixpnet train -c ${path.join(runPaths(options.resume).results, 'config.yaml')}.`);
+      }
       config = startConfig(options.resume);
       log.info(`${options.resume} has no checkpoint yet: training it again from the start with its configuration`);
     }
@@ -221,9 +226,11 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     if (!options.resume) lock(runDir); // a fresh directory: held so that a resume or an evaluation started meanwhile is refused
     const paths = runPaths(runDir);
     if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
+    // a resumed run keeps the origin it recorded when it started: its config file and commit
+    const started = options.resume ? flattenNested(readResultsConfig(options.resume) ?? {}) : {};
     const resultsConfig = nestConfig({
-      ...config, 'log-dir': runDir, 'git-commit-hash': gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
-      'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? null,
+      ...config, 'log-dir': runDir, 'git-commit-hash': started['git-commit-hash'] ?? gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
+      'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? started['config'] ?? null,
     });
     const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
     emit({
