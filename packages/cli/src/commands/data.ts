@@ -15,7 +15,7 @@ export function registerData(program: Command): void {
     .requiredOption('--out <dir>', 'output folder (CUB_200_2011/ is created inside)')
     .option('--classes <n>', 'number of classes', wholeArg('--classes', 1), 10)
     .option('--per-class <n>', 'images per class', wholeArg('--per-class', 1), 40)
-    .option('--size <px>', 'image size in pixels', wholeArg('--size', 1), 64)
+    .option('--size <px>', 'image size in pixels (24 to 4096)', wholeArg('--size', 24, 4096), 64)
     .option('--seed <n>', 'random seed (same seed: byte-identical files)', wholeArg('--seed', 0), 0)
     .addOption(new Option('--distractors <kind>', 'the non-defining parts: random attributes (hard) or plain grey (easy; what SYNTHPARTS generates)').choices(['random', 'plain']).default('random'))
     .action(async (o: { out: string; classes: number; perClass: number; size: number; seed: number; distractors: 'random' | 'plain' }) => {

@@ -53,6 +53,7 @@ describe('the synthetic parts dataset', () => {
     await writeSynthDataset({ out, classes: 1, perClass: 1, size: 32 });
     await expect(writeSynthDataset({ out, classes: 1, perClass: 1, size: 32 })).rejects.toThrow(/already holds a dataset/);
     await expect(writeSynthDataset({ out: tmp(), size: 8 })).rejects.toThrow(/too small/);
+    await expect(writeSynthDataset({ out: tmp(), size: 100000 })).rejects.toThrow(/at most 4096/);
     await expect(writeSynthDataset({ out: tmp(), classes: 0 })).rejects.toThrow(/classes must be a whole number/);
   });
 

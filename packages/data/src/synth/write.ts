@@ -43,6 +43,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
     if (!Number.isInteger(v) || v < 1) throw new Error(`synth: ${k} must be a whole number ≥ 1, got ${v}.`);
   }
   if (size < 24) throw new Error(`synth: size ${size} is too small to draw parts; use at least 24.`);
+  if (size > 4096) throw new Error(`synth: size ${size} is larger than the 4096 px the renderer takes; use at most 4096.`);
   const root = path.join(options.out, 'CUB_200_2011');
   if (fs.existsSync(path.join(root, 'images.txt'))) throw new Error(`${root} already holds a dataset: choose an empty --out folder or remove it.`);
   if (fs.existsSync(root) && fs.readdirSync(root).length) {
