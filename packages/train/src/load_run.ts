@@ -66,5 +66,10 @@ export function loadRun(runDir: string): LoadedRun {
 /** A run's nested `results/config.yaml` (written when the run starts), or undefined when there is none. */
 export function readResultsConfig(runDir: string): Record<string, unknown> | undefined {
   const file = path.join(runPaths(runDir).results, 'config.yaml');
-  return fs.existsSync(file) ? (YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`${file} is not readable YAML (${(e as Error).message.split('\n')[0]}): it records the run's configuration; restore it from a copy.`);
+  }
 }

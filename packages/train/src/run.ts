@@ -18,6 +18,7 @@ import { GroupedOptimizer, takesMomentum } from './optimizers.js';
 import { planRun, checkRunHead } from './plan.js';
 import type { Settings } from './settings.js';
 import { createRunDir, runPaths } from './run_dir.js';
+import { TRAIN_OPTIONS } from './options.js';
 import { flattenNested, nestConfig } from './nested.js';
 import { metricNames } from './metrics.js';
 import { modelFromCheckpoint, readCheckpoint, removeStaleCheckpoints, restoreOptimizer } from './checkpoint.js';
@@ -198,7 +199,9 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       model = await createProtoNet({ ...protoConfig(s, ds.numClasses, ds.inputSize, seed), pretrained: plan.pretrained });
     }
     const o = s.optimizer;
-    if (!takesMomentum(o.name)) log.warning(`--optimizer.momentum does not apply to ${o.name}: skipped.`);
+    // (said only when a momentum other than the default was asked for: every adam config would warn otherwise)
+    const momentumDefault = TRAIN_OPTIONS.find((x) => x.key === 'optimizer.momentum')?.default;
+    if (!takesMomentum(o.name) && o.momentum !== momentumDefault) log.warning(`--optimizer.momentum does not apply to ${o.name}: skipped.`);
     optimizer = new GroupedOptimizer(model, { name: o.name, lr: o.lr, weightDecay: o.weightDecay, momentum: o.momentum, fineTuneLr: o.fineTuneLr, readoutLr: o.readoutLr });
     if (ck) await restoreOptimizer(ck, optimizer);
 
