@@ -225,6 +225,9 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     }
   }
   if (plan.metrics.includes('rot')) {
+    if (plan.rot.numSamples > input.indices.length) {
+      log.warning(`--rot.num-samples ${plan.rot.numSamples}: the ${input.split} split has ${input.indices.length} images, so the ROT uses all of them.`);
+    }
     result.rot = {};
     result.rotResults = {};
     const dir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
