@@ -11,20 +11,23 @@ const start = (runDir: string, csvRows?: number) =>
 
 describe('CsvMetricsWriter on resume', () => {
   const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-csv-'));
-
-  it('keeps the whole rows the checkpoint counted, drops a row cut short, and names the file when rows are lost', () => {
+  /** A run directory whose metrics.csv holds `text`, and that file. */
+  const runWith = (text: string): [string, string] => {
     const run = dir(), file = runPaths(run).metrics;
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, 'epoch,step,train_loss,val_accuracy\n0,1,2.5,\n0,2,2.25,0.5\n1,3,2.0\n1,4,1.5,0.75\n');
+    fs.writeFileSync(file, text);
+    return [run, file];
+  };
+
+  it('keeps the whole rows the checkpoint counted, drops a row cut short, and names the file when rows are lost', () => {
+    const [run, file] = runWith('epoch,step,train_loss,val_accuracy\n0,1,2.5,\n0,2,2.25,0.5\n1,3,2.0\n1,4,1.5,0.75\n');
     new CsvMetricsWriter().start(start(run, 3));
     expect(fs.readFileSync(file, 'utf8')).toBe('epoch,step,train_loss,val_accuracy\n0,1,2.5,\n0,2,2.25,0.5\n');
     expect(readMetricsCsv(file)).toEqual([{ epoch: 0, step: 1, train_loss: 2.5 }, { epoch: 0, step: 2, train_loss: 2.25, val_accuracy: 0.5 }]);
   });
 
   it('a file that is not this run\'s metrics keeps no row', () => {
-    const run = dir(), file = runPaths(run).metrics;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, '"garbage\nmore,garbage\n');
+    const [run, file] = runWith('"garbage\nmore,garbage\n');
     new CsvMetricsWriter().start(start(run, 2));
     expect(fs.readFileSync(file, 'utf8')).toBe('epoch,step,train_loss,val_accuracy\n');
   });
