@@ -39,7 +39,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'train.epochs', type: 'int', default: 50, min: 1, max: 100_000, help: 'epochs' },
   { key: 'train.batch-size', type: 'int', default: 128, min: 1, max: 65_536, help: 'training batch size (also used for push)' },
   { key: 'train.accumulate-grad-batches', type: 'int', min: 1, max: 65_536, help: 'gradient accumulation' },
-  { key: 'train.checkpoint', type: 'flag', default: false, negatable: true, help: 'keep the latest checkpoint and reload it before testing' },
+  { key: 'train.checkpoint', type: 'flag', default: false, negatable: true, help: 'test the model reloaded from the last checkpoint and record that checkpoint in results/best_model_path.txt (checkpoints are written either way: --resume and the run loader need them)' },
   { key: 'train.gradient-clip-norm', type: 'float', above: 0, help: 'gradient norm clipping' },
   { key: 'train.val-every-n-epoch', type: 'int', min: 1, help: 'validation period (default max(1, round(epochs/50)))' },
   { key: 'train.push-prototypes', type: 'flag', default: true, negatable: true, help: 'enable push' },
