@@ -405,7 +405,7 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
   });
 
-  it('--resume of a finished run whose checkpoint is gone is refused: its model and results stay', () => {
+  it('--resume of a finished run is refused (with its checkpoint or without): its model and results stay', () => {
     const copy = path.join(tmp, 'finished-no-ckpt');
     fs.cpSync(full, copy, { recursive: true });
     const ckpts = path.join(copy, 'csv', 'version_0', 'checkpoints');
@@ -414,8 +414,11 @@ describe('pixpnet train (end to end)', () => {
     const before = sizes();
     const r = pixpnet(['train', '--resume', copy]);
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/is a finished run \(.*scores\.yaml\) but has no checkpoint left: there is nothing to resume.*pixpnet train -c .*results\/config\.yaml/);
+    expect(r.err).toMatch(/is a finished run \(.*scores\.yaml\): there is nothing to resume\. Its interpretability metrics: pixpnet evaluate .*; a new run with its configuration: pixpnet train -c .*results\/config\.yaml/);
     expect(sizes()).toEqual(before);
+    const withCkpt = pixpnet(['train', '--resume', full]);
+    expect(withCkpt.code).not.toBe(0);
+    expect(withCkpt.err).toMatch(/is a finished run/);
   }, 60_000);
 
   it('refuses an output folder that is a file or cannot be made, and a file given as a run, before any work', () => {

@@ -121,17 +121,18 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
   let ck: Checkpoint | undefined;
   let config: FlatConfig;
   if (options.resume) {
+    const results = runPaths(options.resume).results, scores = path.join(results, 'scores.yaml');
+    if (fs.existsSync(scores)) {
+      // training it again would replace its model and results
+      throw new Error(`${options.resume} is a finished run (${scores}): there is nothing to resume. Its interpretability metrics: pixpnet evaluate ` +
+        `${options.resume}; a new run with its configuration: pixpnet train -c ${path.join(results, 'config.yaml')}.`);
+    }
     const file = latestCheckpoint(options.resume);
     if (file) {
       ck = readCheckpoint(file);
       config = ck.meta.config;
       log.info(`Resuming ${options.resume} from ${path.basename(file)} (epoch ${ck.meta.loop.epoch} of ${config['train.epochs']} done)`);
     } else {
-      const scores = path.join(runPaths(options.resume).results, 'scores.yaml');
-      if (fs.existsSync(scores)) {
-        throw new Error(`${options.resume} is a finished run (${scores}) but has no checkpoint left: there is nothing to resume, and training it again ` +
-          `would replace its model and results. Start a new run with its configuration: pixpnet train -c ${path.join(runPaths(options.resume).results, 'config.yaml')}.`);
-      }
       config = startConfig(options.resume);
       log.info(`${options.resume} has no checkpoint yet: training it again from the start with its configuration`);
     }
