@@ -55,7 +55,7 @@ export function registerExplain(program: Command): void {
         const items: ExplainItem[] = f.images
           ? f.images.map((file, i) => ({ sample: { id: -1 - i, path: path.resolve(file), label: -1, train: false }, name: path.basename(file).replace(/\.[^.]+$/, ''), actual: null }))
           : randomTestItems(c, ds, f.samples ?? 3, f.seed ?? 0);
-        if (!f.images && (f.samples ?? 3) > items.length) log.warning(`--samples ${f.samples}: the run's test split has ${items.length} images; explaining all of them.`);
+        if (!f.images && (f.samples ?? 3) > items.length) log.warning(`--samples ${f.samples ?? 3}: the run's test split has ${items.length} images; explaining all of them.`);
         if (f.images) {
           // every file decodes before the first panel is drawn
           const samples = items.map((it) => it.sample), all = samples.map((_, i) => i);
