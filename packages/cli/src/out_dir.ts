@@ -30,12 +30,22 @@ export function checkOutDir(dir: string, what: string): void {
   const made: string[] = [];
   try {
     for (const m of missing) {
-      fs.mkdirSync(m);
-      made.push(m);
+      try {
+        fs.mkdirSync(m);
+        made.push(m);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // (made meanwhile by another process: fine)
+      }
     }
   } catch (e) {
     throw new Error(`${what} ${dir} cannot be created (${(e as NodeJS.ErrnoException).code ?? (e as Error).message} at ${missing[made.length]}): ${fix}`);
   } finally {
-    for (const m of made.reverse()) fs.rmdirSync(m);
+    for (const m of made.reverse()) {
+      try {
+        fs.rmdirSync(m);
+      } catch {
+        // another process put something there meanwhile: it stays
+      }
+    }
   }
 }

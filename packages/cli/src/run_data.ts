@@ -22,7 +22,9 @@ export async function openRunDataset(config: Record<string, unknown>, parts: boo
   const where = `${path.resolve(dir)}${path.isAbsolute(root) ? '' : ` (dataset.root '${root}' in the run's results/config.yaml, taken from the current folder ${process.cwd()})`}`;
   const present = datasetKey(name) === 'SYNTHPARTS' ? fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt')) : fs.existsSync(dir);
   if (!present) {
-    throw new Error(`The run's dataset ${name} is not at ${where}. Run the command from the folder the run was trained in, or put the dataset there.`);
+    const fix = path.isAbsolute(root) ? 'put the dataset back there, or set dataset.root in the run\'s results/config.yaml to where it is now'
+      : 'run the command from the folder the run was trained in, or put the dataset there';
+    throw new Error(`The run's dataset ${name} is not at ${where}: ${fix}.`);
   }
   const ds = await openDataset(name, root, { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']) });
   if (numClasses !== undefined && ds.numClasses !== numClasses) {

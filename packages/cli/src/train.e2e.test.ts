@@ -257,7 +257,7 @@ describe('pixpnet train (end to end)', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^( +root: ).*$/m, '$1data'));
     const missing = pixpnet(['prototypes', copy, '--out', path.join(elsewhere, 'gallery')], elsewhere);
     expect(missing.code).not.toBe(0);
-    expect(missing.err).toMatch(/The run's dataset SYNTHPARTS is not at .*data\/synthparts \(dataset\.root 'data' in the run's results\/config\.yaml, taken from the current folder .*\)\. Run the command from the folder the run was trained in/);
+    expect(missing.err).toMatch(/The run's dataset SYNTHPARTS is not at .*data\/synthparts \(dataset\.root 'data' in the run's results\/config\.yaml, taken from the current folder .*\): run the command from the folder the run was trained in/);
     expect(fs.existsSync(path.join(elsewhere, 'data'))).toBe(false); // not generated
     expect(fs.existsSync(path.join(elsewhere, 'gallery'))).toBe(false);
     // a synthetic set with another number of classes in its place
@@ -414,7 +414,7 @@ describe('pixpnet train (end to end)', () => {
     const before = sizes();
     const r = pixpnet(['train', '--resume', copy]);
     expect(r.code).not.toBe(0);
-    expect(r.err).toMatch(/is a finished run \(.*scores\.yaml\): there is nothing to resume\. Its interpretability metrics: pixpnet evaluate .*; a new run with its configuration: pixpnet train -c .*results\/config\.yaml/);
+    expect(r.err).toMatch(/is a finished run \(.*scores\.yaml\): there is nothing to resume\. Its interpretability metrics: pixpnet evaluate .*; a new run with the same configuration: pixpnet train -c .*proto-synthparts-dummy\.yaml/);
     expect(sizes()).toEqual(before);
     const withCkpt = pixpnet(['train', '--resume', full]);
     expect(withCkpt.code).not.toBe(0);
@@ -427,7 +427,7 @@ describe('pixpnet train (end to end)', () => {
     const cases: Array<[string[], RegExp]> = [
       [['data', 'synth', '--out', file], /--out .*a-file is a file, not a folder: give a folder you can write to/],
       [['train', '-c', config, '--log-dir', path.join(file, 'logs')], /--log-dir .*a-file is a file, so no folder can be made under it/],
-      [['train', '-c', config, '--dataset.root', file], /--dataset\.root .*a-file is a file, so no folder can be made under it/],
+      [['train', '-c', config, '--dataset.root', file], /--dataset\.root .*a-file is a file, not a folder/],
       [['explain', full, '--out', file], /--out .*a-file is a file, not a folder/],
       [['evaluate', file], /a-file is a file, not a run directory/],
       [['train', '--resume', file], /--resume .*a-file is a file, not a run directory/],

@@ -87,6 +87,9 @@ describe('evaluateInterpretability', () => {
     // an evaluation computing at least what the file holds replaces it
     await evaluateInterpretability(input(undefined, results), { metrics: ['consistency'], methods: ['center', 'bbox'] });
     expect(fs.readdirSync(results).filter((f) => /^interpretability\..+\.yaml$/.test(f))).toHaveLength(1);
+    // another split's evaluation keeps the test split's
+    await evaluateInterpretability({ ...input(undefined, results), split: 'val' }, { metrics: ['consistency'], methods: ['center', 'bbox'] });
+    expect(fs.readdirSync(results).filter((f) => /^interpretability\..+\.yaml$/.test(f))).toHaveLength(2);
   });
 
   it('the box radius: scaled by default, given, or the legacy 36 px', async () => {

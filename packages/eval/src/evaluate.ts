@@ -155,21 +155,29 @@ function recordEntries(r: Record<string, unknown> | undefined): string[] {
 }
 
 /**
- * Before an evaluation writes `resultsDir`: when the `interpretability.yaml` there holds entries this one will not
- * compute (or cannot be read), it is kept as `interpretability.<time>.yaml`, with the ROT figure it goes with, so
- * that a narrower evaluation never destroys a wider one. Returns the kept file, if any.
+ * Whether the `interpretability.yaml` in `dir` must be kept before this evaluation replaces it: it holds entries
+ * this one will not compute (`will`), is of another dataset or split, or cannot be read. Returns what it would lose.
  */
-function keepPreviousResults(dir: string, will: readonly string[]): string | undefined {
+function previousToKeep(dir: string, will: readonly string[], dataset: string, split: string): string[] {
   const file = path.join(dir, 'interpretability.yaml');
-  if (!fs.existsSync(file)) return undefined;
+  if (!fs.existsSync(file)) return [];
   let old: Record<string, unknown> | undefined;
   try {
     old = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
-    old = undefined;
+    return ['(an unreadable file)'];
   }
-  const lost = old ? recordEntries(old).filter((e) => !will.includes(e)) : ['(unreadable)'];
-  if (!lost.length) return undefined;
+  const p = (old?.['parameters'] ?? {}) as Record<string, unknown>;
+  if (p['dataset'] !== dataset || p['split'] !== split) return [`the ${String(p['dataset'])} ${String(p['split'])} split's results`];
+  return recordEntries(old).filter((e) => !will.includes(e));
+}
+
+/**
+ * Keeps the `interpretability.yaml` in `dir` as `interpretability.<time>.yaml`, with the ROT figure it goes with
+ * (called just before the new files are written: a failed evaluation leaves the old ones in place).
+ */
+function keepPreviousResults(dir: string, lost: readonly string[]): void {
+  const file = path.join(dir, 'interpretability.yaml');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const kept = path.join(dir, `interpretability.${stamp}.yaml`);
   fs.renameSync(file, kept);
@@ -177,7 +185,6 @@ function keepPreviousResults(dir: string, will: readonly string[]): string | und
   for (const ext of figures) fs.renameSync(path.join(dir, `rot.${ext}`), path.join(dir, `rot.${stamp}.${ext}`));
   log.warning(`${file} held ${lost.join(', ')}, which this evaluation does not compute: kept it as ${path.basename(kept)}` +
     `${figures.length ? ` (its ROT figure as rot.${stamp}.${figures.join('/')})` : ''}.`);
-  return kept;
 }
 
 /**
@@ -186,13 +193,18 @@ function keepPreviousResults(dir: string, will: readonly string[]): string | und
  */
 export async function evaluateInterpretability(input: EvaluationInput, o: InterpretabilityOptions = {}): Promise<InterpretabilityResult> {
   const plan = planEvaluation(input, o);
+  let lost: string[] = [];
   if (input.resultsDir) {
     const will = [
       ...(['consistency', 'stability'] as const).filter((m) => plan.metrics.includes(m)).flatMap((m) => plan.methods.map((k) => `${m} ${k}`)),
       ...(plan.metrics.includes('rot') ? plan.rotMethods.map((k) => `rot ${k}`) : []),
     ];
-    keepPreviousResults(input.resultsDir, will);
+    lost = previousToKeep(input.resultsDir, will, input.dataset, input.split);
   }
+  const keepOnce = () => {
+    if (input.resultsDir && lost.length) keepPreviousResults(input.resultsDir, lost);
+    lost = [];
+  };
   const { model } = input;
   // one pass each: decoded images are not kept (a CUB test set would hold ~1.5 GB beside the wasm heap)
   const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false, cache: false });
@@ -257,6 +269,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     if (input.resultsDir) {
       const curves = plan.rotMethods.map((m) => ({ label: heatmapMethod(m).label, xPct: result.rotResults![m]!.xPct, y: result.rotResults![m]!.agg }));
       const { svg, png } = await renderRotPlot(curves, rfPct, `Relevance ordering test — ${input.dataset} ${input.split}`);
+      keepOnce();
       writeAtomic(path.join(input.resultsDir, 'rot.svg'), svg);
       writeAtomic(path.join(input.resultsDir, 'rot.png'), png);
       result.rotPlot = { svg: 'rot.svg', png: 'rot.png' };
@@ -264,6 +277,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
   }
   if (input.resultsDir) {
     fs.mkdirSync(input.resultsDir, { recursive: true });
+    keepOnce();
     writeAtomic(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
   }
   return result;

@@ -121,11 +121,17 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
   let ck: Checkpoint | undefined;
   let config: FlatConfig;
   if (options.resume) {
-    const results = runPaths(options.resume).results, scores = path.join(results, 'scores.yaml');
+    const scores = path.join(runPaths(options.resume).results, 'scores.yaml');
     if (fs.existsSync(scores)) {
       // training it again would replace its model and results
+      let origin: unknown;
+      try {
+        origin = flattenNested(readResultsConfig(options.resume) ?? {})['config'];
+      } catch {
+        origin = undefined;
+      }
       throw new Error(`${options.resume} is a finished run (${scores}): there is nothing to resume. Its interpretability metrics: pixpnet evaluate ` +
-        `${options.resume}; a new run with its configuration: pixpnet train -c ${path.join(results, 'config.yaml')}.`);
+        `${options.resume}; a new run with the same configuration: pixpnet train -c ${typeof origin === 'string' ? origin : '<its config file>'} (with a new --log-dir or not).`);
     }
     const file = latestCheckpoint(options.resume);
     if (file) {
@@ -231,7 +237,12 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     const paths = runPaths(runDir);
     if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
     // a resumed run keeps the origin it recorded when it started: its config file and commit
-    const started = options.resume ? flattenNested(readResultsConfig(options.resume) ?? {}) : {};
+    let started: FlatConfig = {};
+    try {
+      started = options.resume ? flattenNested(readResultsConfig(options.resume) ?? {}) : {};
+    } catch {
+      started = {}; // (an unreadable results/config.yaml: the checkpoint holds all the run needs)
+    }
     const resultsConfig = nestConfig({
       ...config, 'log-dir': runDir, 'git-commit-hash': started['git-commit-hash'] ?? gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
       'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? started['config'] ?? null,

@@ -70,12 +70,12 @@ export function registerTrain(program: Command): void {
       config = resolveConfig(text, overrides, all.config ?? 'the command line');
       planRun(config); // settings, dataset name, backbone, cut and weights file, before any work
       checkOutDir(String(config['log-dir']), '--log-dir');
-      const dataDir = datasetDir(String(config['dataset.root']), datasetKey(String(config['dataset.name'])));
-      if (!fs.existsSync(dataDir)) checkOutDir(dataDir, '--dataset.root'); // (the synthetic set is generated there)
+      const key = datasetKey(String(config['dataset.name'])), root = String(config['dataset.root']);
+      if (key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(root, key))) checkOutDir(root, '--dataset.root'); // (the synthetic set is generated there)
       log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
     }
     await initBackend(engineOptions(all));
-    const events = train({ ...(config ? { config } : {}), ...(all.config ? { configPath: path.resolve(all.config) } : {}), ...(all.resume ? { resume: all.resume } : {}) })
+    const events = train({ ...(config ? { config } : {}), ...(all.config && !all.resume ? { configPath: path.resolve(all.config) } : {}), ...(all.resume ? { resume: all.resume } : {}) })
       .pipe(share());
     let runDir: string | undefined;
     attachWriters(events, {

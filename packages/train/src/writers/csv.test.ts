@@ -30,6 +30,9 @@ describe('CsvMetricsWriter on resume', () => {
     const [run, file] = runWith('"garbage\nmore,garbage\n');
     new CsvMetricsWriter().start(start(run, 2));
     expect(fs.readFileSync(file, 'utf8')).toBe('epoch,step,train_loss,val_accuracy\n');
+    const copies = fs.readdirSync(path.dirname(file)).filter((f) => /^metrics\..+\.csv$/.test(f));
+    expect(copies).toHaveLength(1); // the file as it was
+    expect(fs.readFileSync(path.join(path.dirname(file), copies[0]!), 'utf8')).toBe('"garbage\nmore,garbage\n');
   });
 
   it('readMetricsCsv names a file it cannot read', () => {

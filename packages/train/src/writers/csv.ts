@@ -31,8 +31,10 @@ export class CsvMetricsWriter {
       const ours = rows[0]?.join(',') === this.columns.join(',');
       const kept = ours ? rows.slice(1, 1 + e.resumed.csvRows).filter((r) => r.length === this.columns.length) : [];
       if (kept.length < e.resumed.csvRows) {
+        const copy = this.file.replace(/\.csv$/, `.${new Date().toISOString().replace(/[:.]/g, '-')}.csv`);
+        fs.copyFileSync(this.file, copy); // what could not be kept stays readable there
         log.warning(`${this.file} held ${kept.length} whole row(s) of the ${e.resumed.csvRows} the checkpoint counted` +
-          `${ours ? '' : ' (its header is not this run\'s)'}: the others are lost; the run continues and appends its new rows.`);
+          `${ours ? '' : ' (its header is not this run\'s)'}: the run continues with those; the file as it was is kept as ${copy}.`);
       }
       writeAtomic(this.file, header + stringify(kept));
     } else writeAtomic(this.file, header);
