@@ -402,6 +402,9 @@ describe('pixpnet train (end to end)', () => {
     const u = pixpnet(['train', '-c', config, '--dataset.root', data, '--train.epoch', '3']);
     expect(u.code).not.toBe(0);
     expect(u.err).toMatch(/--train\.epochs/);
+    const both = pixpnet(['train', '-c', config, '--dataset.root', data, '--log-dir', path.join(tmp, 'c'), '--model.pretrained', '--model.no-pretrained']);
+    expect(both.code).not.toBe(0);
+    expect(both.err).toMatch(/--model\.pretrained and --model\.no-pretrained contradict each other: give one of them\./);
     expect(fs.existsSync(path.join(tmp, 'c'))).toBe(false);
   });
 

@@ -33,6 +33,7 @@ export function registerTrain(program: Command): void {
     .option('-c, --config <file>', 'YAML config file (same dashed nested keys as the options), or a built-in name such as proto-synthparts')
     .option('--resume <run_dir>', 'continue a killed run from its latest checkpoint (ignores every other option)');
   const keys = new Map<string, string>(); // commander attribute → option key
+  const negations: Array<[string, string]> = []; // [key, its no- key]
   for (const o of TRAIN_OPTIONS) {
     const flag = o.type === 'flag' ? `--${o.key}` : `--${o.key} ${METAVAR[o.type]}`;
     const opt = new Option(flag, `${o.help}${describeDefault(o)}`);
@@ -45,6 +46,7 @@ export function registerTrain(program: Command): void {
       const neg = new Option(`--${negKey}`, `turn off --${o.key}`);
       cmd.addOption(neg);
       keys.set(neg.attributeName(), negKey);
+      negations.push([o.key, negKey]);
     }
   }
   cmd.action(async (_o: unknown, self: Command) => {
@@ -54,6 +56,9 @@ export function registerTrain(program: Command): void {
       const v = self.getOptionValue(attr) as string | string[] | boolean | undefined;
       if (v === undefined) continue;
       overrides[key] = typeof v === 'boolean' ? v : parseValue(key, v);
+    }
+    for (const [key, negKey] of negations) {
+      if (key in overrides && negKey in overrides) throw new Error(`--${key} and --${negKey} contradict each other: give one of them.`);
     }
     let config: FlatConfig | undefined;
     if (all.resume) {
