@@ -20,13 +20,12 @@ export async function openRunDataset(config: Record<string, unknown>, parts: boo
   const name = String(config['dataset.name']), root = String(config['dataset.root']);
   const dir = datasetDir(root, datasetKey(name));
   const where = `${path.resolve(dir)}${path.isAbsolute(root) ? '' : ` (dataset.root '${root}' in the run's results/config.yaml, taken from the current folder ${process.cwd()})`}`;
-  const present = datasetKey(name) === 'SYNTHPARTS' ? fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt')) : fs.existsSync(dir);
-  if (!present) {
+  if (!fs.existsSync(dir)) {
     const fix = path.isAbsolute(root) ? 'put the dataset back there, or set dataset.root in the run\'s results/config.yaml to where it is now'
       : 'run the command from the folder the run was trained in, or put the dataset there';
     throw new Error(`The run's dataset ${name} is not at ${where}: ${fix}.`);
   }
-  const ds = await openDataset(name, root, { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']) });
+  const ds = await openDataset(name, root, { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']), generate: false });
   if (numClasses !== undefined && ds.numClasses !== numClasses) {
     throw new Error(`The dataset at ${where} has ${ds.numClasses} classes, the run's model ${numClasses}: it is not the dataset the run was trained on.`);
   }
@@ -47,10 +46,10 @@ export function randomTestItems(config: Record<string, unknown>, ds: OpenedDatas
   });
 }
 
-/** Throws unless `runDir` exists (checked before the backend starts). */
-export function requireRunDir(runDir: string): void {
-  if (!fs.existsSync(runDir)) throw new Error(`No such run directory: ${runDir}.`);
-  if (!fs.statSync(runDir).isDirectory()) throw new Error(`${runDir} is a file, not a run directory: give the folder a run wrote (logs/…/<timestamp>).`);
+/** Throws unless `runDir` is a folder (checked before the backend starts); `what` names the option that gave it. */
+export function requireRunDir(runDir: string, what?: string): void {
+  if (!fs.existsSync(runDir)) throw new Error(what ? `${what} ${runDir}: no such run directory.` : `No such run directory: ${runDir}.`);
+  if (!fs.statSync(runDir).isDirectory()) throw new Error(`${what ? `${what} ` : ''}${runDir} is a file, not a run directory: give the folder a run wrote (logs/…/<timestamp>).`);
 }
 
 /** Loads a finished run and its dataset, runs `fn`, and disposes the model whatever happens. */

@@ -48,7 +48,8 @@ export function registerExplain(program: Command): void {
       if (f.images && f.samples) throw new Error('Give --images or --samples, not both.');
       for (const file of f.images ?? []) if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`--images: no such file ${file}.`);
       requireRunDir(runDir);
-      checkOutDir(f.out ?? path.join(runDir, 'explanations'), '--out');
+      const outDir = f.out ?? path.join(runDir, 'explanations');
+      checkOutDir(outDir, '--out');
       await initBackend(engineOptions(f));
       await withRun(runDir, false, async (run, ds) => {
         const c = run.config;
@@ -59,10 +60,9 @@ export function registerExplain(program: Command): void {
         if (f.images) {
           // every file decodes before the first panel is drawn
           const samples = items.map((it) => it.sample), all = samples.map((_, i) => i);
-          const bad = await checkImages(samples, { exist: all, decode: all, preset: ds.preset });
+          const bad = await checkImages(samples, { exist: [], decode: all, preset: ds.preset }); // (existence: checked above)
           if (bad.length) throw new Error(`--images: ${bad.length} of ${samples.length} file(s) cannot be read as images:\n${describeUnreadable(bad)}`);
         }
-        const outDir = f.out ?? path.join(runDir, 'explanations');
         const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames }, items, { ...opts, outDir });
         if (f.json) process.stdout.write(JSON.stringify(records) + '\n');
         else {

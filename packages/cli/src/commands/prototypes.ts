@@ -24,11 +24,11 @@ export function registerPrototypes(program: Command): void {
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; json?: boolean }>();
       requireRunDir(runDir);
-      checkOutDir(f.out ?? path.join(runDir, 'prototypes'), '--out');
+      const out = f.out ?? path.join(runDir, 'prototypes');
+      checkOutDir(out, '--out');
       await initBackend(engineOptions(f));
       await withRun(runDir, true, async (run, ds) => {
         const { entries, png } = await buildGallery(run.model, ds);
-        const out = f.out ?? path.join(runDir, 'prototypes');
         fs.mkdirSync(out, { recursive: true });
         writeAtomic(path.join(out, 'prototypes.png'), png);
         writeAtomic(path.join(out, 'prototypes.json'), JSON.stringify(entries, null, 1) + '\n');

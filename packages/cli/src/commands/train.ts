@@ -16,6 +16,7 @@ import type { GlobalOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
 import { builtinConfigs, resolveConfigFile } from '../configs.js';
 import { checkOutDir } from '../out_dir.js';
+import { requireRunDir } from '../run_data.js';
 import { evaluateRun, formatInterpretability } from '../evaluation.js';
 
 const METAVAR: Record<OptionSpec['type'], string> = { int: '<int>', float: '<float>', string: '<str>', path: '<path>', flag: '', intList: '<int...>' };
@@ -63,8 +64,7 @@ export function registerTrain(program: Command): void {
     let config: FlatConfig | undefined;
     if (all.resume) {
       if (all.config || Object.keys(overrides).length) log.warning('--resume continues the run with its own configuration: the other options are ignored.');
-      if (!fs.existsSync(all.resume)) throw new Error(`--resume ${all.resume}: no such run directory.`);
-      if (!fs.statSync(all.resume).isDirectory()) throw new Error(`--resume ${all.resume} is a file, not a run directory: give the folder the run wrote (logs/…/<timestamp>).`);
+      requireRunDir(all.resume, '--resume');
     } else {
       if (!all.config && !Object.keys(overrides).length) throw new Error(`Give a config: a YAML file or a built-in one (-c ${builtinConfigs().join(', -c ')}), or options; see pixpnet train --help.`);
       let text: string | undefined;

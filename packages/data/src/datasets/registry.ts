@@ -37,6 +37,8 @@ export interface OpenOptions {
   cropToBbox?: boolean;
   /** Read part annotations where the dataset has them (default true). */
   parts?: boolean;
+  /** Generate the synthetic parts set where its folder holds none (default true; `false`: the folder is read as it is). */
+  generate?: boolean;
 }
 
 /** The synthetic dataset generated for `SYNTHPARTS` when its folder is empty. */
@@ -53,7 +55,7 @@ export const DATASET_KEYS: readonly string[] = Object.keys(PRESETS);
 async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIndex> {
   if (key.startsWith('CUB200')) return readCub(dir, { parts: o.parts !== false });
   if (key === 'SYNTHPARTS') {
-    if (!fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt'))) {
+    if (o.generate !== false && !fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt'))) {
       log.info(`Generating the synthetic parts dataset in ${dir} (${SYNTHPARTS_DEFAULTS.classes} classes × ${SYNTHPARTS_DEFAULTS.perClass} images, ${SYNTHPARTS_DEFAULTS.size}px, ${SYNTHPARTS_DEFAULTS.distractors} distractors)`);
       await writeSynthDataset({ ...SYNTHPARTS_DEFAULTS, out: dir });
     }
