@@ -16,7 +16,7 @@ export { CsvMetricsWriter, readMetricsCsv } from './writers/csv.js';
 export { ResultsWriter } from './writers/results.js';
 export { TensorBoardWriter, readTensorBoardEvents } from './writers/tensorboard.js';
 export type { TensorBoardEvent, TensorBoardHistogram, TensorBoardWriterOptions, ReadEventsOptions } from './writers/tensorboard.js';
-export { loadRun, runCheckpoint, readResultsConfig } from './load_run.js';
+export { loadRun, runCheckpoint, readResultsConfig, readRunYaml } from './load_run.js';
 export type { LoadedRun } from './load_run.js';
 export { saveCheckpoint, readCheckpoint, modelFromCheckpoint, restoreOptimizer, modelStateDict } from './checkpoint.js';
 export { lockRunDir, LOCK_FILE } from './lock.js';

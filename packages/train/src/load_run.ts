@@ -63,13 +63,17 @@ export function loadRun(runDir: string): LoadedRun {
   return { runDir, config: flattenNested(nested), nested, checkpoint, model, ...(scores ? { scores } : {}) };
 }
 
-/** A run's nested `results/config.yaml` (written when the run starts), or undefined when there is none. */
-export function readResultsConfig(runDir: string): Record<string, unknown> | undefined {
-  const file = path.join(runPaths(runDir).results, 'config.yaml');
+/** A YAML file of a run, or undefined when there is none; one that cannot be parsed is an error naming it and `fix`. */
+export function readRunYaml(file: string, fix: string): Record<string, unknown> | undefined {
   if (!fs.existsSync(file)) return undefined;
   try {
     return YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${file} is not readable YAML (${(e as Error).message.split('\n')[0]}): it records the run's configuration; restore it from a copy.`);
+    throw new Error(`${file} is not readable YAML (${(e as Error).message.split('\n')[0]}): ${fix}`);
   }
+}
+
+/** A run's nested `results/config.yaml` (written when the run starts), or undefined when there is none. */
+export function readResultsConfig(runDir: string): Record<string, unknown> | undefined {
+  return readRunYaml(path.join(runPaths(runDir).results, 'config.yaml'), 'it records the run\'s configuration; restore it from a copy.');
 }

@@ -61,6 +61,15 @@ export function latestCheckpoint(runDir: string): string | undefined {
 /** Entries `results/config.yaml` adds to the options (spec §3.8); dropped when a run restarts from it. */
 const DERIVED = ['log-dir', 'git-commit-hash', 'gpus', 'dataset.needs-unaugmented', 'config'];
 
+/** What a run recorded in `results/config.yaml` when it started, flat; `{}` when that file is absent or unreadable. */
+function recordedConfig(runDir: string): FlatConfig {
+  try {
+    return flattenNested(readResultsConfig(runDir) ?? {});
+  } catch {
+    return {}; // (the checkpoint holds all a resume needs)
+  }
+}
+
 /** The configuration a run started with, from its `results/config.yaml` (written when it starts). */
 function startConfig(runDir: string): FlatConfig {
   const nested = readResultsConfig(runDir);
@@ -124,12 +133,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     const scores = path.join(runPaths(options.resume).results, 'scores.yaml');
     if (fs.existsSync(scores)) {
       // training it again would replace its model and results
-      let origin: unknown;
-      try {
-        origin = flattenNested(readResultsConfig(options.resume) ?? {})['config'];
-      } catch {
-        origin = undefined;
-      }
+      const origin = recordedConfig(options.resume)['config'];
       throw new Error(`${options.resume} is a finished run (${scores}): there is nothing to resume. Its interpretability metrics: pixpnet evaluate ` +
         `${options.resume}; a new run with the same configuration: pixpnet train -c ${typeof origin === 'string' ? origin : '<its config file>'} (with a new --log-dir or not).`);
     }
@@ -237,12 +241,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     const paths = runPaths(runDir);
     if (ck) removeStaleCheckpoints(paths.checkpoints, ck.file);
     // a resumed run keeps the origin it recorded when it started: its config file and commit
-    let started: FlatConfig = {};
-    try {
-      started = options.resume ? flattenNested(readResultsConfig(options.resume) ?? {}) : {};
-    } catch {
-      started = {}; // (an unreadable results/config.yaml: the checkpoint holds all the run needs)
-    }
+    const started = options.resume ? recordedConfig(options.resume) : {};
     const resultsConfig = nestConfig({
       ...config, 'log-dir': runDir, 'git-commit-hash': started['git-commit-hash'] ?? gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
       'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? started['config'] ?? null,

@@ -6,24 +6,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import YAML from 'yaml';
 import { initBackend, log, writeAtomic } from '@pixpnet/engine';
 import { explainItems, reportHtml, trainingCurvesSvg } from '@pixpnet/eval';
-import { readMetricsCsv, runPaths } from '@pixpnet/train';
+import { readMetricsCsv, readRunYaml, runPaths } from '@pixpnet/train';
 import { buildGallery } from '../gallery.js';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
 /** A YAML file of the run, if present; an unreadable one is an error naming it. */
-function yamlOf(file: string): Record<string, unknown> | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`${file} is not readable YAML (${(e as Error).message.split('\n')[0]}): restore it, or delete it to leave it out of the report.`);
-  }
-}
+const yamlOf = (file: string) => readRunYaml(file, 'restore it, or delete it to leave it out of the report.');
 
 /** Adds `report`. */
 export function registerReport(program: Command): void {
