@@ -128,28 +128,26 @@ export function warp(img: Rgb, m: H3, outW: number, outH: number, interp: 'neare
 
 type Warp = (img: Rgb, inv: H3, out: Uint8Array, outW: number, region: Region, fill: number) => void;
 
-/** The nearest loop of {@link warp} (a function of its own: V8 optimises each loop for its own types). */
+/** The nearest loop of {@link warp}. */
 const warpNearest: Warp = (img, inv, out, outW, region) => {
   const [i0, i1, i2, i3, i4, i5, i6, i7, i8] = inv as [number, number, number, number, number, number, number, number, number];
   const src = img.data, W = img.w, H = img.h;
   const [rx0, ry0, rx1, ry1] = region;
-  {
-    // floor(s) is inside [0, n) exactly when s is (n whole); a non-negative s below 2^31 floors as s | 0. An affine
-    // inverse has w = 1 exactly (invert gives 0, ±0, 1 for its last row): the division is skipped, not changed.
-    const affine = i6 === 0 && i7 === 0 && i8 === 1;
-    for (let y = ry0; y < ry1; y++) {
-      const Y = y + 0.5, bY = i1 * Y, eY = i4 * Y, hY = i7 * Y;
-      for (let x = rx0; x < rx1; x++) {
-        const X = x + 0.5;
-        let sx = i0 * X + bY + i2, sy = i3 * X + eY + i5;
-        if (!affine) {
-          const w = i6 * X + hY + i8;
-          sx /= w; sy /= w;
-        }
-        if (!(sx >= 0 && sy >= 0 && sx < W && sy < H)) continue; // outside (or NaN): fill
-        const s = ((sy | 0) * W + (sx | 0)) * 3, o = (y * outW + x) * 3;
-        out[o] = src[s]!; out[o + 1] = src[s + 1]!; out[o + 2] = src[s + 2]!;
+  // floor(s) is inside [0, n) exactly when s is (n whole); a non-negative s below 2^31 floors as s | 0. An affine
+  // inverse has w = 1 exactly (invert gives 0, ±0, 1 for its last row): the division is skipped, not changed.
+  const affine = i6 === 0 && i7 === 0 && i8 === 1;
+  for (let y = ry0; y < ry1; y++) {
+    const Y = y + 0.5, bY = i1 * Y, eY = i4 * Y, hY = i7 * Y;
+    for (let x = rx0; x < rx1; x++) {
+      const X = x + 0.5;
+      let sx = i0 * X + bY + i2, sy = i3 * X + eY + i5;
+      if (!affine) {
+        const w = i6 * X + hY + i8;
+        sx /= w; sy /= w;
       }
+      if (!(sx >= 0 && sy >= 0 && sx < W && sy < H)) continue; // outside (or NaN): fill
+      const s = ((sy | 0) * W + (sx | 0)) * 3, o = (y * outW + x) * 3;
+      out[o] = src[s]!; out[o + 1] = src[s + 1]!; out[o + 2] = src[s + 2]!;
     }
   }
 };
