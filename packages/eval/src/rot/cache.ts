@@ -21,11 +21,17 @@ const canonical = (o: Record<string, unknown>) => JSON.stringify(o, Object.keys(
 
 const py = (v: unknown) => (typeof v === 'boolean' ? (v ? 'True' : 'False') : Number.isInteger(v) ? String(v) : typeof v === 'number' ? v.toFixed(5) : String(v));
 
+/**
+ * The rule of the legacy counting, in the identity of its results: 2 credits each batch with the images it evaluated;
+ * results of rule 1 (the loader's batch size, too many when `numSamples` cuts the last batch) are never read again.
+ */
+const LEGACY_COUNTING_RULE = 2;
+
 /** The cache key of a ROT: readable parameters, then 10 hex digits of a hash of everything that determines the result. */
 export function rotCacheKey(dataset: string, split: string, params: RotParams, modelId: string): { key: string; identity: Record<string, unknown> } {
   // the batch size changes the result only through the legacy counting
   const { batchSize, ...rest } = params;
-  const identity = { dataset, split, modelId, ...rest, ...(params.legacyRotCounting ? { batchSize } : {}) };
+  const identity = { dataset, split, modelId, ...rest, ...(params.legacyRotCounting ? { batchSize, legacyCountingRule: LEGACY_COUNTING_RULE } : {}) };
   const hash = crypto.createHash('sha256').update(canonical(identity)).digest('hex').slice(0, 10);
   const key = `${dataset}__num_samples-${py(params.numSamples)}${params.sampleOrder === 'spread' ? '__spread' : ''}__normalized-${py(params.normalized)}__prop_pixels-${py(params.propPixels)}` +
     `__same_class-${py(params.sameClass)}__zeros-${py(params.zeros)}__seed-${py(params.seed)}__method-${params.method}` +

@@ -20,12 +20,15 @@ const simOf = (x: Float32Array) => tf.tidy(() => {
   return { max: out.maxSimilarities.dataSync() as Float32Array, maps: tf.transpose(model.similarity(out.distances), [0, 3, 1, 2]).dataSync() as Float32Array };
 });
 
-/** The ROT written out literally: one forward per (image, prototype, pixel count). */
-async function bruteForce(n: number, zeros: boolean) {
+/**
+ * The ROT of each image written out literally: one forward per (image, prototype, pixel count), images one at a
+ * time; for each image its label and, per prototype of its class, the similarity at each of `counts` pixels.
+ */
+async function literalCurves(n: number, zeros: boolean, counts: readonly number[] = Array.from({ length: 257 }, (_, t) => t)) {
   const samples = tinySamples(n);
-  const HW = 256, T = HW + 1;
+  const HW = 256;
   const baseline = zeros ? new Float32Array(HW * 3) : tf.tidy(() => tf.randomNormal([1, 16, 16, 3], 0, 1, 'float32', 4).dataSync() as Float32Array);
-  const sums = new Map<number, { curve: Float64Array; n: number }>();
+  const out: Array<{ label: number; curves: Map<number, number[]> }> = [];
   for await (const b of tinyLoader(samples, 1)) {
     const img = b.x.dataSync() as Float32Array;
     const label = b.y.dataSync()[0]!;
@@ -33,17 +36,30 @@ async function bruteForce(n: number, zeros: boolean) {
     const { maps } = simOf(img);
     const protos = [2 * label, 2 * label + 1];
     const heat = rfHeatmaps(maps, model.latentGrid, model.rfBoxes, [16, 16], { prototypes: protos }).max;
+    const curves = new Map<number, number[]>();
     protos.forEach((p, q) => {
       const order = Array.from({ length: HW }, (_, i) => i).sort((a, c) => heat[q * HW + c]! - heat[q * HW + a]! || a - c);
-      const e = sums.get(p) ?? { curve: new Float64Array(T), n: 0 };
-      for (let t = 0; t < T; t++) {
+      curves.set(p, counts.map((t) => {
         const x = Float32Array.from(baseline);
         for (const px of order.slice(0, t)) for (let ch = 0; ch < 3; ch++) x[px * 3 + ch] = img[px * 3 + ch]!;
-        e.curve[t]! += simOf(x).max[p]!;
-      }
+        return simOf(x).max[p]!;
+      }));
+    });
+    out.push({ label, curves });
+  }
+  return out;
+}
+
+/** Per prototype, the sum of its curves over the images it was evaluated on and their number. */
+async function bruteForce(n: number, zeros: boolean) {
+  const sums = new Map<number, { curve: Float64Array; n: number }>();
+  for (const { curves } of await literalCurves(n, zeros)) {
+    for (const [p, c] of curves) {
+      const e = sums.get(p) ?? { curve: new Float64Array(c.length), n: 0 };
+      c.forEach((v, t) => { e.curve[t]! += v; });
       e.n++;
       sums.set(p, e);
-    });
+    }
   }
   return sums;
 }
@@ -96,6 +112,27 @@ describe('relevance ordering test (spec §6.5)', () => {
     expect(fixed.agg.every(Number.isFinite)).toBe(true);
     for (const p of [0, 1]) expect(legacy.perPrototype[p]!.every((v) => !Number.isFinite(v))).toBe(true); // class 0: x / 0
     for (const p of [2, 3]) legacy.perPrototype[p]!.forEach((v, k) => expect(v).toBeCloseTo(fixed.perPrototype[p]![k]! / 2, 5)); // 2 images counted as 4
+  });
+
+  it('--rot.legacy-counting adds the images a batch really evaluated, not the batch size, when --rot.num-samples cuts the batch (the reference: len(x) after truncation)', async () => {
+    // 5 images of classes 0 1 0 1 0 in loader batches of 2; 3 samples: batch [0, 1] whole, batch [2, 3] cut to [2]
+    const r = await relevanceOrderingTest(model, tinyLoader(tinySamples(5), 2), { method: 'rf', batchSize: 2, numSamples: 3, steps: 5, zeros: true, legacyRotCounting: true });
+    expect(r.images).toBe(3);
+    const imgs = await literalCurves(3, true, r.steps);
+    expect(imgs.map((i) => i.label)).toEqual([0, 1, 0]);
+    // the reference's rule, per batch: the evaluated images' similarities summed per prototype, then the number of
+    // images evaluated in the batch credited to the prototypes of the class of its last image
+    //   batch 1 (images 0, 1; last of class 1): prototypes 2, 3 count 2 — prototypes 0, 1 get image 0's sums, count 0
+    //   batch 2 (image 2 only; class 0):        prototypes 0, 1 count 1 (not 2, the loader's batch size)
+    const want = (p: number) => {
+      const sum = r.steps.map((_, k) => imgs.reduce((a, i) => a + (i.curves.get(p)?.[k] ?? 0), 0));
+      return sum.map((v) => v / (p < 2 ? 1 : 2));
+    };
+    for (let p = 0; p < 4; p++) r.perPrototype[p]!.forEach((v, k) => expect(v).toBeCloseTo(want(p)[k]!, 5));
+    r.agg.forEach((v, k) => expect(v).toBeCloseTo([0, 1, 2, 3].reduce((a, p) => a + want(p)[k]!, 0) / 4, 5));
+    // the per-image counting of the same images: prototypes 0, 1 over images 0 and 2, prototypes 2, 3 over image 1
+    const fixed = await relevanceOrderingTest(model, tinyLoader(tinySamples(5), 2), { method: 'rf', batchSize: 2, numSamples: 3, steps: 5, zeros: true });
+    for (let p = 0; p < 4; p++) fixed.perPrototype[p]!.forEach((v, k) => expect(v).toBeCloseTo(want(p)[k]! / (p < 2 ? 2 : 0.5), 5));
   });
 
   it('images: the first in loader order (the reference) or spread evenly over the split', async () => {

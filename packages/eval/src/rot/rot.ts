@@ -35,7 +35,11 @@ export interface RotParams {
   seed: number;
   /** Pixel counts evaluated (default: every count, the exact test); see {@link rotSteps}. */
   steps: number | null;
-  /** The reference's per-batch image counting (divides other classes' prototypes by zero when a batch mixes classes). */
+  /**
+   * The reference's per-batch image counting: after each loader batch, the number of images it evaluated (fewer than
+   * the batch size when `numSamples` cuts it) is credited to the prototypes of the class of its last image only (the
+   * other classes' prototypes are divided by zero when a batch mixes classes).
+   */
   legacyRotCounting: boolean;
   /** Images per forward and the batch of the legacy counting (the test batch size). */
   batchSize: number;
@@ -137,10 +141,11 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
     } finally {
       tf.dispose([batch.x, batch.y]);
     }
-    let lastLabel = -1;
+    let lastLabel = -1, evaluated = 0;
     for (let i = 0; i < batch.indices.length; i++, position++) {
       if (!chosen.has(position)) continue;
       lastLabel = labels[i]!;
+      evaluated++;
       const img = pixels.subarray(i * HW * 3, (i + 1) * HW * 3);
       const protos = protosOf(labels[i]!);
       const x = tf.tensor4d(img, [1, H, W, 3]);
@@ -195,8 +200,9 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
       images++;
     }
     if (p.legacyRotCounting && lastLabel >= 0) {
-      // the reference: once per batch, the whole batch size to the prototypes of the batch's last image's class
-      for (const q of protosOf(lastLabel)) count[q]! += batch.indices.length;
+      // the reference: once per batch, the number of images it evaluated (the batch cut to the samples still wanted,
+      // `len(x)` after truncation, not the loader's batch size) to the prototypes of the batch's last image's class
+      for (const q of protosOf(lastLabel)) count[q]! += evaluated;
     }
     if (images >= total) break;
   }
