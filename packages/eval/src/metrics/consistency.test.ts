@@ -48,6 +48,39 @@ describe('consistency (spec §6.3)', () => {
   });
 });
 
+describe('consistency: a part never visible on the images of a prototype\'s class', () => {
+  // parts 0, 1, 2 (the dataset's annotations number them 0…2); prototype 0 sees all three on its class's 5 images,
+  // prototype 1 (another class) never sees part 2, prototype 2 is never evaluated
+  const feed = (c: ConsistencyAccumulator) => {
+    for (let i = 0; i < 5; i++) c.add(0, hits([[0, i < 4], [1, false], [2, i === 0]]));
+    for (let i = 0; i < 5; i++) c.add(1, hits([[0, true], [1, i < 2]]));
+    return c.result();
+  };
+  it('is left out of the prototype\'s best part by default', () => {
+    const r = feed(new ConsistencyAccumulator(3));
+    expect(r.perPrototype.soft.slice(0, 2)).toEqual([0.8, 1]);
+    expect(r.soft).toBeCloseTo(0.9, 12);
+    expect(r.hard).toBeCloseTo(2 / 3, 12);
+  });
+  it('makes the prototype NaN with the legacy flag (0/0 for that part, and the max propagates NaN): soft skips it, hard counts it as not consistent', () => {
+    const r = feed(new ConsistencyAccumulator(3, { legacyMissingPartNan: true, numParts: 3 }));
+    expect(r.perPrototype.soft[0]).toBe(0.8);
+    expect(Number.isNaN(r.perPrototype.soft[1]!)).toBe(true); // 1.0 by default
+    expect(Number.isNaN(r.perPrototype.soft[2]!)).toBe(true);
+    expect(r.soft).toBe(0.8); // the NaN-mean over prototype 0 alone
+    expect(r.hard).toBeCloseTo(1 / 3, 12); // prototype 0 of all 3 prototypes
+    expect(r.quantiles.soft).toEqual([0.8, 0.8, 0.8, 0.8, 0.8]); // NaNs left out
+    // a fourth part id annotated somewhere (never visible here): every prototype is NaN, soft is NaN, hard 0
+    const none = feed(new ConsistencyAccumulator(3, { legacyMissingPartNan: true, numParts: 4 }));
+    expect(none.perPrototype.soft.every(Number.isNaN)).toBe(true);
+    expect(none.soft).toBeNaN();
+    expect(none.hard).toBe(0);
+  });
+  it('the legacy flag needs the number of part ids', () => {
+    expect(() => new ConsistencyAccumulator(3, { legacyMissingPartNan: true })).toThrow(/numParts/);
+  });
+});
+
 describe('stability (spec §6.4)', () => {
   it('hard: unchanged part vectors; soft: mean Jaccard index', () => {
     const s = new StabilityAccumulator(2);

@@ -24,12 +24,28 @@ function metric(soft: number[], hard: number[], hardScore = nanMean(hard)): Part
 /** A prototype is consistent when one part is in its box on at least this share of its class's images. */
 export const CONSISTENT = 0.8;
 
+/** Options of {@link ConsistencyAccumulator}. */
+export interface ConsistencyOptions {
+  /**
+   * The reference's consistency: each prototype's hit rate is taken for every part id `0 … numParts − 1`, and a part
+   * never visible on the images of the prototype's class gives 0/0 = NaN, which the maximum over parts propagates: the
+   * prototype scores NaN, soft consistency (a NaN-ignoring mean) leaves it out and hard consistency counts it as not
+   * consistent. By default such a part is left out of the prototype's best part (nothing can be said about it).
+   */
+  legacyMissingPartNan?: boolean;
+  /** The number of part ids (the reference: the largest id annotated in the dataset, visible or not, + 1); needed by `legacyMissingPartNan`. */
+  numParts?: number;
+}
+
 /** Consistency: for each prototype, the best part's hit rate over the images of its class where that part is visible. */
 export class ConsistencyAccumulator {
   private readonly hits: Map<number, number>[];
   private readonly seen: Map<number, number>[];
 
-  constructor(readonly numPrototypes: number) {
+  constructor(readonly numPrototypes: number, private readonly options: ConsistencyOptions = {}) {
+    if (options.legacyMissingPartNan && !(Number.isInteger(options.numParts) && options.numParts! >= 0)) {
+      throw new Error('ConsistencyAccumulator: legacyMissingPartNan needs numParts, the number of part ids.');
+    }
     this.hits = Array.from({ length: numPrototypes }, () => new Map());
     this.seen = Array.from({ length: numPrototypes }, () => new Map());
   }
@@ -44,7 +60,9 @@ export class ConsistencyAccumulator {
 
   /** Soft: the NaN-ignoring mean of the per-prototype scores; hard: the share of all prototypes scoring ≥ 0.8. */
   result(): PartMetric {
+    const { legacyMissingPartNan, numParts = 0 } = this.options;
     const per = this.seen.map((seen, p) => {
+      if (legacyMissingPartNan) for (let k = 0; k < numParts; k++) if (!seen.get(k)) return NaN; // 0/0 for part k
       let best = NaN;
       for (const [part, n] of seen) {
         const r = (this.hits[p]!.get(part) ?? 0) / n;

@@ -38,6 +38,23 @@ describe('consistency and stability over a loader (spec §6.1–6.4)', () => {
     expect(Number.isNaN(legacy.stability!.center!.soft)).toBe(true); // the reference's NaN poisoning
   });
 
+  it('a part never visible on a class\'s images: ignored by default, the prototype NaN with legacyMissingPartNan (part ids from every annotation, visible or not)', async () => {
+    // classes alternate; on class 1's images part 0 at (2, 2) is annotated but not visible. The centre box of radius 5,
+    // [3, 13)², holds part 1 at (12, 12) on every image: each prototype's best part scores 1
+    const samples = tinySamples(6);
+    for (const s of samples.filter((x) => x.label === 1)) s.parts = s.parts!.map((p) => (p.partId === 0 ? { ...p, visible: false } : p));
+    const fixed = await partMetrics(model, tinyLoader(samples), { methods: ['center'], boxRadius: 5 });
+    expect(fixed.consistency!.center!.perPrototype.soft).toEqual([1, 1, 1, 1]);
+    expect([fixed.consistency!.center!.soft, fixed.consistency!.center!.hard]).toEqual([1, 1]);
+    const legacy = await partMetrics(model, tinyLoader(samples), { methods: ['center'], boxRadius: 5, legacyMissingPartNan: true });
+    const c = legacy.consistency!.center!;
+    expect(c.perPrototype.soft.slice(0, 2)).toEqual([1, 1]);
+    expect(c.perPrototype.soft.slice(2).every(Number.isNaN)).toBe(true); // class 1's prototypes never saw part 0
+    expect(c.soft).toBe(1); // the NaN-mean: class 0's prototypes only
+    expect(c.hard).toBe(0.5); // NaN is not consistent: 2 of the 4 prototypes
+    expect(legacy.stability!.center!.perPrototype).toEqual(fixed.stability!.center!.perPrototype); // stability has no per-part ratio
+  });
+
   it('stability noise is seeded: the same seed (0 included) gives the same scores', async () => {
     const run = (seed: number) => partMetrics(model, tinyLoader(tinySamples(6)), { methods: ['bbox'], boxRadius: 2, consistency: false, seed, noiseStd: 1 });
     const [a, b, c] = [await run(0), await run(0), await run(3)];

@@ -14,7 +14,7 @@ import { boxAround, checkBoxMethods, defaultBoxRadius, partsInBox, prototypeCent
 import { rfHeatmaps } from '../maps/gaussian.js';
 import type { BoxMethod } from './boxes.js';
 import { ConsistencyAccumulator, StabilityAccumulator } from './consistency.js';
-import type { PartMetric } from './consistency.js';
+import type { ConsistencyOptions, PartMetric } from './consistency.js';
 
 /** Options of {@link partMetrics}. */
 export interface PartMetricsOptions {
@@ -30,6 +30,11 @@ export interface PartMetricsOptions {
   seed?: number;
   legacyPartMapping?: boolean;
   legacySoftStability?: boolean;
+  /**
+   * The reference's consistency of a prototype whose class's images never show some part: NaN (see
+   * {@link ConsistencyOptions}); the part ids are `0 …` the largest annotated in the loader's samples (visible or not).
+   */
+  legacyMissingPartNan?: boolean;
   /** Images per forward (default: the whole batch). */
   microBatch?: number;
   /** Called after each batch with images done and the total. */
@@ -62,7 +67,9 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
   const P = model.config.numPrototypes;
   const [Hz, Wz] = model.latentGrid;
   const cells = P * Hz * Wz;
-  const cons = new Map(methods.map((m) => [m, new ConsistencyAccumulator(P)]));
+  // the reference's part ids: 0 … the largest id in the whole annotation table (every sample, visible or not)
+  const numParts = o.legacyMissingPartNan ? loader.samples.reduce((n, s) => (s.parts ?? []).reduce((m, q) => Math.max(m, q.partId + 1), n), 0) : 0;
+  const cons = new Map(methods.map((m) => [m, new ConsistencyAccumulator(P, o.legacyMissingPartNan ? { legacyMissingPartNan: true, numParts } : {})]));
   const stab = new Map(methods.map((m) => [m, new StabilityAccumulator(P, { legacySoftStability: o.legacySoftStability ?? false })]));
   const maps = methods.some((m) => m.startsWith('heatmap'));
   const total = loader.options.indices?.length ?? loader.samples.length;
