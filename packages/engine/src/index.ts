@@ -32,4 +32,5 @@ export { tfjsVersions, packageVersion, TFJS_PACKAGES } from './versions.js';
 export { Rng, tfSeed } from './rng.js';
 export { chunks, rows } from './batching.js';
 export { quantiles, nanMean, roundHalfEven } from './stats.js';
-export { writeAtomic, fsyncFile, removeStaleTemps, pidAlive } from './atomic.js';
+export { writeAtomic, fsyncFile, removeStaleTemps, pidAlive, StagedFiles, withStagedFiles, DiskFullError, appendWhole, writeAllAtomic } from './atomic.js';
+export type { WriteAtomicOptions } from './atomic.js';

@@ -2,6 +2,10 @@
  * Test helpers for PixPNet packages (`@pixpnet/engine/testing`): deterministic data, error measures,
  * and tensor-leak accounting. No test framework is imported here.
  */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { tf } from './tf.js';
 import { Rng } from './rng.js';
 
@@ -103,4 +107,55 @@ export function referenceConv2d(spec: ReferenceConvSpec, dy?: ArrayLike<number>)
     y[yi] = acc;
   }
   return { y, dx, dW, outShape: [B, Ho, Wo, O] as [number, number, number, number] };
+}
+
+/** A small file system mounted for a test ({@link smallFileSystem}). */
+export interface SmallFileSystem {
+  /** Its mount point (an empty folder). */
+  dir: string;
+  /** Fills it with a filler file so that about `bytes` stay free (rounded down to whole blocks). */
+  fill(bytes: number): void;
+  /** Removes the filler file. */
+  unfill(): void;
+  /** Unmounts it and removes the mount point. */
+  close(): void;
+}
+
+/**
+ * Mounts a tmpfs of `bytes` on a new temporary folder, to test what happens on a full disk for real (ENOSPC from
+ * the kernel). Needs root and a kernel that lets this process mount; otherwise returns the reason to skip.
+ */
+export function smallFileSystem(bytes: number): SmallFileSystem | { skip: string } {
+  if (process.platform !== 'linux') return { skip: 'a tmpfs needs Linux' };
+  if (process.getuid?.() !== 0) return { skip: 'mounting a small tmpfs needs root' };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixpnet-fullfs-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    fs.rmdirSync(dir);
+    return { skip: `mount -t tmpfs failed here (${(r.stderr || r.error?.message || '').trim()})` };
+  }
+  const filler = path.join(dir, 'filler.bin');
+  return {
+    dir,
+    fill(free: number) {
+      fs.rmSync(filler, { force: true });
+      const st = fs.statfsSync(dir);
+      const avail = st.bavail * st.bsize;
+      const size = Math.max(0, Math.floor((avail - free) / st.bsize) * st.bsize);
+      const fd = fs.openSync(filler, 'w');
+      try {
+        const block = Buffer.alloc(1 << 16, 1);
+        for (let done = 0; done < size;) done += fs.writeSync(fd, block, 0, Math.min(block.length, size - done));
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+    unfill() {
+      fs.rmSync(filler, { force: true });
+    },
+    close() {
+      spawnSync('umount', [dir]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -84,7 +84,7 @@ export async function saveCheckpoint(file: string, model: ProtoNet, optimizer: G
   const meta: CheckpointMeta = {
     format: 'pixpnet-checkpoint', version: 1, config, model: { ...model.config }, loop, optimizers,
   };
-  writeAtomic(file, writeSafetensors(dict, { pixpnet: JSON.stringify(meta) }));
+  writeAtomic(file, writeSafetensors(dict, { pixpnet: JSON.stringify(meta) }), { verify: true });
 }
 
 /** Removes every checkpoint but `keep`, and half-written ones (a run killed between writing one and removing the last). */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import sharp from 'sharp';
-import { initBackend, log, writeAtomic } from '@pixpnet/engine';
+import { initBackend, log, withStagedFiles } from '@pixpnet/engine';
 import { protoNetToArtifacts } from '@pixpnet/models';
 import { prototypePatches } from '@pixpnet/eval';
 import { requireRunDir, withRun } from '../run_data.js';
@@ -34,13 +34,14 @@ export function registerExport(program: Command): void {
       const out = f.out ?? path.join(runDir, 'export');
       checkOutDir(out, '--out');
       await initBackend(engineOptions(f));
-      await withRun(runDir, false, async (run, ds) => {
-        fs.mkdirSync(path.join(out, 'model'), { recursive: true });
-        fs.mkdirSync(path.join(out, 'prototypes'), { recursive: true });
-        fs.cpSync(PAGE, out, { recursive: true });
+      await withRun(runDir, false, async (run, ds) => withStagedFiles(async (staged) => {
+        // every file is written whole before any replaces a previous export's (a full disk leaves that one as it was)
+        for (const e of fs.readdirSync(PAGE, { recursive: true, withFileTypes: true })) {
+          if (e.isFile()) staged.write(path.join(out, path.relative(PAGE, path.join(e.parentPath, e.name))), fs.readFileSync(path.join(e.parentPath, e.name)));
+        }
         const { modelJson, weights } = await protoNetToArtifacts(run.model);
-        writeAtomic(path.join(out, 'model', 'model.json'), JSON.stringify(modelJson));
-        writeAtomic(path.join(out, 'model', 'weights.bin'), Buffer.from(weights));
+        staged.write(path.join(out, 'model', 'model.json'), JSON.stringify(modelJson));
+        staged.write(path.join(out, 'model', 'weights.bin'), Buffer.from(weights));
         const P = run.model.config.numPrototypes;
         const patches = await prototypePatches(run.model, Array.from({ length: P }, (_, j) => j), ds.index.samples, ds.preset);
         const files: Array<string | null> = [];
@@ -48,18 +49,18 @@ export function registerExport(program: Command): void {
           const p = patches.get(j);
           if (!p) { files.push(null); continue; }
           const file = `prototypes/p${j}.png`;
-          await sharp(Buffer.from(p.data), { raw: { width: p.w, height: p.h, channels: 3 } }).png().toFile(path.join(out, file));
+          staged.write(path.join(out, file), await sharp(Buffer.from(p.data), { raw: { width: p.w, height: p.h, channels: 3 } }).png().toBuffer());
           files.push(file);
         }
         const { mean, std, crop, resize, downsample } = ds.preset;
-        writeAtomic(path.join(out, 'explainer.json'), JSON.stringify({
+        staged.write(path.join(out, 'explainer.json'), JSON.stringify({
           format: 'pixpnet-browser', title: `PixPNet: ${ds.key} (${run.model.config.backbone} cut at ${run.model.config.featureLayer})`,
           classNames: ds.index.classNames, preset: { mean, std, ...(crop ? { crop } : {}), ...(resize ? { resize } : {}), ...(downsample ? { downsample } : {}) },
           topK: f.topK ?? 4, patches: files,
         }));
-        writeAtomic(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
-        process.stdout.write(`${path.resolve(out)}\n`);
-        log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
-      });
+        staged.write(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
+      }));
+      process.stdout.write(`${path.resolve(out)}\n`);
+      log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
     });
 }

@@ -1,8 +1,7 @@
 /** Explanation panels for a list of images: explain, fetch the prototypes' patches, draw, write. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { tf, writeAtomic } from '@pixpnet/engine';
-import type { Tensor4D } from '@pixpnet/engine';
+import type { StagedFiles, Tensor4D } from '@pixpnet/engine';
 import { evalTransform } from '@pixpnet/data';
 import type { Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
@@ -41,11 +40,13 @@ export interface ExplainContext {
   classNames: readonly string[];
 }
 
-/** Explains and draws each item; with `outDir`, writes `explanation_<name>_<sort>_top<k>.png` there. */
-export async function explainItems(ctx: ExplainContext, items: readonly ExplainItem[], o: ExplainOptions & { outDir?: string } = {}): Promise<PanelRecord[]> {
+/**
+ * Explains and draws each item; with `outDir`, writes `explanation_<name>_<sort>_top<k>.png` there (each file
+ * atomically, or into `staged` to be committed with the caller's other files).
+ */
+export async function explainItems(ctx: ExplainContext, items: readonly ExplainItem[], o: ExplainOptions & { outDir?: string; staged?: StagedFiles } = {}): Promise<PanelRecord[]> {
   const { model, classNames } = ctx;
   const records: PanelRecord[] = [];
-  if (o.outDir) fs.mkdirSync(o.outDir, { recursive: true });
   for (const item of items) {
     const t = await evalTransform(item.sample, ctx.preset);
     const [H, W] = model.config.inputSize;
@@ -75,7 +76,8 @@ export async function explainItems(ctx: ExplainContext, items: readonly ExplainI
         caption: item.name,
       });
       const file = path.join(o.outDir, `explanation_${item.name.replace(/[^\w.-]+/g, '_')}_${e.sort}_top${e.evidence.length}.png`);
-      writeAtomic(file, png);
+      if (o.staged) o.staged.write(file, png);
+      else writeAtomic(file, png);
       rec.file = file;
     }
     records.push(rec);

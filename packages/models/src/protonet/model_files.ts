@@ -1,16 +1,18 @@
 /** Saving and loading a ProtoNet folder (`model.json` + `weights.bin`) in Node, written atomically. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeAtomic } from '@pixpnet/engine';
+import { writeAllAtomic } from '@pixpnet/engine';
 import type { ProtoNet } from './protonet.js';
 import { protoNetFromArtifacts, protoNetToArtifacts } from './serialize.js';
 import type { ProtoNetModelJson } from './serialize.js';
 
-/** Writes `dir/model.json` and `dir/weights.bin` (each atomically: a temporary file, fsync, a rename). */
+/**
+ * Writes `dir/model.json` and `dir/weights.bin` atomically together: both are written whole to temporary files
+ * before either replaces a previous one (a full disk leaves the previous pair as it was).
+ */
 export async function saveProtoNet(model: ProtoNet, dir: string): Promise<void> {
   const { modelJson, weights } = await protoNetToArtifacts(model, 'weights.bin');
-  writeAtomic(path.join(dir, 'weights.bin'), new Uint8Array(weights));
-  writeAtomic(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+  writeAllAtomic([[path.join(dir, 'weights.bin'), new Uint8Array(weights)], [path.join(dir, 'model.json'), JSON.stringify(modelJson)]]);
 }
 
 /** Reads a folder written by {@link saveProtoNet}. */

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { fsyncFile, log, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { appendWhole, fsyncFile, log, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
 import type { MetricsEvent, RunStartEvent } from '../events.js';
 
 /** Writes metrics rows as they come; on resume keeps exactly the rows the checkpoint had seen. */
@@ -49,7 +49,7 @@ export class CsvMetricsWriter {
 
   row(e: MetricsEvent): void {
     const v: Record<string, number | string> = { ...e.values, epoch: e.epoch, step: e.step };
-    fs.appendFileSync(this.file, stringify([this.columns.map((c) => (v[c] === undefined ? '' : v[c]))]));
+    appendWhole(this.file, stringify([this.columns.map((c) => (v[c] === undefined ? '' : v[c]))]));
   }
 }
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { removeStaleTemps, writeAllAtomic, writeAtomic } from '@pixpnet/engine';
 import type { RunEndEvent, RunStartEvent } from '../events.js';
 
 /** Writes the results folder when the run ends. */
@@ -27,10 +27,12 @@ export class ResultsWriter {
 
   end(e: RunEndEvent): void {
     const dir = runPaths(e.runDir).results;
-    fs.mkdirSync(dir, { recursive: true });
-    writeAtomic(path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 }));
-    writeAtomic(path.join(dir, 'scores.yaml'), YAML.stringify([e.scores]));
-    writeAtomic(path.join(dir, 'model_info.yaml'), YAML.stringify(e.modelInfo));
-    if (e.writeBestModelPath) writeAtomic(path.join(dir, 'best_model_path.txt'), path.relative(dir, e.checkpoint));
+    // together: a full disk leaves none of them half-written and none replaced
+    writeAllAtomic([
+      [path.join(dir, 'config.yaml'), YAML.stringify(this.config, { indent: 4 })],
+      [path.join(dir, 'scores.yaml'), YAML.stringify([e.scores])],
+      [path.join(dir, 'model_info.yaml'), YAML.stringify(e.modelInfo)],
+      ...(e.writeBestModelPath ? [[path.join(dir, 'best_model_path.txt'), path.relative(dir, e.checkpoint)] as const] : []),
+    ]);
   }
 }

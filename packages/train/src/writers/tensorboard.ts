@@ -7,7 +7,8 @@
  * carries `file_version: "brain.Event:2"`; every later one a `Summary` of `simple_value`s (scalars) or `histo`s
  * (`HistogramProto`, with TensorFlow's default exponential buckets).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { appendWhole } from '@pixpnet/engine';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import CRC32C from 'crc-32/crc32c.js';
@@ -312,9 +313,7 @@ export class TensorBoardWriter {
 
   private writeRecord(data: Uint8Array): void {
     const fd = this.openFd();
-    const record = frameRecord(data);
-    let written = 0;
-    while (written < record.length) written += writeSync(fd, record, written, record.length - written);
+    appendWhole(this.file, frameRecord(data), fd); // a whole record or none, also on a full disk
   }
 }
 
