@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
+import { smallFileSystem } from '@pixpnet/engine/testing';
 import { writeSynthDataset } from './write.js';
 import { readCub } from '../datasets/cub.js';
 
@@ -63,5 +64,22 @@ describe('the synthetic parts dataset', () => {
     fs.writeFileSync(path.join(out, 'CUB_200_2011', 'classes.txt'), '1 001.x\n');
     await expect(writeSynthDataset({ out, classes: 2, perClass: 2, size: 32 })).rejects.toThrow(/incomplete dataset \(files but no images.txt\): remove that folder/);
     expect(fs.readdirSync(out)).toEqual(['CUB_200_2011']);
+  });
+});
+
+describe('the synthetic parts dataset on a full disk (a real tmpfs)', () => {
+  const fsys = smallFileSystem(256 << 10);
+  const skip = 'skip' in fsys ? fsys.skip : undefined;
+  if (skip) console.warn(`full-disk test skipped: ${skip}`);
+
+  it.skipIf(skip)('fails naming the folder and the cause, and keeps nothing', async () => {
+    if ('skip' in fsys) return;
+    try {
+      await expect(writeSynthDataset({ out: path.join(fsys.dir, 'synthparts'), classes: 4, perClass: 40 }))
+        .rejects.toThrow(/Could not write the synthetic dataset to .*CUB_200_2011: no space is left on the device \(ENOSPC\); nothing was kept/);
+      expect(fs.readdirSync(path.join(fsys.dir, 'synthparts'))).toEqual([]);
+    } finally {
+      fsys.close();
+    }
   });
 });

@@ -57,6 +57,10 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
     fs.renameSync(tmp, root);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true }); // never leave a half-written copy behind
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') {
+      throw new Error(`Could not write the synthetic dataset to ${root}: ${code === 'EDQUOT' ? 'the disk quota is used up' : 'no space is left on the device'} (${code}); nothing was kept. Free some space (df -h ${options.out}) or choose another folder, and run the command again.`);
+    }
     throw e;
   }
   return root;
