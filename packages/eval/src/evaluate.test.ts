@@ -99,6 +99,33 @@ describe('evaluateInterpretability', () => {
     expect((await evaluateInterpretability(input(), { ...o, legacyBoxRadius: true })).parameters['boxRadius']).toBe(36);
   });
 
+  it('legacyMissingPartNan: a prototype whose class never shows a part is NaN; a NaN score is null in interpretability.yaml, which reads back', async () => {
+    // class 1's images show part 0 (at (2, 2)) invisible; image 0 also annotates a part 2, never visible anywhere
+    const samples = tinySamples(6);
+    for (const s of samples.filter((x) => x.label === 1)) s.parts = s.parts!.map((p) => (p.partId === 0 ? { ...p, visible: false } : p));
+    const o = { metrics: ['consistency' as const], methods: ['center' as const], boxRadius: 5 };
+    const fixed = await evaluateInterpretability(input(samples), o);
+    expect(fixed.parameters['legacyMissingPartNan']).toBe(false);
+    expect(fixed.consistency!['center']!.perPrototype.soft).toEqual([1, 1, 1, 1]);
+    const legacy = await evaluateInterpretability(input(samples), { ...o, legacyMissingPartNan: true });
+    expect(legacy.parameters['legacyMissingPartNan']).toBe(true);
+    expect(legacy.consistency!['center']!.soft).toBe(1); // class 0's prototypes only
+    expect(legacy.consistency!['center']!.hard).toBe(0.5);
+    expect(legacy.consistency!['center']!.perPrototype.soft.slice(2).every(Number.isNaN)).toBe(true);
+
+    samples[0]!.parts!.push({ partId: 2, partIdOrig: 2, x: 8, y: 8, visible: false });
+    const results = path.join(dir, 'missing-part');
+    const none = await evaluateInterpretability(input(samples, results), { ...o, legacyMissingPartNan: true });
+    expect(none.consistency!['center']!.soft).toBeNaN(); // every prototype NaN
+    expect(none.consistency!['center']!.hard).toBe(0);
+    const y = YAML.parse(fs.readFileSync(path.join(results, 'interpretability.yaml'), 'utf8'));
+    expect(y.parameters.legacyMissingPartNan).toBe(true);
+    expect(y.consistency.center.soft).toBeNull();
+    expect(y.consistency.center.hard).toBe(0);
+    expect(y.consistency.center.perPrototype.soft).toEqual([null, null, null, null]);
+    expect(y.consistency.center.quantiles.soft).toEqual([null, null, null, null, null]);
+  });
+
   it('a dataset without parts gets the ROT only, and says why; asking for consistency there is an error naming the fix', async () => {
     const noParts = tinySamples(4, { parts: false });
     const r = await evaluateInterpretability(input(noParts), { rot: { steps: 3, numSamples: 1 }, rotMethods: ['rf'] });

@@ -38,6 +38,12 @@ export interface InterpretabilityOptions {
   legacyBoxRadius?: boolean;
   legacyPartMapping?: boolean;
   legacySoftStability?: boolean;
+  /**
+   * The reference's consistency: a prototype whose class's images never show some part (of the ids `0 …` the largest
+   * annotated) scores NaN — left out of soft consistency, not consistent for hard. By default that part is left out
+   * of the prototype's best part.
+   */
+  legacyMissingPartNan?: boolean;
   /** σ of the stability noise (default 0.2). */
   noiseStd?: number;
   /** Seed of the stability noise (default 0). */
@@ -144,6 +150,7 @@ export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' 
     metrics, methods, rotMethods, boxRadius, rot, skipped,
     noiseStd: o.noiseStd ?? 0.2, noiseSeed: o.noiseSeed ?? 0,
     legacyPartMapping: o.legacyPartMapping ?? false, legacySoftStability: o.legacySoftStability ?? false,
+    legacyMissingPartNan: o.legacyMissingPartNan ?? false,
   };
 }
 
@@ -212,7 +219,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
   const result: InterpretabilityResult = {
     parameters: {
       dataset: input.dataset, split: input.split, images: input.indices.length, metrics: plan.metrics, boxMethods: plan.methods, boxRadius: plan.boxRadius,
-      legacyBoxRadius: o.legacyBoxRadius ?? false, legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability,
+      legacyBoxRadius: o.legacyBoxRadius ?? false, legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan,
       noiseStd: plan.noiseStd, noiseSeed: plan.noiseSeed, rotMethods: plan.rotMethods, rot: plan.rot, model: input.modelId, inputSize: model.config.inputSize,
       latentGrid: model.latentGrid, meanRfPct: rfPct,
     },
@@ -223,7 +230,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     log.info(`Consistency/stability: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})`);
     const pm = await partMetrics(model, loader(), {
       methods: plan.methods, boxRadius: plan.boxRadius, consistency: doC, stability: doS, noiseStd: plan.noiseStd, seed: plan.noiseSeed,
-      legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
+      legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
       onProgress: (d, t) => input.onProgress?.(doC && doS ? 'consistency+stability' : doC ? 'consistency' : 'stability', d, t),
     });
     result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts, outsideParts: pm.outsideParts };

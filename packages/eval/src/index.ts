@@ -21,7 +21,7 @@ export type { BatchPartsOptions, OutsidePart } from './parts.js';
 export { BOX_METHODS, checkBoxMethods, boxAround, defaultBoxRadius, overlaps, partsInBox, prototypeCenters } from './metrics/boxes.js';
 export type { Box, BoxMethod } from './metrics/boxes.js';
 export { ConsistencyAccumulator, StabilityAccumulator, CONSISTENT, QUANTILES } from './metrics/consistency.js';
-export type { PartMetric, StabilityOptions } from './metrics/consistency.js';
+export type { ConsistencyOptions, PartMetric, StabilityOptions } from './metrics/consistency.js';
 export { partMetrics } from './metrics/part_metrics.js';
 export type { PartMetricsOptions, PartMetricsResult } from './metrics/part_metrics.js';
 export { relevanceOrderingTest, checkRotParams, rotPlan, rotSamplePositions, ROT_DEFAULTS } from './rot/rot.js';

@@ -23,6 +23,7 @@ interface EvaluateFlags {
   'eval.legacyBoxRadius'?: boolean;
   'eval.legacyPartMapping'?: boolean;
   'eval.legacySoftStability'?: boolean;
+  'eval.legacyMissingPartNan'?: boolean;
   'eval.noiseStd'?: number;
   'eval.noiseSeed'?: number;
   'rot.methods'?: string[];
@@ -57,6 +58,7 @@ export function interpretabilityOptions(f: EvaluateFlags): InterpretabilityOptio
     ...(f['eval.legacyBoxRadius'] ? { legacyBoxRadius: true } : {}),
     ...(f['eval.legacyPartMapping'] ? { legacyPartMapping: true } : {}),
     ...(f['eval.legacySoftStability'] ? { legacySoftStability: true } : {}),
+    ...(f['eval.legacyMissingPartNan'] ? { legacyMissingPartNan: true } : {}),
     ...(f['eval.noiseStd'] !== undefined ? { noiseStd: f['eval.noiseStd'] } : {}),
     ...(f['eval.noiseSeed'] !== undefined ? { noiseSeed: f['eval.noiseSeed'] } : {}),
     ...(f['rot.methods'] ? { rotMethods: f['rot.methods'] } : {}),
@@ -77,7 +79,10 @@ export function registerEvaluate(program: Command): void {
     .option('--eval.box-radius <px>', 'half-size of the prototype box (default: round(36 × input size / 224))', numberArg('--eval.box-radius', (n) => n > 0, 'a positive number'))
     .option('--eval.legacy-box-radius', "the reference's fixed 36 px radius (made for 224 px inputs)")
     .option('--eval.legacy-part-mapping', "the reference's part mapping, which assumes a square resize (wrong for non-square images)")
-    .option('--eval.legacy-soft-stability', "the reference's soft stability (one image with no part in the box, clean and noisy, makes a prototype NaN)")
+    .option('--eval.legacy-soft-stability', "the reference's soft stability: one image with no part in a prototype's box, clean and noisy, makes the prototype " +
+      'NaN, left out of the mean for good (default: two empty part sets are identical, Jaccard 1)')
+    .option('--eval.legacy-missing-part-nan', "the reference's consistency: a prototype whose class's images never show some part scores NaN, left out of " +
+      "soft consistency and not consistent for hard (default: that part is left out of the prototype's best part)")
     .option('--eval.noise-std <sigma>', 'stability noise in normalised input space (default: 0.2)', numberArg('--eval.noise-std', (n) => n >= 0, 'a number ≥ 0'))
     .option('--eval.noise-seed <n>', 'seed of the stability noise (default: 0)', wholeArg('--eval.noise-seed', 0))
     .option('--rot.methods <list>', 'ROT heat-map methods, comma-separated (default: rf,upsample,random)', list)
@@ -89,7 +94,8 @@ export function registerEvaluate(program: Command): void {
     .option('--rot.normalized', "divide by the prototype's similarity on the original image")
     .option('--rot.zeros', 'a baseline of zeros (the dataset mean) instead of seeded standard normal noise')
     .option('--rot.seed <n>', 'seed of the baseline and random maps (default: 4)', wholeArg('--rot.seed', 0))
-    .option('--rot.legacy-counting', "the reference's per-batch image counting (divides by zero when a batch mixes classes)")
+    .option('--rot.legacy-counting', "the reference's per-batch image counting: each test batch's evaluated images credited to the prototypes of its last " +
+      "image's class only, dividing the others by zero when a batch mixes classes (default: each prototype's curve over the images it was evaluated on)")
     .action(async (runDir: string, _o: unknown, self: Command) => {
       const all = self.optsWithGlobals<GlobalOptions & EvaluateFlags>();
       const options = { ...interpretabilityOptions(all), ...(all.split ? { split: all.split } : {}) };

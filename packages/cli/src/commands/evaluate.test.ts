@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { describe, expect, it } from 'vitest';
+import type { InterpretabilityResult } from '@pixpnet/eval';
+import { formatInterpretability } from '../evaluation.js';
+import { interpretabilityOptions } from './evaluate.js';
+
+describe('pixpnet evaluate options', () => {
+  it('the legacy flags reach the library options; none given, none set', () => {
+    expect(interpretabilityOptions({ 'eval.legacyMissingPartNan': true, 'eval.legacySoftStability': true, 'rot.legacyCounting': true })).toMatchObject({
+      legacyMissingPartNan: true, legacySoftStability: true, rot: { legacyRotCounting: true },
+    });
+    const none = interpretabilityOptions({});
+    expect(none.legacyMissingPartNan).toBeUndefined();
+    expect(none.legacySoftStability).toBeUndefined();
+    expect(none.rot?.legacyRotCounting).toBeUndefined();
+  });
+
+  it('--help documents each legacy behaviour and the default', () => {
+    // a subcommand's --help exits the process: the binary, in a child process
+    const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/pixpnet.js', import.meta.url)), 'evaluate', '--help'], { encoding: 'utf8' });
+    const help = out.replace(/\s+/g, ' ');
+    expect(help).toMatch(/--eval\.legacy-missing-part-nan the reference's consistency: a prototype whose class's images never show some part scores NaN.*\(default: that part is left out of the prototype's best part\)/);
+    expect(help).toMatch(/--eval\.legacy-soft-stability the reference's soft stability.*\(default: two empty part sets are identical, Jaccard 1\)/);
+    expect(help).toMatch(/--rot\.legacy-counting the reference's per-batch image counting: each test batch's evaluated images.*\(default: each prototype's curve over the images it was evaluated on\)/);
+  });
+});
+
+describe('the evaluation table', () => {
+  const result = (soft: number | null): InterpretabilityResult => ({
+    parameters: {},
+    skipped: {},
+    consistency: { bbox: { soft, hard: 0, quantiles: { soft: [], hard: [] }, perPrototype: { soft: [], hard: [] } } },
+    stability: { bbox: { soft: 1, hard: 1, quantiles: { soft: [], hard: [] }, perPrototype: { soft: [], hard: [] } } },
+  } as unknown as InterpretabilityResult);
+
+  it('shows n/a for a NaN score (every prototype NaN under a legacy flag), and for the null it is in interpretability.yaml', () => {
+    expect(formatInterpretability(result(NaN))).toMatch(/bbox \(RF, ours\)\s+n\/a\s+0\.000\s+1\.000\s+1\.000/);
+    const reread = YAML.parse(YAML.stringify({ ...result(null) })) as InterpretabilityResult;
+    expect(reread.consistency!['bbox']!.soft).toBeNull();
+    expect(formatInterpretability(reread)).toMatch(/bbox \(RF, ours\)\s+n\/a\s+0\.000/);
+  });
+});
