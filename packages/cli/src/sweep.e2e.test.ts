@@ -1,5 +1,5 @@
 /** `pixpnet sweep` as a user runs it (the built binary): a tiny sweep, its resume, the sbatch script, merge and analyze. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +60,36 @@ describe('pixpnet sweep (end to end)', () => {
     expect(strip(rows)).toEqual(strip(single)); // the same numbers, whichever process ran a row
     const lone = pixpnet(['sweep', 'merge', path.join(dir, 'm.csv'), path.join(dir, 'shard-0.csv')]);
     expect(lone.err).toMatch(/1 row\(s\) of the sweep are in no shard/);
+  }, 300_000);
+
+  it('one owner per sweep CSV: a second sweep on it is refused, naming the owner; analyze and merge refuse rows written twice', async () => {
+    const out = path.join(tmp, 'race', 'sweep.csv');
+    const first = spawn(process.execPath, [bin, 'sweep', ...tiny, '--out', out], { cwd: tmp, stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => first.on('exit', (c) => r(c)));
+    while (!fs.existsSync(`${out}.lock`)) await new Promise((r) => setTimeout(r, 5));
+    first.kill('SIGSTOP'); // holding the lock, mid-sweep
+    const second = pixpnet(['sweep', ...tiny, '--out', out]);
+    first.kill('SIGCONT');
+    expect(second.code).not.toBe(0);
+    expect(second.err).toContain(`The sweep CSV ${out} is in use by process ${first.pid}`);
+    expect(second.err).toContain(`Its lock is ${out}.lock: if no such process is running (check with: ps -p ${first.pid}), delete ${out}.lock`);
+    expect(await exited).toBe(0);
+    const rows = readSweepCsv(out);
+    expect(rows.map((x) => x['Stage Name'])).toEqual(['maxpool1', 'classifier']); // each row once
+    expect(fs.existsSync(`${out}.lock`)).toBe(false);
+    // what two unlocked sweeps used to leave: every row twice
+    const text = fs.readFileSync(out, 'utf8').trimEnd().split('\n');
+    const twice = path.join(tmp, 'race', 'twice.csv');
+    fs.writeFileSync(twice, [...text, ...text.slice(1)].join('\n') + '\n');
+    fs.copyFileSync(`${out}.sweep.json`, `${twice}.sweep.json`);
+    const a = pixpnet(['sweep', 'analyze', twice, '--out', path.join(tmp, 'race', 'analysis')]);
+    expect(a.code).not.toBe(0);
+    expect(a.err).toMatch(/2 row\(s\) of the same sweep settings come more than once — vgg_nano_bn maxpool1 on synthparts at 32x32 \(sweep \w+, pretrained no\): .*twice\.csv:2, .*twice\.csv:4;/);
+    expect(fs.existsSync(path.join(tmp, 'race', 'analysis'))).toBe(false);
+    const m = pixpnet(['sweep', 'merge', path.join(tmp, 'race', 'm.csv'), twice]);
+    expect(m.err).toMatch(/vgg_nano_bn\/maxpool1 is twice in .*twice\.csv: two sweeps wrote that CSV at once/);
+    const m2 = pixpnet(['sweep', 'merge', path.join(tmp, 'race', 'm.csv'), out, out]);
+    expect(m2.err).toMatch(/sweep\.csv is given twice; give each shard CSV once/);
   }, 300_000);
 
   it('analyze: the scatter and the Pareto front of a sweep', () => {

@@ -34,3 +34,5 @@ export { chunks, rows } from './batching.js';
 export { quantiles, nanMean, roundHalfEven } from './stats.js';
 export { writeAtomic, fsyncFile, removeStaleTemps, pidAlive, StagedFiles, withStagedFiles, DiskFullError, appendWhole, writeAllAtomic } from './atomic.js';
 export type { WriteAtomicOptions } from './atomic.js';
+export { lockFile, processStartTicks } from './lock.js';
+export type { FileLock, LockInfo, LockOptions } from './lock.js';

@@ -71,9 +71,20 @@ describe('analyzeSweep', () => {
 
   it('ranks each dataset (and input size) on its own and warns about rows present twice', () => {
     const a = analyzeSweep([ours(syntheticRows('cifar10', 32, ['vgg11']), 'a.csv'), ours([...syntheticRows('imagenette', 64, ['vgg11']), ...syntheticRows('imagenette', 32, ['vgg11'])], 'b.csv'),
-      ours(syntheticRows('cifar10', 32, ['vgg11']).slice(0, 1), 'c.csv')]);
+      ours(syntheticRows('cifar10', 32, ['vgg11']).slice(0, 1).map((r) => ({ ...r, Sweep: 'other1' })), 'c.csv')]); // other settings
     expect(a.panels).toEqual(['cifar10', 'imagenette (32 × 32)', 'imagenette (64 × 64)']);
     for (const p of a.panels) expect(a.rows.some((r) => r.panel === p && r.paretoRank === 1)).toBe(true);
     expect(a.warnings).toEqual(['vgg11 conv1 on cifar10 at 32x32 is in a.csv:2 and in c.csv:2: both are analysed.']);
+  });
+
+  it('refuses rows of the same settings that come twice (two sweeps on one CSV, a CSV given twice), naming the lines', () => {
+    const rows = syntheticRows('cifar10', 32, ['vgg11']);
+    const twice = ours([...rows, rows[2]!, rows[5]!], 'a.csv');
+    expect(() => analyzeSweep([twice])).toThrow('2 row(s) of the same sweep settings come more than once — vgg11 maxpool2 on cifar10 at 32x32 (sweep abc123, pretrained false): a.csv:4, a.csv:10; ' +
+      'vgg11 maxpool5 on cifar10 at 32x32 (sweep abc123, pretrained false): a.csv:7, a.csv:11. Two sweeps wrote one CSV, or a CSV was given twice');
+    expect(() => analyzeSweep([ours(rows, 'a.csv'), ours(rows, 'a.csv')])).toThrow(/come more than once — vgg11 conv1 on cifar10 at 32x32 \(sweep abc123, pretrained false\): a\.csv:2, a\.csv:2;/);
+    const ref = (name: string) => readSweepCsv(csvText(rows, REFERENCE_COLUMNS), name);
+    expect(() => analyzeSweep([readSweepCsv(csvText([...rows, rows[0]!], REFERENCE_COLUMNS), 'ref.csv')])).toThrow(/vgg11 conv1 on cifar10 at 32x32 \(file ref\.csv\): ref\.csv:2, ref\.csv:10/);
+    expect(analyzeSweep([ref('r1.csv'), ref('r2.csv')]).warnings).toHaveLength(rows.length); // two reference runs: compared
   });
 });

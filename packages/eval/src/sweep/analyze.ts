@@ -46,15 +46,38 @@ export function skipReason(r: SweepRow): string {
 }
 
 /**
+ * Throws when one (model, stage, dataset, size) row of one sweep's settings comes twice — two sweeps that wrote one
+ * CSV, or a CSV given twice — naming the lines. Rows of the same model and stage under other settings (another
+ * sweep id) are a comparison, not duplicates; the reference's CSVs carry no settings, so there only rows of one file
+ * count.
+ */
+export function refuseDuplicateRows(csvs: readonly SweepCsv[]): void {
+  const seen = new Map<string, string[]>();
+  for (const c of csvs) {
+    for (const r of c.rows) {
+      const settings = r.sweep !== undefined ? `sweep ${r.sweep}${r.pretrained ? `, pretrained ${r.pretrained}` : ''}` : `file ${c.name}`;
+      const key = `${r.model} ${r.stageName} on ${r.dataset} at ${r.height}x${r.width} (${settings})`;
+      seen.set(key, [...(seen.get(key) ?? []), r.source]);
+    }
+  }
+  const dups = [...seen].filter(([, at]) => at.length > 1);
+  if (!dups.length) return;
+  const list = dups.slice(0, 10).map(([k, at]) => `${k}: ${at.join(', ')}`).join('; ');
+  throw new Error(`${dups.length} row(s) of the same sweep settings come more than once — ${list}${dups.length > 10 ? '; …' : ''}. ` +
+    'Two sweeps wrote one CSV, or a CSV was given twice: keep one copy of each row (pixpnet sweep merge merges shards and checks this), then analyse again.');
+}
+
+/**
  * Analyses the rows of one or more sweep CSVs. Rows with a `Note` or without a test accuracy are set aside in
  * `skipped`. Rows without a `Patch % of Image` (the reference's CSVs) get it from the zoo.
  *
  * The reference dropped DenseNet's `norm0` and `norm5` (it had no receptive field for them); the zoo has exact
  * fields for every stage, so those rows are kept.
  *
- * @throws Error when no row ran, or when a row's patch % cannot be computed (naming the row, model and stage).
+ * @throws Error when a row of one sweep's settings comes twice ({@link refuseDuplicateRows}), when no row ran, or when a row's patch % cannot be computed (naming the row, model and stage).
  */
 export function analyzeSweep(csvs: readonly SweepCsv[], options: AnalyzeSweepOptions = {}): SweepAnalysis {
+  refuseDuplicateRows(csvs);
   const all = csvs.flatMap((c) => c.rows).sort(compareSweepRows);
   const ran = all.filter((r) => !r.note && r.testAccuracy !== null);
   const skipped = all.filter((r) => r.note || r.testAccuracy === null);

@@ -4,9 +4,11 @@
  * and a sidecar `<csv>.sweep.json` holding the settings, the identity and the shard — what resume and merge check.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import { writeAtomic } from '@pixpnet/engine';
+import { lockFile, writeAtomic } from '@pixpnet/engine';
+import type { FileLock } from '@pixpnet/engine';
 import type { SweepPlan, SweepSettings } from './plan.js';
 import type { Shard } from './shard.js';
 
@@ -25,6 +27,14 @@ export interface SweepSidecar {
   settings: SweepSettings;
   rows: number;
   shard?: Shard;
+}
+
+/**
+ * Takes the lock of a sweep CSV (`<csv>.lock`, the same kind of lock as a run directory's): one process writes a
+ * sweep CSV at a time — two sweeps on one CSV would each write every row.
+ */
+export function lockSweepCsv(csv: string): FileLock {
+  return lockFile(`${path.resolve(csv)}.lock`, { what: `the sweep CSV ${csv}`, why: 'two sweeps writing one CSV would each write every row' });
 }
 
 /** The sidecar path of a CSV. */

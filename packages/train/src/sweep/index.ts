@@ -5,7 +5,7 @@ export { defaultSweepStages, namedSweepStages } from './stages.js';
 export type { SweepStage } from './stages.js';
 export { parseShard, shardFromEnv, shardRows } from './shard.js';
 export type { Shard } from './shard.js';
-export { SWEEP_COLUMNS, readSweepCsv, readSidecar, openSweepCsv, appendSweepRow, writeSweepCsv, sidecarPath } from './csv.js';
+export { SWEEP_COLUMNS, readSweepCsv, readSidecar, openSweepCsv, appendSweepRow, writeSweepCsv, sidecarPath, lockSweepCsv } from './csv.js';
 export type { SweepCsvRow, SweepSidecar } from './csv.js';
 export { trainRow } from './classifier.js';
 export type { RowJob, RowResult } from './classifier.js';

@@ -8,7 +8,7 @@ import { DataLoader, makeSplits, openDataset } from '@pixpnet/data';
 import type { SweepPlan } from './plan.js';
 import { shardRows } from './shard.js';
 import type { Shard } from './shard.js';
-import { appendSweepRow, openSweepCsv } from './csv.js';
+import { appendSweepRow, lockSweepCsv, openSweepCsv } from './csv.js';
 import type { SweepCsvRow } from './csv.js';
 import { trainRow } from './classifier.js';
 import { ArrayLoader, splitBytes } from './memory.js';
@@ -35,9 +35,18 @@ export interface RunSweepOptions {
 /** Runs the sweep; resolves with the rows this call added. */
 export async function runSweep(o: RunSweepOptions): Promise<SweepCsvRow[]> {
   const { plan } = o;
-  const s = plan.settings;
   const mine = shardRows(plan.rows, o.shard);
-  const done = openSweepCsv(o.out, plan, o.shard);
+  const lock = lockSweepCsv(o.out); // before reading it: the rows done are this owner's to know
+  try {
+    return await runRows(o, mine, openSweepCsv(o.out, plan, o.shard));
+  } finally {
+    lock.release();
+  }
+}
+
+async function runRows(o: RunSweepOptions, mine: SweepPlan['rows'], done: SweepCsvRow[]): Promise<SweepCsvRow[]> {
+  const { plan } = o;
+  const s = plan.settings;
   const finished = new Set(done.map((r) => `${r.Model}/${r['Stage Name']}`));
   const todo = mine.filter((r) => !finished.has(`${r.model}/${r.stage}`));
   o.onEvent?.({ type: 'start', rows: todo.length, skipped: mine.length - todo.length, total: plan.rows.length });
