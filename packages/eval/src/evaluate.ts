@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { log, writeAtomic } from '@pixpnet/engine';
+import { StagedFiles, log } from '@pixpnet/engine';
 import { DataLoader } from '@pixpnet/data';
 import type { Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
@@ -212,82 +212,87 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     if (input.resultsDir && lost.length) keepPreviousResults(input.resultsDir, lost);
     lost = [];
   };
-  const { model } = input;
-  // one pass each: decoded images are not kept (a CUB test set would hold ~1.5 GB beside the wasm heap)
-  const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false, cache: false });
-  const rfPct = meanRfPct(model);
-  const result: InterpretabilityResult = {
-    parameters: {
-      dataset: input.dataset, split: input.split, images: input.indices.length, metrics: plan.metrics, boxMethods: plan.methods, boxRadius: plan.boxRadius,
-      legacyBoxRadius: o.legacyBoxRadius ?? false, legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan,
-      noiseStd: plan.noiseStd, noiseSeed: plan.noiseSeed, rotMethods: plan.rotMethods, rot: plan.rot, model: input.modelId, inputSize: model.config.inputSize,
-      latentGrid: model.latentGrid, meanRfPct: rfPct,
-    },
-    skipped: plan.skipped,
-  };
-  const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability');
-  if (doC || doS) {
-    log.info(`Consistency/stability: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})`);
-    const pm = await partMetrics(model, loader(), {
-      methods: plan.methods, boxRadius: plan.boxRadius, consistency: doC, stability: doS, noiseStd: plan.noiseStd, seed: plan.noiseSeed,
-      legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
-      onProgress: (d, t) => input.onProgress?.(doC && doS ? 'consistency+stability' : doC ? 'consistency' : 'stability', d, t),
-    });
-    result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts, outsideParts: pm.outsideParts };
-    if (pm.consistency) result.consistency = Object.fromEntries(Object.entries(pm.consistency).map(([k, v]) => [k, scores(v)]));
-    if (pm.stability) result.stability = Object.fromEntries(Object.entries(pm.stability).map(([k, v]) => [k, scores(v)]));
-    const q = (v: number[]) => v.map((x) => x.toFixed(3)).join(' / ');
-    for (const [name, byMethod] of [['consistency', result.consistency], ['stability', result.stability]] as const) {
-      for (const [m, v] of Object.entries(byMethod ?? {})) {
-        log.info(`${name} ${m}: per-prototype quantiles (0/25/50/75/100 %) soft ${q(v.quantiles.soft)}, hard ${q(v.quantiles.hard)}`);
+  const staged = new StagedFiles(); // the results' files, written together at the end
+  try {
+    const { model } = input;
+    // one pass each: decoded images are not kept (a CUB test set would hold ~1.5 GB beside the wasm heap)
+    const loader = () => new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices, augment: false, cache: false });
+    const rfPct = meanRfPct(model);
+    const result: InterpretabilityResult = {
+      parameters: {
+        dataset: input.dataset, split: input.split, images: input.indices.length, metrics: plan.metrics, boxMethods: plan.methods, boxRadius: plan.boxRadius,
+        legacyBoxRadius: o.legacyBoxRadius ?? false, legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan,
+        noiseStd: plan.noiseStd, noiseSeed: plan.noiseSeed, rotMethods: plan.rotMethods, rot: plan.rot, model: input.modelId, inputSize: model.config.inputSize,
+        latentGrid: model.latentGrid, meanRfPct: rfPct,
+      },
+      skipped: plan.skipped,
+    };
+    const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability');
+    if (doC || doS) {
+      log.info(`Consistency/stability: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})`);
+      const pm = await partMetrics(model, loader(), {
+        methods: plan.methods, boxRadius: plan.boxRadius, consistency: doC, stability: doS, noiseStd: plan.noiseStd, seed: plan.noiseSeed,
+        legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
+        onProgress: (d, t) => input.onProgress?.(doC && doS ? 'consistency+stability' : doC ? 'consistency' : 'stability', d, t),
+      });
+      result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts, outsideParts: pm.outsideParts };
+      if (pm.consistency) result.consistency = Object.fromEntries(Object.entries(pm.consistency).map(([k, v]) => [k, scores(v)]));
+      if (pm.stability) result.stability = Object.fromEntries(Object.entries(pm.stability).map(([k, v]) => [k, scores(v)]));
+      const q = (v: number[]) => v.map((x) => x.toFixed(3)).join(' / ');
+      for (const [name, byMethod] of [['consistency', result.consistency], ['stability', result.stability]] as const) {
+        for (const [m, v] of Object.entries(byMethod ?? {})) {
+          log.info(`${name} ${m}: per-prototype quantiles (0/25/50/75/100 %) soft ${q(v.quantiles.soft)}, hard ${q(v.quantiles.hard)}`);
+        }
       }
     }
-  }
-  if (plan.metrics.includes('rot')) {
-    if (plan.rot.numSamples > input.indices.length) {
-      log.warning(`--rot.num-samples ${plan.rot.numSamples}: the ${input.split} split has ${input.indices.length} images, so the ROT uses all of them.`);
-    }
-    result.rot = {};
-    result.rotResults = {};
-    const dir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
-    const size = rotPlan(model, plan.rot, input.indices.length);
-    if (size.steps.length === size.T) {
-      const n = plan.rotMethods.length;
-      log.info(`ROT: the exact test, ${(size.forwards * n).toLocaleString('en')} forwards for ${n} method(s) (${size.T} pixel counts per image and prototype); ` +
-        `--rot.steps 33 needs ${(rotPlan(model, { ...plan.rot, steps: 33 }, input.indices.length).forwards * n).toLocaleString('en')} and integrates between them`);
-    }
-    for (const method of plan.rotMethods) {
-      const params: RotParams = { ...plan.rot, method };
-      const { key, identity } = rotCacheKey(input.dataset, input.split, params, input.modelId);
-      let r = dir ? readRotCache(dir, key, identity) : undefined;
-      const cached = r !== undefined;
-      if (r) log.info(`ROT ${method}: read from ${path.join(dir!, `${key}.json`)} (same parameters and model)`);
-      else {
-        r = await relevanceOrderingTest(model, loader(), params, {
-          ...(input.microBatch ? { microBatch: input.microBatch } : {}), onProgress: (d, t) => input.onProgress?.(`rot ${method}`, d, t),
-        });
-        if (dir) await writeRotCache(dir, key, identity, r);
+    if (plan.metrics.includes('rot')) {
+      if (plan.rot.numSamples > input.indices.length) {
+        log.warning(`--rot.num-samples ${plan.rot.numSamples}: the ${input.split} split has ${input.indices.length} images, so the ROT uses all of them.`);
       }
-      result.rotResults[method] = r;
-      result.rot[method] = {
-        area: r.area, pctAtOrigSim: r.pctAtOrigSim, images: r.images, forwards: r.forwards, seconds: r.seconds, cached, ...(dir ? { file: path.join('rot', `${key}.json`) } : {}),
-      };
+      result.rot = {};
+      result.rotResults = {};
+      const dir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
+      const size = rotPlan(model, plan.rot, input.indices.length);
+      if (size.steps.length === size.T) {
+        const n = plan.rotMethods.length;
+        log.info(`ROT: the exact test, ${(size.forwards * n).toLocaleString('en')} forwards for ${n} method(s) (${size.T} pixel counts per image and prototype); ` +
+          `--rot.steps 33 needs ${(rotPlan(model, { ...plan.rot, steps: 33 }, input.indices.length).forwards * n).toLocaleString('en')} and integrates between them`);
+      }
+      for (const method of plan.rotMethods) {
+        const params: RotParams = { ...plan.rot, method };
+        const { key, identity } = rotCacheKey(input.dataset, input.split, params, input.modelId);
+        let r = dir ? readRotCache(dir, key, identity) : undefined;
+        const cached = r !== undefined;
+        if (r) log.info(`ROT ${method}: read from ${path.join(dir!, `${key}.json`)} (same parameters and model)`);
+        else {
+          r = await relevanceOrderingTest(model, loader(), params, {
+            ...(input.microBatch ? { microBatch: input.microBatch } : {}), onProgress: (d, t) => input.onProgress?.(`rot ${method}`, d, t),
+          });
+          if (dir) await writeRotCache(dir, key, identity, r);
+        }
+        result.rotResults[method] = r;
+        result.rot[method] = {
+          area: r.area, pctAtOrigSim: r.pctAtOrigSim, images: r.images, forwards: r.forwards, seconds: r.seconds, cached, ...(dir ? { file: path.join('rot', `${key}.json`) } : {}),
+        };
+      }
+      if (input.resultsDir) {
+        const curves = plan.rotMethods.map((m) => ({ label: heatmapMethod(m).label, xPct: result.rotResults![m]!.xPct, y: result.rotResults![m]!.agg }));
+        const { svg, png } = await renderRotPlot(curves, rfPct, `Relevance ordering test — ${input.dataset} ${input.split}`);
+        staged.write(path.join(input.resultsDir, 'rot.svg'), svg);
+        staged.write(path.join(input.resultsDir, 'rot.png'), png);
+        result.rotPlot = { svg: 'rot.svg', png: 'rot.png' };
+      }
     }
     if (input.resultsDir) {
-      const curves = plan.rotMethods.map((m) => ({ label: heatmapMethod(m).label, xPct: result.rotResults![m]!.xPct, y: result.rotResults![m]!.agg }));
-      const { svg, png } = await renderRotPlot(curves, rfPct, `Relevance ordering test — ${input.dataset} ${input.split}`);
+      staged.write(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
+      // every new file is whole on disk (a full disk has stopped before this): only now the previous ones are moved
       keepOnce();
-      writeAtomic(path.join(input.resultsDir, 'rot.svg'), svg);
-      writeAtomic(path.join(input.resultsDir, 'rot.png'), png);
-      result.rotPlot = { svg: 'rot.svg', png: 'rot.png' };
+      staged.commit();
     }
+    return result;
+  } finally {
+    staged.discard();
   }
-  if (input.resultsDir) {
-    fs.mkdirSync(input.resultsDir, { recursive: true });
-    keepOnce();
-    writeAtomic(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
-  }
-  return result;
 }
 
 /** The serialisable record (`interpretability.yaml`, `--json`): everything but the raw ROT curves; NaN as null. */
