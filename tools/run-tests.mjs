@@ -11,13 +11,19 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 process.env.PIXPNET_FIXTURES ??= path.resolve(root, '../shared/fixtures');
 process.env.NX_DAEMON ??= 'false';
 
+// only what this run tests is counted: every report of an earlier run goes first (nx restores a cached one)
+const reportOf = (pkg) => path.join(root, 'packages', pkg, 'reports', 'vitest.json');
+for (const pkg of fs.readdirSync(path.join(root, 'packages'))) fs.rmSync(reportOf(pkg), { force: true });
+
 const nx = spawnSync('npx', ['nx', 'run-many', '-t', 'build', 'test', '--outputStyle=static', ...process.argv.slice(2)],
   { cwd: root, stdio: 'inherit', env: process.env });
 
 let passed = 0, failed = 0, skipped = 0, suites = 0;
+const tested = [];
 for (const pkg of fs.readdirSync(path.join(root, 'packages'))) {
-  const report = path.join(root, 'packages', pkg, 'reports', 'vitest.json');
+  const report = reportOf(pkg);
   if (!fs.existsSync(report)) continue;
+  tested.push(pkg);
   const r = JSON.parse(fs.readFileSync(report, 'utf8'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
@@ -26,6 +32,6 @@ for (const pkg of fs.readdirSync(path.join(root, 'packages'))) {
 }
 const code = nx.status ?? 1;
 if (code !== 0 && failed === 0) failed = 1; // a build or a runner failed without a failing test: still a failure
-console.log(`\n${suites} packages tested`);
+console.log(`\n${suites} package(s) tested: ${tested.join(', ')}`);
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(code);

@@ -1,10 +1,12 @@
 // `npm run bench -- rf [--fixtures DIR] [--runs N]`: time the receptive-field analysis of every model with a
 // reference fixture (all layers, fixture size) after warm-up, beside the reference engine's `referenceSeconds`.
+// `npm run bench -- rf --keras-chain N[,N...]`: time importing and analysing a Keras chain of N layers (conv + batch
+// norm alternating) for each N — linear in N (it was quadratic: > 60 s for 33,000 layers).
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { computeReceptiveFields, zooModel, ZOO } from '@pixpnet/symbolic';
+import { computeReceptiveFields, importKerasTopology, zooModel, ZOO } from '@pixpnet/symbolic';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -12,7 +14,9 @@ export async function run(argv) {
   const { values } = parseArgs({ args: argv, options: {
     fixtures: { type: 'string', default: process.env.PIXPNET_FIXTURES ?? path.resolve(here, '../../../shared/fixtures') },
     runs: { type: 'string', default: '20' },
+    'keras-chain': { type: 'string' },
   } });
+  if (values['keras-chain']) return kerasChain(values['keras-chain'].split(',').map(Number));
   const dir = path.join(values.fixtures, 'rf');
   if (!fs.existsSync(dir)) {
     console.error(`No fixtures at ${dir}: pass --fixtures DIR or set PIXPNET_FIXTURES.`);
@@ -37,5 +41,26 @@ export async function run(argv) {
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   const worst = rows.reduce((a, r) => (+r[2] > +a[2] ? r : a));
   console.log(`\nrf models=${rows.length} slowest=${worst[0]} ${worst[2]}ms`);
+  return 0;
+}
+
+/** Import + analysis time of Keras chains of `sizes` layers. */
+function kerasChain(sizes) {
+  const layer = (class_name, name, config) => ({ class_name, name, config: { name, ...config }, inbound_nodes: [] });
+  console.log('\n| layers | import ms | analysis ms | µs per layer (both) |');
+  console.log('|---|---|---|---|');
+  for (const n of sizes) {
+    const layers = [layer('InputLayer', 'in', { batch_input_shape: [null, 8, 8, 3] })];
+    for (let k = 0; k < n; k++) {
+      layers.push(k % 2 ? layer('BatchNormalization', `bn${k}`, {}) : layer('Conv2D', `c${k}`, { filters: 2, kernel_size: 3, padding: 'same', activation: 'relu' }));
+    }
+    const json = JSON.stringify({ class_name: 'Sequential', config: { name: 's', layers } });
+    const t0 = performance.now();
+    const g = importKerasTopology(json);
+    const t1 = performance.now();
+    computeReceptiveFields(g, {});
+    const t2 = performance.now();
+    console.log(`| ${n.toLocaleString('en')} | ${(t1 - t0).toFixed(0)} | ${(t2 - t1).toFixed(0)} | ${(((t2 - t0) * 1000) / n).toFixed(1)} |`);
+  }
   return 0;
 }

@@ -206,22 +206,16 @@ describe('importKerasTopology: sizes, preprocessing, decoders, speed', () => {
     expect([r.layers['fc']!.rows, r.layers['fc']!.cols, r.layers['fc']!.rf, r.layers['fc']!.stride]).toEqual([[[0, 10]], [[0, 8]], [10, 8], [8, 6]]);
   });
 
-  it('imports a 20,000-layer chain in well under 2 s and analyses every layer in a few (linear: shapes once per node)', () => {
+  it('imports and analyses a 20,000-layer chain (its speed, linear in the layers, is measured by npm run bench -- rf --keras-chain)', () => {
     const layers: unknown[] = [input(8, 8)];
     for (let k = 0; k < 20000; k++) {
       layers.push(k % 2 ? layer('BatchNormalization', `bn${k}`, {}) : layer('Conv2D', `c${k}`, { filters: 2, kernel_size: 3, padding: 'same', activation: 'relu' }));
     }
-    const json = JSON.stringify(seq(layers));
-    const t0 = performance.now();
-    const g = importKerasTopology(json); // quadratic before: > 60 s for 33,000 layers
-    const imported = performance.now() - t0;
+    const g = importKerasTopology(JSON.stringify(seq(layers)));
     const r = computeReceptiveFields(g, {});
-    const total = performance.now() - t0;
     expect(g.nodes).toHaveLength(30000); // 10,000 convs with their ReLU, 10,000 batch norms
     expect(Object.keys(r.layers)).toHaveLength(20000);
     expect(r.layers['bn19999']!.rows[0]).toEqual([0, 8]);
     expect(r.layers['bn19999']!.rf).toEqual([20001, 20001]);
-    expect(imported).toBeLessThan(1000); // about 0.1 s
-    expect(total).toBeLessThan(4000); // about 0.6 s on an idle machine
   });
 });
