@@ -1,13 +1,15 @@
 /**
  * `pixpnet report RUN_DIR`: a self-contained folder `RUN_DIR/report/` whose `index.html` opens from disk (no server,
  * no network, no script): results, training curves, the prototype gallery, a few explanations and — when
- * `pixpnet evaluate` has run — its metrics and ROT figure.
+ * `pixpnet evaluate` has run — its metrics and ROT figure. The run's files are untrusted: the figures are drawn here
+ * from their numbers (the ROT curves from `results/rot/`, never `results/rot.svg`), every string is escaped, and the
+ * page's Content-Security-Policy allows no script.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { initBackend, log, writeAtomic } from '@pixpnet/engine';
-import { explainItems, reportHtml, trainingCurvesSvg } from '@pixpnet/eval';
+import { explainItems, meanRfPct, readRunRotFigure, reportHtml, runRotFigureSvg, trainingCurvesSvg } from '@pixpnet/eval';
 import { readMetricsCsv, readRunYaml, runPaths } from '@pixpnet/train';
 import { buildGallery } from '../gallery.js';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
@@ -34,7 +36,7 @@ export function registerReport(program: Command): void {
       const interp = yamlOf(path.join(paths.results, 'interpretability.yaml'));
       const modelInfo = yamlOf(path.join(paths.results, 'model_info.yaml'));
       const metrics = fs.existsSync(paths.metrics) ? readMetricsCsv(paths.metrics) : undefined;
-      const rotSvg = path.join(paths.results, 'rot.svg');
+      const rotFigure = interp ? readRunRotFigure(paths.results, interp) : undefined;
       await initBackend(engineOptions(f));
       await withRun(runDir, true, async (run, ds) => {
         const c = run.config;
@@ -50,7 +52,7 @@ export function registerReport(program: Command): void {
           ...(metrics ? { curvesSvg: await trainingCurvesSvg(metrics) } : {}),
           gallery: { image: 'prototypes.png', entries, classNames: ds.index.classNames },
           explanations: records.map((r) => ({ image: path.relative(out, r.file!).split(path.sep).join('/'), record: r })),
-          ...(interp ? { interpretability: { record: interp, ...(fs.existsSync(rotSvg) ? { rotSvg: fs.readFileSync(rotSvg, 'utf8') } : {}) } } : {}),
+          ...(interp ? { interpretability: { record: interp, ...(rotFigure ? { rotSvg: await runRotFigureSvg(rotFigure, meanRfPct(run.model)) } : {}) } } : {}),
         });
         writeAtomic(path.join(out, 'index.html'), html);
         if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);

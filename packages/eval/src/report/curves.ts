@@ -9,7 +9,8 @@ export function trainingCurvesSpec(rows: ReadonlyArray<Record<string, number>>):
     for (const split of ['train', 'val', 'test']) {
       for (const [metric, key] of [['loss', `${split}_total_loss`], ['accuracy', `${split}_accuracy`]] as const) {
         const v = r[key];
-        if (v !== undefined && Number.isFinite(v) && r['step'] !== undefined) values.push({ step: r['step'], split, metric, value: v });
+        const step = r['step'];
+        if (typeof v === 'number' && Number.isFinite(v) && typeof step === 'number' && Number.isFinite(step)) values.push({ step, split, metric, value: v });
       }
     }
   }

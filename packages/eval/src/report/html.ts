@@ -1,6 +1,8 @@
 /**
  * A run's report as one self-contained HTML page: it opens from disk (file://) with no server and no network —
- * charts are inline SVG rendered in Node, images are files beside it, there is no script.
+ * charts are inline SVG rendered in Node, images are files beside it, there is no script. Everything read from the
+ * run directory is untrusted: every string is escaped, the figures are drawn from numbers (never a file's markup),
+ * and the page's Content-Security-Policy ({@link REPORT_CSP}) forbids scripts and any request but its own images.
  */
 import type { GalleryEntry } from '../explain/gallery.js';
 import { escapeMarkup } from '../explain/markup.js';
@@ -14,15 +16,25 @@ export interface ReportInput {
   config: Record<string, unknown>;
   scores?: Record<string, number>;
   modelInfo?: Record<string, unknown>;
-  /** Training curves, inline SVG. */
+  /** Training curves, inline SVG drawn from the numbers (`trainingCurvesSvg`), never a file's text. */
   curvesSvg?: string;
   /** The prototype gallery: its PNG (relative path) and data. */
   gallery?: { image: string; entries: readonly GalleryEntry[]; classNames: readonly string[] };
   /** Explanation panels (relative paths) and their numbers. */
   explanations: ReadonlyArray<{ image: string; record: PanelRecord }>;
-  /** `results/interpretability.yaml`, when `pixpnet evaluate` has run, and its ROT figure as inline SVG. */
+  /**
+   * `results/interpretability.yaml`, when `pixpnet evaluate` has run, and its ROT figure as inline SVG drawn from the
+   * cached curves (`runRotFigureSvg`), never the text of the run's `rot.svg`.
+   */
   interpretability?: { record: Record<string, unknown>; rotSvg?: string };
 }
+
+/**
+ * The report's Content-Security-Policy: no script of any kind (`script-src` falls back to `'none'`, which also stops
+ * inline event handlers), images only from beside the page or inline, inline styles, and nothing else — no
+ * fetch, font, frame, form target or `<base>`.
+ */
+export const REPORT_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 const esc = escapeMarkup;
 const num = (v: unknown, d = 3) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(d)) : v === null || v === undefined ? 'n/a' : esc(v));
@@ -41,10 +53,10 @@ function interpretabilitySection(rec: Record<string, unknown>, rotSvg?: string):
     out.push(table('Consistency and stability of the prototype boxes (spec §6.3–6.4)', ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
       methods.map((m) => [m, cons?.[m]?.soft, cons?.[m]?.hard, stab?.[m]?.soft, stab?.[m]?.hard])));
   }
-  const rot = rec['rot'] as Record<string, { area: number; pctAtOrigSim: number; forwards: number }> | undefined;
+  const rot = rec['rot'] as Record<string, { area?: unknown; pctAtOrigSim?: unknown; forwards?: unknown } | null> | undefined;
   if (rot) {
     out.push(table('Relevance ordering test (spec §6.5)', ['heat map', 'area', '% pixels to reach the original similarity', 'forwards'],
-      Object.entries(rot).map(([m, v]) => [m, v.area, v.pctAtOrigSim, v.forwards])));
+      Object.entries(rot).map(([m, v]) => [m, v?.area, v?.pctAtOrigSim, v?.forwards])));
   }
   if (rotSvg) out.push(`<figure class="chart" role="group" aria-label="Relevance ordering test curves">${rotSvg}<figcaption>Mean prototype similarity as pixels are added back in each heat map's order; the dashed line is the layer's mean receptive field.</figcaption></figure>`);
   const skipped = rec['skipped'] as Record<string, string> | undefined;
@@ -57,7 +69,7 @@ function interpretabilitySection(rec: Record<string, unknown>, rotSvg?: string):
 export function reportHtml(r: ReportInput): string {
   const c = r.config;
   const parts: string[] = [];
-  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+  parts.push(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${REPORT_CSP}"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(r.title)}</title><style>
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1500px;padding:1rem 2rem;color:#1b1b1b;line-height:1.45}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}caption{text-align:left;font-weight:600;padding:.3rem 0}
