@@ -13,13 +13,23 @@ import { lockRunDir, runPaths } from '@pixpnet/train';
 import { formatTable } from './table.js';
 import { stageProgress } from './progress.js';
 import { requireRunDir, runSplit, withRun } from './run_data.js';
+import { checkOutDir } from './out_dir.js';
 import type { SplitName } from './run_data.js';
 
 
+/**
+ * Throws unless the run's `results/` folder can be written and stays inside the run once symbolic links are followed
+ * (a run directory may come from elsewhere: a link in it never sends the results outside it).
+ */
+export function checkResultsDir(runDir: string): void {
+  checkOutDir(runPaths(runDir).results, "The run's results folder", { within: { dir: runDir } });
+}
+
 /** Evaluates the run in `runDir` (its model, dataset and split); writes `results/interpretability.yaml`, `results/rot/`, `results/rot.{svg,png}`. */
-export async function evaluateRun(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
+export async function evaluateRun(runArg: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
   checkInterpretabilityOptions(options);
-  requireRunDir(runDir);
+  const runDir = requireRunDir(runArg);
+  checkResultsDir(runDir);
   const lock = lockRunDir(runDir); // it writes results/: not while a training process owns the directory
   try {
     return await evaluateLocked(runDir, options);

@@ -25,7 +25,7 @@ export async function openRunDataset(config: Record<string, unknown>, parts: boo
       : 'run the command from the folder the run was trained in, or put the dataset there';
     throw new Error(`The run's dataset ${name} is not at ${where}: ${fix}.`);
   }
-  const ds = await openDataset(name, root, { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']), generate: false });
+  const ds = await openDataset(name, root, { parts, cropToBbox: Boolean(config['dataset.crop-to-bbox']), generate: false, allowOutsideRoot: config['dataset.allow-outside-root'] === true });
   if (numClasses !== undefined && ds.numClasses !== numClasses) {
     throw new Error(`The dataset at ${where} has ${ds.numClasses} classes, the run's model ${numClasses}: it is not the dataset the run was trained on.`);
   }
@@ -46,16 +46,24 @@ export function randomTestItems(config: Record<string, unknown>, ds: OpenedDatas
   });
 }
 
-/** Throws unless `runDir` is a folder (checked before the backend starts); `what` names the option that gave it. */
-export function requireRunDir(runDir: string, what?: string): void {
-  if (!fs.existsSync(runDir)) throw new Error(what ? `${what} ${runDir}: no such run directory.` : `No such run directory: ${runDir}.`);
+/**
+ * Throws unless `runDir` is a folder (checked before the backend starts); `what` names the option that gave it.
+ * Returns it absolute with symbolic links resolved: a link to a run directory works like the run directory, and
+ * the command reads and writes the folder it points to.
+ */
+export function requireRunDir(runDir: string, what?: string): string {
+  if (!fs.existsSync(runDir)) {
+    const dangling = fs.lstatSync(runDir, { throwIfNoEntry: false })?.isSymbolicLink();
+    if (dangling) throw new Error(`${what ? `${what} ` : ''}${runDir} is a symbolic link to ${fs.readlinkSync(runDir)}, which does not exist: give the run directory itself, or fix the link.`);
+    throw new Error(what ? `${what} ${runDir}: no such run directory.` : `No such run directory: ${runDir}.`);
+  }
   if (!fs.statSync(runDir).isDirectory()) throw new Error(`${what ? `${what} ` : ''}${runDir} is a file, not a run directory: give the folder a run wrote (logs/…/<timestamp>).`);
+  return fs.realpathSync(runDir);
 }
 
 /** Loads a finished run and its dataset, runs `fn`, and disposes the model whatever happens. */
 export async function withRun<T>(runDir: string, parts: boolean, fn: (run: LoadedRun, ds: OpenedDataset) => Promise<T>): Promise<T> {
-  requireRunDir(runDir);
-  const run = loadRun(runDir);
+  const run = loadRun(requireRunDir(runDir));
   try {
     return await fn(run, await openRunDataset(run.config, parts, run.model.config.numClasses));
   } finally {

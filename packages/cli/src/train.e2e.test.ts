@@ -281,6 +281,26 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.statSync(path.join(out, 'prototypes.png')).size).toBeGreaterThan(10_000);
   });
 
+  it('symbolic links: export --out LINK writes the whole page into the folder it points to; a run given as a link is that run', () => {
+    const target = path.join(tmp, 'export-target'), outLink = path.join(tmp, 'export-link'), runLink = path.join(tmp, 'run-link');
+    fs.mkdirSync(target);
+    fs.symlinkSync(target, outLink);
+    fs.symlinkSync(full, runLink);
+    const r = pixpnet(['export', runLink, '--out', outLink]);
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe(fs.realpathSync(target));
+    const written = files(target);
+    for (const f of ['index.html', 'app.js', 'explainer.json', 'rf.json', 'model/model.json', 'model/weights.bin', 'prototypes/p0.png']) expect(written, f).toContain(f);
+    expect(written.filter((f) => /\.tmp-\d+$/.test(f))).toEqual([]); // no temporary file left
+    expect(fs.lstatSync(outLink).isSymbolicLink()).toBe(true);
+    // the run through its link: the gallery goes into the run's own folder, named by its real path
+    const p = pixpnet(['prototypes', runLink]);
+    expect(p.code).toBe(0);
+    expect(p.err).toContain(path.join(fs.realpathSync(full), 'prototypes', 'prototypes.png'));
+    expect(fs.existsSync(path.join(full, 'prototypes', 'prototypes.json'))).toBe(true);
+  }, 120_000);
+
   it('pixpnet report: an unreadable file of the run stops it before anything is written, naming the file', () => {
     const copy = path.join(tmp, 'report-bad-csv');
     fs.cpSync(full, copy, { recursive: true });

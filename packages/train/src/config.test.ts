@@ -46,4 +46,14 @@ describe('resolveConfig (spec §3.10)', () => {
     expect(() => resolveConfig(yaml, { 'dataset.val-size': 1 })).toThrow(/'dataset.val-size' must be < 1, got 1/);
     expect(() => resolveConfig(yaml, { 'optimizer.momentum': 1.5, 'train.batch-size': 0 })).toThrow(/'train.batch-size' must be >= 1, got 0; 'optimizer.momentum' must be < 1, got 1.5/);
   });
+
+  it('refuses a run id that is not one folder name, naming the flag or the file and what is allowed', () => {
+    expect(() => resolveConfig(yaml, { 'run-id': '../../x' })).toThrow(/^Invalid configuration: --run-id "\.\.\/\.\.\/x" cannot be part of the run directory's name \(<log-dir>\/<dataset>__<run-id>\/…\): it contains '\/'\. Give a single folder name: no '\/', '\\'/);
+    expect(() => resolveConfig(`${yaml}\nrun-id: ../escape\n`, {}, 'my.yaml')).toThrow(/^Invalid configuration: 'run-id' in my\.yaml "\.\.\/escape" cannot be part/);
+    for (const [id, why] of [['..', "it is '..'"], ['.', "it is '.'"], ['', 'it is empty'], ['a\\b', "it contains '\\'"], ['a\0b', 'it contains NUL'],
+      ['tab\there', 'it contains U+0009'], ['x:y', "it contains ':'"], ['trailing.', 'it ends in a space or a dot'], ['é'.repeat(101), 'it is 202 bytes long']] as const) {
+      expect(() => resolveConfig(yaml, { 'run-id': id }), JSON.stringify(id)).toThrow(`: ${why}. Give`);
+    }
+    for (const id of ['lr0.01_seed3', 'a..b', 'exp-1 (retry)', 'ü']) expect(resolveConfig(yaml, { 'run-id': id })['run-id']).toBe(id);
+  });
 });

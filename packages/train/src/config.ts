@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import YAML from 'yaml';
 import { TRAIN_OPTIONS } from './options.js';
 import type { OptionSpec } from './options.js';
+import { checkFolderNames } from './run_dir.js';
 
 /** A flat configuration: `section.option` → value. */
 export type FlatConfig = Record<string, unknown>;
@@ -112,5 +113,6 @@ export function resolveConfig(yamlText: string | undefined, overrides: FlatConfi
     });
     throw new Error(`Invalid configuration (${source} and the command line): ${problems.join('; ')}.`);
   }
+  checkFolderNames(config, (key) => (key in overrides ? `--${key}` : `'${key}' in ${source}`));
   return config;
 }

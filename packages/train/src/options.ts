@@ -18,13 +18,15 @@ export interface OptionSpec {
   max?: number;
   above?: number;
   below?: number;
+  /** The value becomes part of a folder's name: it must be one folder name (checked with the option named). */
+  folderName?: boolean;
 }
 
 /** The options, in the spec's order. */
 export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'seed', type: 'int', min: 0, help: 'global seed (unset: random)' },
   { key: 'log-dir', type: 'path', default: 'logs/protonet', help: 'output root' },
-  { key: 'run-id', type: 'string', help: 'appended to the dataset subfolder as __<id>' },
+  { key: 'run-id', type: 'string', folderName: true, help: "appended to the dataset subfolder as __<id>: one folder name (no '/', '\\', '..', ':', '*', '?', '\"', '<', '>', '|' or control characters)" },
   { key: 'debug', type: 'flag', default: false, help: '3 batches per split, _DEBUG suffix' },
   { key: 'tb-logging', type: 'flag', default: false, help: 'TensorBoard histograms' },
   { key: 'dataset.name', type: 'string', help: 'dataset key, e.g. CUB200224, CARS224, IMAGENETTE or SYNTHPARTS' },
@@ -32,6 +34,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'dataset.augment-factor', type: 'int', default: 1, min: 1, max: 1000, help: 'training-set repeat factor per epoch' },
   { key: 'dataset.root', type: 'path', default: 'data', help: 'data root; the dataset lives in <root>/<key lower-case>' },
   { key: 'dataset.crop-to-bbox', type: 'flag', default: false, help: 'crop images to their bounding box (CUB only)' },
+  { key: 'dataset.allow-outside-root', type: 'flag', default: false, help: "read images that the dataset's lists (CUB's images.txt, Stanford Cars' annotations) place outside the dataset folder (with '../' or an absolute path); without it such an entry is refused, naming the file and line" },
   { key: 'dataset.skip-corrupt', type: 'flag', default: false, help: 'skip unreadable images (counted in the log and in results/skipped_images.txt) instead of stopping before training' },
   { key: 'dataset.num-workers', type: 'int', min: 0, max: 1024, help: "worker threads decoding and augmenting images, as the reference's num_workers (0: the main thread; unset: cores - 1, at least 1); batches are the same for any number" },
   { key: 'dataset.cache-mb', type: 'int', default: 4096, min: 0, help: 'bound of the decoded-image cache in MiB (0: none); images beyond it are decoded again each epoch' },

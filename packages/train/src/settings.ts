@@ -12,7 +12,7 @@ export interface Settings {
   runId?: string;
   debug: boolean;
   tbLogging: boolean;
-  dataset: { name: string; valSize: number; augmentFactor: number; root: string; cropToBbox: boolean; legacyValAugment: boolean; skipCorrupt: boolean; numWorkers?: number; cacheMb: number };
+  dataset: { name: string; valSize: number; augmentFactor: number; root: string; cropToBbox: boolean; legacyValAugment: boolean; skipCorrupt: boolean; allowOutsideRoot: boolean; numWorkers?: number; cacheMb: number };
   train: {
     epochs: number; batchSize: number; accumulateGradBatches: number; checkpoint: boolean; gradientClipNorm?: number;
     valEveryNEpoch: number; pushPrototypes: boolean; pushEvery: number; readoutPushEpochs: number; pushDuplicateFilter: DuplicateFilter;
@@ -44,7 +44,7 @@ export function settingsOf(c: FlatConfig): Settings {
     ...(c['run-id'] !== undefined ? { runId: String(c['run-id']) } : {}),
     debug: g('debug'),
     tbLogging: g('tb-logging'),
-    dataset: { name: g('dataset.name'), valSize: g('dataset.val-size'), augmentFactor: g('dataset.augment-factor'), root: g('dataset.root'), cropToBbox: g('dataset.crop-to-bbox'), legacyValAugment: g<boolean | undefined>('dataset.legacy-val-augment') ?? false, skipCorrupt: gd('dataset.skip-corrupt'), numWorkers: g<number | undefined>('dataset.num-workers'), cacheMb: gd('dataset.cache-mb') },
+    dataset: { name: g('dataset.name'), valSize: g('dataset.val-size'), augmentFactor: g('dataset.augment-factor'), root: g('dataset.root'), cropToBbox: g('dataset.crop-to-bbox'), legacyValAugment: g<boolean | undefined>('dataset.legacy-val-augment') ?? false, skipCorrupt: gd('dataset.skip-corrupt'), allowOutsideRoot: gd('dataset.allow-outside-root'), numWorkers: g<number | undefined>('dataset.num-workers'), cacheMb: gd('dataset.cache-mb') },
     train: {
       epochs, batchSize: g('train.batch-size'), accumulateGradBatches: g<number | undefined>('train.accumulate-grad-batches') ?? 1,
       checkpoint: g('train.checkpoint'),

@@ -9,7 +9,7 @@ import { BOX_METHODS, METRICS, checkInterpretabilityOptions, interpretabilityRec
 import type { BoxMethod, InterpretabilityOptions, MetricName } from '@pixpnet/eval';
 import { engineOptions, numberArg, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
-import { evaluateRun, formatInterpretability, logOutputs } from '../evaluation.js';
+import { checkResultsDir, evaluateRun, formatInterpretability, logOutputs } from '../evaluation.js';
 import { requireRunDir } from '../run_data.js';
 import type { SplitName } from '../run_data.js';
 
@@ -71,7 +71,7 @@ export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
     .description('interpretability metrics of a trained run: consistency, stability, relevance ordering test')
-    .argument('<run_dir>', 'a finished run directory (pixpnet train writes it)')
+    .argument('<run_dir>', 'a finished run directory (pixpnet train writes it; a symbolic link to one works like it)')
     .option('--metrics <list>', `comma-separated among ${METRICS.join(', ')} (default: every one the dataset supports)`, list)
     .option('--method <list>', `box methods of consistency and stability, comma-separated among ${BOX_METHODS.join(', ')} (default: bbox,upsample)`, list)
     .addOption(new Option('--split <name>', 'split to evaluate').choices(['test', 'val', 'train']).default('test'))
@@ -96,11 +96,12 @@ export function registerEvaluate(program: Command): void {
     .option('--rot.seed <n>', 'seed of the baseline and random maps (default: 4)', wholeArg('--rot.seed', 0))
     .option('--rot.legacy-counting', "the reference's per-batch image counting: each test batch's evaluated images credited to the prototypes of its last " +
       "image's class only, dividing the others by zero when a batch mixes classes (default: each prototype's curve over the images it was evaluated on)")
-    .action(async (runDir: string, _o: unknown, self: Command) => {
+    .action(async (runArg: string, _o: unknown, self: Command) => {
       const all = self.optsWithGlobals<GlobalOptions & EvaluateFlags>();
       const options = { ...interpretabilityOptions(all), ...(all.split ? { split: all.split } : {}) };
       checkInterpretabilityOptions(options); // before the backend starts
-      requireRunDir(runDir);
+      const runDir = requireRunDir(runArg);
+      checkResultsDir(runDir);
       await initBackend(engineOptions(all));
       const result = await evaluateRun(runDir, options);
       if (all.json) process.stdout.write(JSON.stringify(interpretabilityRecord(result)) + '\n');

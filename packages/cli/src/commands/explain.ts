@@ -32,24 +32,24 @@ export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description('"this looks like that" panels: the top prototypes of images, their exact receptive fields, heat maps and contributions')
-    .argument('<run_dir>', 'a finished run directory')
+    .argument('<run_dir>', 'a finished run directory (a symbolic link to one works like it)')
     .option('--images <files...>', 'image files to explain (passed through the run\'s evaluation transform)')
     .option('--samples <n>', 'random test images of the run\'s dataset (default 3 without --images)', wholeArg('--samples', 1))
     .option('--seed <s>', 'seed of the random test images (default 0)', wholeArg('--seed', 0))
     .option('--top-k <k>', 'prototypes per panel (default 4)', wholeArg('--top-k', 1))
     .addOption(new Option('--sort <order>', 'row order (default contribution)').choices([...EXPLAIN_SORTS]))
     .option('--heatmap <method>', 'heat-map method: rf (exact receptive fields, default), upsample, … (any registered)')
-    .option('--out <dir>', 'where the PNGs go (default RUN_DIR/explanations)')
+    .option('--out <dir>', 'where the PNGs go (default RUN_DIR/explanations); a symbolic link to a folder writes into that folder')
     .option('--json', 'print the numbers behind each panel as one JSON array')
-    .action(async (runDir: string, _o: unknown, self: Command) => {
+    .action(async (runArg: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & ExplainFlags>();
       const opts = { ...(f.topK ? { topK: f.topK } : {}), ...(f.sort ? { sort: f.sort } : {}), ...(f.heatmap ? { heatmap: f.heatmap } : {}) };
       checkExplainOptions(opts); // before any work
       if (f.images && f.samples) throw new Error('Give --images or --samples, not both.');
       for (const file of f.images ?? []) if (!fs.existsSync(file) || !fs.statSync(file).isFile()) throw new Error(`--images: no such file ${file}.`);
-      requireRunDir(runDir);
-      const outDir = f.out ?? path.join(runDir, 'explanations');
-      checkOutDir(outDir, '--out');
+      const runDir = requireRunDir(runArg);
+      const outDir = f.out ? checkOutDir(f.out, '--out')
+        : checkOutDir(path.join(runDir, 'explanations'), 'The default --out folder', { within: { dir: runDir, option: '--out' } });
       await initBackend(engineOptions(f));
       await withRun(runDir, false, async (run, ds) => {
         const c = run.config;

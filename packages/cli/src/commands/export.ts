@@ -24,15 +24,14 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('the model as a static web page that classifies and explains images in the browser')
-    .argument('<run_dir>', 'a finished run directory')
-    .option('--out <dir>', 'the folder to write (default RUN_DIR/export)')
+    .argument('<run_dir>', 'a finished run directory (a symbolic link to one works like it)')
+    .option('--out <dir>', 'the folder to write (default RUN_DIR/export); a symbolic link to a folder writes into that folder')
     .option('--top-k <k>', 'prototypes per explanation (default 4)', wholeArg('--top-k', 1))
-    .action(async (runDir: string, _o: unknown, self: Command) => {
+    .action(async (runArg: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; topK?: number }>();
-      requireRunDir(runDir);
+      const runDir = requireRunDir(runArg);
+      const out = f.out ? checkOutDir(f.out, '--out') : checkOutDir(path.join(runDir, 'export'), 'The default --out folder', { within: { dir: runDir, option: '--out' } });
       if (!fs.existsSync(path.join(PAGE, 'app.js'))) throw new Error(`The page bundle is missing (${PAGE}): build the CLI (npm run build).`);
-      const out = f.out ?? path.join(runDir, 'export');
-      checkOutDir(out, '--out');
       await initBackend(engineOptions(f));
       await withRun(runDir, false, async (run, ds) => withStagedFiles(async (staged) => {
         // every file is written whole before any replaces a previous export's (a full disk leaves that one as it was)
@@ -60,7 +59,7 @@ export function registerExport(program: Command): void {
         }));
         staged.write(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
       }));
-      process.stdout.write(`${path.resolve(out)}\n`);
+      process.stdout.write(`${out}\n`);
       log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
     });
 }

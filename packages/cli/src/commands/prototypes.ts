@@ -18,14 +18,14 @@ export function registerPrototypes(program: Command): void {
   program
     .command('prototypes')
     .description("the gallery of a run's prototypes: training patch, source image with the exact receptive field, class, part")
-    .argument('<run_dir>', 'a finished run directory')
-    .option('--out <dir>', 'where prototypes.png and prototypes.json go (default RUN_DIR/prototypes)')
+    .argument('<run_dir>', 'a finished run directory (a symbolic link to one works like it)')
+    .option('--out <dir>', 'where prototypes.png and prototypes.json go (default RUN_DIR/prototypes); a symbolic link to a folder writes into that folder')
     .option('--json', 'print the gallery data as JSON')
-    .action(async (runDir: string, _o: unknown, self: Command) => {
+    .action(async (runArg: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { out?: string; json?: boolean }>();
-      requireRunDir(runDir);
-      const out = f.out ?? path.join(runDir, 'prototypes');
-      checkOutDir(out, '--out');
+      const runDir = requireRunDir(runArg);
+      const out = f.out ? checkOutDir(f.out, '--out')
+        : checkOutDir(path.join(runDir, 'prototypes'), 'The default --out folder', { within: { dir: runDir, option: '--out' } });
       await initBackend(engineOptions(f));
       await withRun(runDir, true, async (run, ds) => {
         const { entries, png } = await buildGallery(run.model, ds);

@@ -18,6 +18,7 @@ import { stageProgress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { resolveConfigFile } from '../configs.js';
 import { registerSweepAnalyze } from './sweep_analyze.js';
+import { checkOutDir } from '../out_dir.js';
 
 /** The options of `pixpnet sweep` (also the keys of its YAML config). */
 interface SweepFlags {
@@ -26,6 +27,7 @@ interface SweepFlags {
   stages?: string;
   dataset?: string;
   datasetRoot?: string;
+  datasetAllowOutsideRoot?: boolean;
   inputSize?: number;
   batchSize?: number;
   epochs?: number;
@@ -45,7 +47,7 @@ interface SweepFlags {
 
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 const KEYS: Record<string, keyof SweepFlags> = {
-  models: 'models', stages: 'stages', dataset: 'dataset', 'dataset-root': 'datasetRoot', 'input-size': 'inputSize', 'batch-size': 'batchSize',
+  models: 'models', stages: 'stages', dataset: 'dataset', 'dataset-root': 'datasetRoot', 'dataset-allow-outside-root': 'datasetAllowOutsideRoot', 'input-size': 'inputSize', 'batch-size': 'batchSize',
   epochs: 'epochs', lr: 'lr', pretrained: 'pretrained', 'no-pretrained': 'pretrained', seed: 'seed', debug: 'debug', 'no-augment': 'augment', out: 'out',
 };
 
@@ -72,6 +74,7 @@ function settingsOf(f: SweepFlags): SweepSettings {
   }
   return {
     models: list(f.models), stages: list(f.stages), dataset: f.dataset ?? (debug ? 'CIFAR10' : 'IMAGENETTE'), datasetRoot: f.datasetRoot ?? 'data',
+    ...(f.datasetAllowOutsideRoot ? { allowOutsideRoot: true } : {}),
     ...(f.inputSize !== undefined ? { inputSize: Number(f.inputSize) } : {}), epochs: Number(f.epochs ?? 10), batchSize: Number(f.batchSize ?? 32),
     lr: Number(f.lr ?? 1e-3), pretrained, seed: Number(f.seed ?? 0), debug, ...(f.augment === false ? { augment: false } : {}),
   };
@@ -81,7 +84,7 @@ function settingsOf(f: SweepFlags): SweepSettings {
 function sweepArgs(s: SweepSettings): string[] {
   return [
     ...(s.models.length ? ['--models', s.models.join(',')] : []), ...(s.stages.length ? ['--stages', s.stages.join(',')] : []),
-    '--dataset', s.dataset, '--dataset-root', path.resolve(s.datasetRoot), ...(s.inputSize ? ['--input-size', String(s.inputSize)] : []),
+    '--dataset', s.dataset, '--dataset-root', path.resolve(s.datasetRoot), ...(s.allowOutsideRoot ? ['--dataset-allow-outside-root'] : []), ...(s.inputSize ? ['--input-size', String(s.inputSize)] : []),
     '--batch-size', String(s.batchSize), '--epochs', String(s.epochs), '--lr', String(s.lr), '--seed', String(s.seed),
     ...(s.pretrained === false ? ['--no-pretrained'] : ['--pretrained', s.pretrained === 'hf' ? 'hf' : path.resolve(s.pretrained)]), ...(s.debug ? ['--debug'] : []),
     ...(s.augment === false ? ['--no-augment'] : []),
@@ -97,6 +100,7 @@ function runCommand(sweep: Command): void {
     .option('--stages <list>', "stages to cut at, comma-separated (default: each family's stages)")
     .option('--dataset <name>', 'dataset key (default IMAGENETTE; CIFAR10 with --debug)')
     .option('--dataset-root <dir>', 'data root: the dataset lives in <root>/<key lower-case> (default data)')
+    .option('--dataset-allow-outside-root', "read images that the dataset's lists (CUB's images.txt, Stanford Cars' annotations) place outside the dataset folder ('../', absolute paths; refused by default, naming the file and line)")
     .addOption(new Option('--input-size <px>', "square input size (default: the dataset's)").argParser(wholeArg('--input-size', 8, 4096)))
     .addOption(new Option('--batch-size <n>', 'batch size of training and test (default 32)').argParser(wholeArg('--batch-size', 1, 65536)))
     .addOption(new Option('--epochs <n>', 'epochs per row (default 10)').argParser(wholeArg('--epochs', 1, 100000)))
@@ -119,7 +123,7 @@ function runCommand(sweep: Command): void {
       const flags: SweepFlags = { ...(all.config ? fromConfig(all.config) : {}), ...given };
       const plan = planSweep(settingsOf(flags)); // every check before any work
       if (flags.emitSbatch) {
-        const outDir = path.resolve(flags.out ? path.dirname(flags.out) : path.join('sweeps', plan.id));
+        const outDir = checkOutDir(flags.out ? path.dirname(flags.out) : path.join('sweeps', plan.id), flags.out ? `The folder of --out ${flags.out}` : 'The sweep folder');
         const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/pixpnet.js');
         fs.mkdirSync(outDir, { recursive: true }); // Slurm opens the tasks' --output files there before they start
         process.stdout.write(sbatchScript({
@@ -129,8 +133,10 @@ function runCommand(sweep: Command): void {
         return;
       }
       const shard = flags.shard ? parseShard(flags.shard) : shardFromEnv();
-      const out = flags.out ?? path.join('sweeps', plan.id, shard ? `shard-${shard.index}.csv` : 'sweep.csv');
-      fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
+      const csv = flags.out ?? path.join('sweeps', plan.id, shard ? `shard-${shard.index}.csv` : 'sweep.csv');
+      // (a symbolic link to a folder: the CSV goes into the folder it points to)
+      const out = path.join(checkOutDir(path.dirname(csv), flags.out ? `The folder of --out ${flags.out}` : 'The sweep folder'), path.basename(csv));
+      fs.mkdirSync(path.dirname(out), { recursive: true });
       await initBackend(engineOptions(all));
       log.info(`Sweep ${plan.id}: ${plan.rows.length} rows (${[...new Set(plan.rows.map((r) => r.model))].length} models) on ${plan.datasetKey} at ${plan.inputSize}px` +
         `${shard ? `; shard ${shard.index}/${shard.count}` : ''} → ${out}`);
@@ -175,7 +181,8 @@ export function registerSweep(program: Command): void {
     .description('merge the CSVs of a sweep\'s shards (same sweep, every row exactly once) into OUT.csv')
     .argument('<out>', 'the merged CSV')
     .argument('<csvs...>', 'the shard CSVs (each with its .sweep.json)')
-    .action((out: string, csvs: string[]) => {
+    .action((given: string, csvs: string[]) => {
+      const out = path.join(checkOutDir(path.dirname(given), `The folder of ${given}`), path.basename(given));
       const rows = mergeSweeps(out, csvs);
       log.info(`Merged ${csvs.length} shard(s): ${rows.length} rows → ${out}`);
       process.stdout.write(`${path.resolve(out)}\n`);

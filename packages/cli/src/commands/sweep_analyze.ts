@@ -45,14 +45,13 @@ export function formatFrontSummary(a: SweepAnalysis): string {
 /** Runs the analysis: reads, analyses, and writes the figures, tables and rows (with `out`) or prints the rows (`json`). */
 export async function sweepAnalyze(files: readonly string[], opts: SweepAnalyzeOptions): Promise<SweepAnalysis> {
   if (!opts.out && !opts.json) throw new Error('pixpnet sweep analyze needs --out DIR (where the figures and tables go), or --json to print the rows.');
-  if (opts.out) checkOutDir(opts.out, '--out');
+  const out = opts.out ? checkOutDir(opts.out, '--out') : undefined;
   const a = analyzeSweep(readSweepCsvs(files));
   const shown = a.skipped.slice(0, 10);
   for (const r of shown) log.warning(`${r.source}: ${r.model} ${r.stageName} on ${r.dataset} did not run (${skipReason(r)}): left out of the analysis`);
   if (a.skipped.length > shown.length) log.warning(`… and ${a.skipped.length - shown.length} more rows that did not run (all in sweep_rows.json / --json)`);
   for (const w of a.warnings) log.warning(w);
-  if (opts.out) {
-    const out = opts.out;
+  if (out) {
     const { scatter, pareto } = await renderSweepPlots(a);
     writeAtomic(path.join(out, 'sweep_scatter.svg'), scatter.svg);
     writeAtomic(path.join(out, 'sweep_scatter.png'), scatter.png);
@@ -73,7 +72,7 @@ export function registerSweepAnalyze(sweep: Command): void {
     .command('analyze')
     .description('accuracy against receptive field size of sweep CSVs: every row\'s patch % and Pareto rank, the scatter and Pareto-front figures, the front as Markdown and LaTeX tables')
     .argument('<csv...>', "sweep CSVs: pixpnet sweep's, or the reference implementation's hackjob results (patch % is then computed from the zoo)")
-    .option('--out <dir>', 'write sweep_scatter.{svg,png}, sweep_pareto.{svg,png}, pareto_front.{md,tex} and sweep_rows.json here (required unless --json)')
+    .option('--out <dir>', 'write sweep_scatter.{svg,png}, sweep_pareto.{svg,png}, pareto_front.{md,tex} and sweep_rows.json here (required unless --json; a symbolic link to a folder writes into that folder)')
     .option('--json', 'print every row with its patchPct and paretoRank as JSON instead of the front table')
     .action(async (files: string[], opts: SweepAnalyzeOptions) => {
       await sweepAnalyze(files, opts);

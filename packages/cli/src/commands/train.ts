@@ -64,7 +64,7 @@ export function registerTrain(program: Command): void {
     let config: FlatConfig | undefined;
     if (all.resume) {
       if (all.config || Object.keys(overrides).length) log.warning('--resume continues the run with its own configuration: the other options are ignored.');
-      requireRunDir(all.resume, '--resume');
+      all.resume = requireRunDir(all.resume, '--resume'); // (a symbolic link: the run it points to)
     } else {
       if (!all.config && !Object.keys(overrides).length) throw new Error(`Give a config: a YAML file or a built-in one (-c ${builtinConfigs().join(', -c ')}), or options; see pixpnet train --help.`);
       let text: string | undefined;
@@ -74,7 +74,7 @@ export function registerTrain(program: Command): void {
       }
       config = resolveConfig(text, overrides, all.config ?? 'the command line');
       planRun(config); // settings, dataset name, backbone, cut and weights file, before any work
-      checkOutDir(String(config['log-dir']), '--log-dir');
+      config['log-dir'] = checkOutDir(String(config['log-dir']), '--log-dir'); // (a symbolic link: the folder it points to)
       const key = datasetKey(String(config['dataset.name'])), root = String(config['dataset.root']);
       if (key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(root, key))) checkOutDir(root, '--dataset.root'); // (the synthetic set is generated there)
       log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DatasetError } from './read_table.js';
 import { readMat } from './mat.js';
+import { listedPath } from './listed_path.js';
 import type { MatValue } from './mat.js';
 import type { DatasetIndex, Sample } from './types.js';
 
@@ -25,7 +26,7 @@ function load(file: string): Record<string, MatValue> {
 }
 
 /** Reads Stanford Cars under `root` (or `root/stanford_cars`). */
-export function readStanfordCars(root: string, options: { checkFiles?: boolean } = {}): DatasetIndex {
+export function readStanfordCars(root: string, options: { checkFiles?: boolean; allowOutsideRoot?: boolean } = {}): DatasetIndex {
   const dir = [path.join(root, 'stanford_cars'), root].find((d) => fs.existsSync(path.join(d, 'devkit')));
   if (!dir) throw new DatasetError(`No Stanford Cars under ${root}. ${LAYOUT}`);
   const meta = load(path.join(dir, 'devkit', 'cars_meta.mat'))['class_names'];
@@ -35,11 +36,12 @@ export function readStanfordCars(root: string, options: { checkFiles?: boolean }
   for (const [file, folder, train] of [[path.join(dir, 'devkit', 'cars_train_annos.mat'), 'cars_train', true], [path.join(dir, 'cars_test_annos_withlabels.mat'), 'cars_test', false]] as const) {
     const ann = load(file)['annotations'];
     if (ann?.kind !== 'struct') throw new DatasetError(`${file} has no 'annotations' struct array. ${LAYOUT}`);
-    for (const a of ann.items) {
+    for (const [k, a] of ann.items.entries()) {
       const label = num(a['class']) - 1;
       if (!(label >= 0 && label < classNames.length)) throw new DatasetError(`${file}: ${str(a['fname'])} has class ${label + 1}, outside 1–${classNames.length}. ${LAYOUT}`);
       const [x1, y1, x2, y2] = ['bbox_x1', 'bbox_y1', 'bbox_x2', 'bbox_y2'].map((k) => num(a[k]));
-      samples.push({ id: samples.length, path: path.join(dir, folder, str(a['fname'])), label, train, bbox: [x1! - 1, y1! - 1, x2! - x1! + 1, y2! - y1! + 1] });
+      const where = `${file}, annotation ${k + 1} (fname)`;
+      samples.push({ id: samples.length, path: listedPath(dir, path.join(dir, folder), str(a['fname']), where, options), label, train, bbox: [x1! - 1, y1! - 1, x2! - x1! + 1, y2! - y1! + 1] });
     }
   }
   if (options.checkFiles !== false) {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readCub } from './cub.js';
+import { openDataset } from './registry.js';
 
 /** Writes a two-class, three-image CUB tree in the official layout. */
 function writeCub(): string {
@@ -60,5 +61,32 @@ describe('readCub', () => {
     const root = writeCub();
     fs.appendFileSync(path.join(root, 'CUB_200_2011', 'parts', 'part_locs.txt'), '2 4 -3 5 0\n2 5 -3 5 1\n');
     expect(() => readCub(root)).toThrow(/part_locs.txt:6: visible part 5 of image 2 at \(-3, 5\) lies outside the image/);
+  });
+
+  it("refuses an images.txt entry that leaves the dataset folder ('../', an absolute path), naming the file and line", () => {
+    const root = writeCub(), d = path.join(root, 'CUB_200_2011'), list = path.join(d, 'images.txt');
+    const outside = path.join(root, 'elsewhere.jpg');
+    fs.writeFileSync(outside, 'x');
+    const lines = fs.readFileSync(list, 'utf8').split('\n');
+    for (const [entry, what] of [['../../elsewhere.jpg', 'outside the dataset folder'], ['001.Black_footed_Albatross/../../../elsewhere.jpg', 'outside the dataset folder'], [outside, 'an absolute path']]) {
+      fs.writeFileSync(list, [lines[0], `2 ${entry}`, ...lines.slice(2)].join('\n'));
+      expect(() => readCub(root), entry).toThrow(new RegExp(`images\\.txt:2: the image '${entry.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' is ${what} \\(${outside.replace(/[.]/g, '\\.')} is not in ${d.replace(/[.]/g, '\\.')}\\): list the image by its path inside the dataset folder, or, if you keep images elsewhere on purpose, allow it: --dataset\\.allow-outside-root`));
+      expect(readCub(root, { allowOutsideRoot: true }).samples[1]!.path, entry).toBe(outside);
+    }
+    // '..' that stays inside, and a symbolic link inside the folder to an image elsewhere (the user's own choice): read
+    fs.symlinkSync(outside, path.join(d, 'images', '002.Laysan_Albatross', 'link.jpg'));
+    fs.writeFileSync(list, [lines[0], '2 001.Black_footed_Albatross/../002.Laysan_Albatross/link.jpg', ...lines.slice(2)].join('\n'));
+    expect(readCub(root).samples[1]!.path).toBe(path.join(d, 'images', '002.Laysan_Albatross', 'link.jpg'));
+  });
+
+  it('openDataset refuses such an entry too, and passes allowOutsideRoot to the reader', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cub-open-'));
+    const dir = path.join(root, 'cub200224');
+    fs.cpSync(writeCub(), dir, { recursive: true });
+    const list = path.join(dir, 'CUB_200_2011', 'images.txt');
+    fs.writeFileSync(path.join(root, 'x.jpg'), 'x');
+    fs.writeFileSync(list, fs.readFileSync(list, 'utf8').replace('001.Black_footed_Albatross/b.jpg', '../../../x.jpg'));
+    await expect(openDataset('CUB200224', root)).rejects.toThrow(/images\.txt:2: the image '\.\.\/\.\.\/\.\.\/x\.jpg' is outside the dataset folder/);
+    expect((await openDataset('CUB200224', root, { allowOutsideRoot: true })).index.samples[1]!.path).toBe(path.join(root, 'x.jpg'));
   });
 });

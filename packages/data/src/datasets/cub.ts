@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatasetError, readTable, readTableRows } from './read_table.js';
+import { listedPath } from './listed_path.js';
 import type { DatasetIndex, PartLocation, Sample } from './types.js';
 
 /** The 12 merged CUB parts, by merged id. */
@@ -25,6 +26,11 @@ export interface CubOptions {
   boxes?: boolean;
   /** Check that every listed image exists (default true). */
   checkFiles?: boolean;
+  /**
+   * Read `images.txt` entries that lie outside the dataset folder (`../`, an absolute path) as they are (default
+   * false: such an entry is an error naming its line).
+   */
+  allowOutsideRoot?: boolean;
 }
 
 /** Finds the `CUB_200_2011` folder under `root` (or `root` itself). */
@@ -42,7 +48,8 @@ export function cubClassName(raw: string): string {
 export function readCub(root: string, options: CubOptions = {}): DatasetIndex {
   const dir = cubDir(root);
   const f = (name: string) => path.join(dir, name);
-  const images = readTable(f('images.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true, unique: [0] });
+  const images = readTableRows(f('images.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true, unique: [0] })
+    .map(({ fields: [id, rel], line }) => [id!, listedPath(dir, path.join(dir, 'images'), rel!, `${f('images.txt')}:${line}`, options)] as const);
   const labels = new Map(readTable(f('image_class_labels.txt'), 2, LAYOUT, { numeric: [0, 1], integral: true, unique: [0] }).map(([i, c]) => [+i!, +c! - 1]));
   const split = new Map(readTable(f('train_test_split.txt'), 2, LAYOUT, { numeric: [0, 1], integral: true, unique: [0] }).map(([i, t]) => [+i!, t === '1']));
   const classNames = readTable(f('classes.txt'), 2, LAYOUT, { numeric: [0], integral: true, restIsText: true, unique: [0] })
@@ -63,13 +70,13 @@ export function readCub(root: string, options: CubOptions = {}): DatasetIndex {
       parts.set(+i!, list);
     }
   }
-  const samples: Sample[] = images.map(([id, rel]) => {
+  const samples: Sample[] = images.map(([id, file]) => {
     const n = +id!;
     const label = labels.get(n), train = split.get(n);
     if (label === undefined) throw new DatasetError(`${f('image_class_labels.txt')} has no class for image ${n}. ${LAYOUT}`);
     if (train === undefined) throw new DatasetError(`${f('train_test_split.txt')} has no split for image ${n}. ${LAYOUT}`);
     if (label < 0 || label >= classNames.length) throw new DatasetError(`${f('image_class_labels.txt')}: image ${n} has class ${label + 1}, not in classes.txt. ${LAYOUT}`);
-    const s: Sample = { id: n, path: path.join(dir, 'images', rel!), label, train };
+    const s: Sample = { id: n, path: file, label, train };
     if (boxes) {
       const b = boxes.get(n);
       if (!b) throw new DatasetError(`${f('bounding_boxes.txt')} has no box for image ${n}. ${LAYOUT}`);

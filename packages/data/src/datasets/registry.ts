@@ -39,6 +39,11 @@ export interface OpenOptions {
   parts?: boolean;
   /** Generate the synthetic parts set where its folder holds none (default true; `false`: the folder is read as it is). */
   generate?: boolean;
+  /**
+   * Read images that the dataset's lists (CUB's `images.txt`, Stanford Cars' annotations) place outside the dataset
+   * folder, with `../` or an absolute path (default false: such an entry is an error naming the file and line).
+   */
+  allowOutsideRoot?: boolean;
 }
 
 /** The synthetic dataset generated for `SYNTHPARTS` when its folder is empty. */
@@ -53,15 +58,16 @@ export function datasetKey(name: string): string {
 export const DATASET_KEYS: readonly string[] = Object.keys(PRESETS);
 
 async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIndex> {
-  if (key.startsWith('CUB200')) return readCub(dir, { parts: o.parts !== false });
+  const outside = { allowOutsideRoot: o.allowOutsideRoot === true };
+  if (key.startsWith('CUB200')) return readCub(dir, { parts: o.parts !== false, ...outside });
   if (key === 'SYNTHPARTS') {
     if (o.generate !== false && !fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt'))) {
       log.info(`Generating the synthetic parts dataset in ${dir} (${SYNTHPARTS_DEFAULTS.classes} classes × ${SYNTHPARTS_DEFAULTS.perClass} images, ${SYNTHPARTS_DEFAULTS.size}px, ${SYNTHPARTS_DEFAULTS.distractors} distractors)`);
       await writeSynthDataset({ ...SYNTHPARTS_DEFAULTS, out: dir });
     }
-    return { ...readCub(dir, { parts: o.parts !== false }), name: 'SYNTHPARTS' };
+    return { ...readCub(dir, { parts: o.parts !== false, ...outside }), name: 'SYNTHPARTS' };
   }
-  if (key === 'CARS224') return readStanfordCars(dir);
+  if (key === 'CARS224') return readStanfordCars(dir, outside);
   if (key === 'CIFAR10') return readCifar10(dir);
   if (key === 'IMAGENETTE') {
     try {

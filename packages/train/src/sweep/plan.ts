@@ -17,6 +17,8 @@ export interface SweepSettings {
   dataset: string;
   /** Data root: the dataset lives in `<root>/<key lower-cased>`. */
   datasetRoot: string;
+  /** Read images the dataset's lists place outside its folder (`openDataset`'s `allowOutsideRoot`; default false). */
+  allowOutsideRoot?: boolean;
   /** Square input size (default: the dataset's). */
   inputSize?: number;
   epochs: number;

@@ -51,7 +51,7 @@ async function runRows(o: RunSweepOptions, mine: SweepPlan['rows'], done: SweepC
   const todo = mine.filter((r) => !finished.has(`${r.model}/${r.stage}`));
   o.onEvent?.({ type: 'start', rows: todo.length, skipped: mine.length - todo.length, total: plan.rows.length });
   if (!todo.length) return [];
-  const ds = await openDataset(s.dataset, s.datasetRoot, { parts: false });
+  const ds = await openDataset(s.dataset, s.datasetRoot, { parts: false, allowOutsideRoot: s.allowOutsideRoot === true });
   const splits = makeSplits(ds.index.samples, { valSize: 0, seed: s.seed, augmentFactor: 1 });
   const preset = plan.inputSize === ds.inputSize ? ds.preset : { ...ds.preset, downsample: plan.inputSize };
   const loader = (indices: number[], augment: boolean, shuffle: boolean) =>
