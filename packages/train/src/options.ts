@@ -25,7 +25,7 @@ export interface OptionSpec {
 /** The options, in the spec's order. */
 export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'seed', type: 'int', min: 0, help: 'global seed (unset: random)' },
-  { key: 'log-dir', type: 'path', default: 'logs/protonet', help: 'output root' },
+  { key: 'log-dir', type: 'path', default: 'logs/protonet', help: 'output root (a symbolic link to a folder writes into the folder it points to)' },
   { key: 'run-id', type: 'string', folderName: true, help: "appended to the dataset subfolder as __<id>: one folder name (no '/', '\\', '..', ':', '*', '?', '\"', '<', '>', '|' or control characters)" },
   { key: 'debug', type: 'flag', default: false, help: '3 batches per split, _DEBUG suffix' },
   { key: 'tb-logging', type: 'flag', default: false, help: 'TensorBoard histograms' },
