@@ -66,6 +66,7 @@ const f3 = (v: number | null | undefined) => (v === null || v === undefined || N
 /** The summary printed after an evaluation: part metrics per box method, ROT per heat-map method. */
 export function formatInterpretability(r: InterpretabilityResult): string {
   const out: string[] = [];
+  if (r.collapsed?.length) out.push(`COLLAPSED MODEL: ${r.collapsed.join('; ')}. The figures below mean nothing (perfect stability included).`);
   const label: Record<string, string> = { bbox: 'bbox (RF, ours)', upsample: 'upsample (ProtoPNet)', rf: 'rf (ours)', prp: 'prp (relevance)' };
   if (r.consistency || r.stability) {
     const methods = Object.keys(r.consistency ?? r.stability ?? {});

@@ -95,3 +95,20 @@ describe('pixpnet data synth', () => {
     expect((await run('data', 'synth')).err).toMatch(/required option '--out <dir>' not specified/);
   });
 });
+
+describe('configuration files name themselves in their errors', () => {
+  it('sweep -c with YAML that does not parse, and train -c with lr: .nan', async () => {
+    const fs = await import('node:fs'), path = await import('node:path'), os = await import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-configs-'));
+    const sweep = path.join(dir, 'bad-sweep.yaml');
+    fs.writeFileSync(sweep, 'epochs: [1,\n');
+    const r = await run('sweep', '-c', sweep);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain(`${sweep} is not valid YAML (`);
+    const train = path.join(dir, 'nan.yaml');
+    fs.writeFileSync(train, 'dataset: {name: SYNTHPARTS}\nmodel: {feature-extractor: vgg11, feature-layer: maxpool4}\noptimizer: {lr: .nan}\n');
+    const t = await run('train', '-c', train);
+    expect(t.code).not.toBe(0);
+    expect(t.err).toMatch(/'optimizer\.lr' must be a finite number, got \.nan \(not a number\)/);
+  });
+});

@@ -102,6 +102,10 @@ describe('output folders that are symbolic links', () => {
       expect(r.err).toContain(`The default --out folder ${path.join(fakeRun, folder)} leads out of the run directory ${fakeRun} (a symbolic link to ${away}): ` +
         `a run's own folders stay inside it. Remove the link, or give --out ${away} to write there.`);
     }
+    fs.symlinkSync(away, path.join(fakeRun, 'report'));
+    const rep = await run('report', fakeRun);
+    expect(rep.code).toBe(1);
+    expect(rep.err).toContain(`The report folder ${path.join(fakeRun, 'report')} leads out of the run directory ${fakeRun} (a symbolic link to ${away})`);
     fs.rmSync(path.join(fakeRun, 'results'), { recursive: true });
     fs.symlinkSync(away, path.join(fakeRun, 'results'));
     const r = await run('evaluate', fakeRun);
@@ -142,6 +146,15 @@ describe("images listed outside the dataset folder", () => {
     expect(r.err).toContain(`${path.join(cub, 'images.txt')}:3: the image '../../../../stray.png' is outside the dataset folder (${at('stray.png')} is not in ${cub}): ` +
       'list the image by its path inside the dataset folder, or, if you keep images elsewhere on purpose, allow it: --dataset.allow-outside-root');
     expect(fs.existsSync(path.join(logs, 'synthparts'))).toBe(false);
+  }, 120_000);
+
+  it('pixpnet train --dataset.allow-outside-root reads it and trains', async () => {
+    const logs = at('outside-allowed-logs');
+    const r = await run('train', '-c', config, '--dataset.root', root, '--log-dir', logs, '--dataset.allow-outside-root',
+      '--train.batch-size', '4', '--test.batch-size', '4', '--eval.no-interpretability');
+    expect(r.err).not.toMatch(/\[ERROR\]/);
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(path.join(logs, 'synthparts', 'protonet'))).toHaveLength(1);
   }, 120_000);
 
   it("the commands reading a run reopen its dataset with the run's dataset.allow-outside-root", async () => {

@@ -81,8 +81,8 @@ describe.skipIf(!chromium)('the report and the exported page run no script of th
     const interp = YAML.parse(fs.readFileSync(path.join(results, 'interpretability.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
     interp['parameters']!['dataset'] = script('dataset');
     interp['parameters']!['split'] = img('split');
-    interp['consistency']![img('consistency-key')] = { soft: script('consistency-soft'), hard: img('consistency-hard') };
-    interp['rot']![img('rot-key')] = { area: script('rot-area'), pctAtOrigSim: img('rot-pct'), forwards: 1, file: 'rot/x.json' };
+    interp['consistency']![img('consistency-key')] = { soft: 0.5, hard: 0.25 }; // (markup where a number must be is refused: below)
+    interp['rot']![img('rot-key')] = { area: 0.5, pctAtOrigSim: 10, forwards: 1, file: 'rot/x.json' };
     interp['skipped'] = { [script('skipped-key')]: img('skipped-why') };
     fs.writeFileSync(path.join(results, 'interpretability.yaml'), YAML.stringify(interp));
     const info = path.join(results, 'model_info.yaml');
@@ -91,6 +91,17 @@ describe.skipIf(!chromium)('the report and the exported page run no script of th
     const csv = path.join(run, 'csv', 'version_0', 'metrics.csv');
     const lines = fs.readFileSync(csv, 'utf8').trimEnd().split('\n');
     fs.writeFileSync(csv, lines.map((l, i) => `${l},${i === 0 ? `<img src=${origin}/csv-head onerror=alert(1)>` : i === 1 ? '<script>window.pwned=1</script>' : ''}`).join('\n') + '\n');
+
+    // markup where the file holds a number: refused before anything is written, naming the file and the field
+    const bad = path.join(tmp, 'tampered-values');
+    fs.cpSync(run, bad, { recursive: true });
+    const badInterp = YAML.parse(fs.readFileSync(path.join(bad, 'results', 'interpretability.yaml'), 'utf8')) as Record<string, Record<string, unknown>>;
+    badInterp['consistency']!['bbox'] = { soft: script('consistency-soft'), hard: 0.5 };
+    fs.writeFileSync(path.join(bad, 'results', 'interpretability.yaml'), YAML.stringify(badInterp));
+    const refused = pixpnet(['report', bad, '--explanations', '1']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toMatch(/interpretability\.yaml is not what it should be: 'consistency\.bbox\.soft' must be number,null, got "<script>/);
+    expect(fs.existsSync(path.join(bad, 'report'))).toBe(false);
 
     const r = pixpnet(['report', run, '--explanations', '1']);
     expect(r.err).not.toMatch(/\[ERROR\]/);

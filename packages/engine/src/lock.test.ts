@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,12 @@ describe('lockFile', () => {
     const f = path.join(dir(), '.lock'); // a lock from before a reboot
     writeLock(f, { pid: process.ppid, procStart: processStartTicks(process.ppid), bootId: 'another-boot' });
     lockFile(f, opts).release();
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO in the lock\'s place is refused at once, naming it (no hang)', () => {
+    const f = path.join(dir(), '.lock');
+    spawnSync('mkfifo', [f]);
+    expect(() => lockFile(f, opts)).toThrow(/\.lock should be a small text file, but it is a FIFO \(named pipe\): it is not read\. Delete it if no pixpnet process is running/);
   });
 
   it('many processes racing for a stale lock: exactly one gets it, every time', async () => {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { log } from './log.js';
 import { pidAlive } from './atomic.js';
+import { readBoundedText } from './read_file.js';
 
 /** What a lock file holds. */
 export interface LockInfo {
@@ -45,7 +46,18 @@ const held = new Map<string, { count: number; token: string }>(); // lock file â
 const GUARD_STALE_MS = 10_000; // a takeover takes milliseconds; a guard older than this was left by a killed process
 const TRIES = 200;
 
+/** A small text file's content, undefined when it is gone; anything but a regular file is an error naming it. */
 function readText(file: string): string | undefined {
+  try {
+    return readBoundedText(file, { maxBytes: 64 * 1024, what: 'a small text file', fix: 'Delete it if no pixpnet process is running, and run the command again.' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** A file of /proc (its size reads as 0, so it is read as a stream), undefined when absent. */
+function readProc(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch {
@@ -55,7 +67,7 @@ function readText(file: string): string | undefined {
 
 /** The start time (clock ticks since boot) of process `pid`, on Linux. */
 export function processStartTicks(pid: number): number | undefined {
-  const stat = readText(`/proc/${pid}/stat`);
+  const stat = readProc(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   // the fields after the command name (which may hold spaces and parentheses): state is field 3, starttime field 22
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -63,7 +75,7 @@ export function processStartTicks(pid: number): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-const bootId = () => readText('/proc/sys/kernel/random/boot_id')?.trim();
+const bootId = () => readProc('/proc/sys/kernel/random/boot_id')?.trim();
 
 function parseInfo(text: string | undefined): LockInfo | undefined {
   if (text === undefined) return undefined;
@@ -191,5 +203,11 @@ function takeOver(file: string, seen: string, own: string): boolean {
 
 /** Releases every lock this process still holds when it exits (a crash or process.exit). */
 process.once('exit', () => {
-  for (const [file, h] of held) if (parseInfo(readText(file))?.token === h.token) fs.rmSync(file, { force: true });
+  for (const [file, h] of held) {
+    try {
+      if (parseInfo(readText(file))?.token === h.token) fs.rmSync(file, { force: true });
+    } catch {
+      // replaced by something else meanwhile: left as it is
+    }
+  }
 });

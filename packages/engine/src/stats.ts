@@ -23,3 +23,13 @@ export function roundHalfEven(x: number): number {
   if (d !== 0.5) return Math.round(x);
   return f % 2 === 0 ? f : f + 1;
 }
+
+/**
+ * Whether an accuracy measured on `n` items is no better than guessing among `classes` equally likely classes:
+ * within two standard errors of the binomial at 1/classes (0.185 for 10 classes on 50 items).
+ */
+export function atChance(accuracy: number, classes: number, n: number): boolean {
+  if (!(classes > 1) || !(n > 0)) return false;
+  const p = 1 / classes;
+  return !(accuracy > p + 2 * Math.sqrt((p * (1 - p)) / n));
+}

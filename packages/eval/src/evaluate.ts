@@ -12,6 +12,8 @@ import { DataLoader } from '@pixpnet/data';
 import type { Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 import { requireClassSpecific } from './forward.js';
+import { readInterpretabilityFile } from './interpretability_file.js';
+import { collapseReasons } from './collapse.js';
 import { heatmapMethod } from './maps/registry.js';
 import { checkBoxMethods, defaultBoxRadius } from './metrics/boxes.js';
 import type { BoxMethod } from './metrics/boxes.js';
@@ -109,6 +111,11 @@ export interface InterpretabilityResult {
   partImages?: { used: number; skipped: number; droppedParts: number; outsideParts: number };
   /** The ROT figure, relative to the results folder. */
   rotPlot?: { svg: string; png: string };
+  /**
+   * Why the model looks collapsed (its prototypes do not depend on the image: the figures mean nothing, perfect
+   * stability included); absent when it does not.
+   */
+  collapsed?: string[];
   /** The raw ROT results (curves), not written to the YAML file. */
   rotResults?: Record<string, RotResult>;
 }
@@ -170,7 +177,7 @@ function previousToKeep(dir: string, will: readonly string[], dataset: string, s
   if (!fs.existsSync(file)) return [];
   let old: Record<string, unknown> | undefined;
   try {
-    old = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    old = readInterpretabilityFile(file, '');
   } catch {
     return ['(an unreadable file)'];
   }
@@ -227,6 +234,13 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
       },
       skipped: plan.skipped,
     };
+    const collapsed = await collapseReasons(model, new DataLoader(input.samples, input.preset, { batchSize: input.batchSize, indices: input.indices.slice(0, 32), augment: false, cache: false }),
+      input.microBatch ? { microBatch: input.microBatch } : {});
+    if (collapsed.length) {
+      result.collapsed = collapsed;
+      log.warning(`The model looks collapsed: ${collapsed.join('; ')}. Its consistency, stability and ROT figures are computed but mean nothing ` +
+        '(perfect stability included): look at the training (its learning rate, its losses) before reading them.');
+    }
     const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability');
     if (doC || doS) {
       log.info(`Consistency/stability: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})`);

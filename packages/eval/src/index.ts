@@ -63,3 +63,7 @@ export { sweepScatterSpec, sweepParetoSpec, renderSweepPlots, frontPanelLayout, 
 export type { FrontPanelLayout } from './sweep/plot.js';
 export { paretoFrontMarkdown, paretoFrontLatex, frontTableRows, formatPct, latexEscape, FRONT_TABLE_HEADER } from './sweep/tables.js';
 export type { FrontTableRow } from './sweep/tables.js';
+export { readInterpretabilityFile, INTERPRETABILITY_SCHEMA, MAX_INTERPRETABILITY_BYTES } from './interpretability_file.js';
+export type { InterpretabilityRecord } from './interpretability_file.js';
+export { collapseReasons } from './collapse.js';
+export type { CollapseOptions } from './collapse.js';

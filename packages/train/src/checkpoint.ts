@@ -9,7 +9,9 @@ import { tf } from '@pixpnet/engine';
 import { ProtoNet, exportStateDict, loadStateDict, readSafetensors, writeSafetensors } from '@pixpnet/models';
 import type { ProtoNetConfig, StateDict } from '@pixpnet/models';
 import type { GroupedOptimizer, NamedTensor } from './optimizers.js';
-import { removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { readBoundedFile, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { checkFileData } from '@pixpnet/engine/validate';
+import type { JsonSchema } from '@pixpnet/engine/validate';
 
 /** The run state stored with a checkpoint. */
 export interface LoopState {
@@ -103,28 +105,73 @@ export interface Checkpoint {
   tensors: StateDict;
 }
 
+/** The largest checkpoint read (a model of hundreds of millions of parameters with its optimizer state fits). */
+export const MAX_CHECKPOINT_BYTES = 16 * 1024 ** 3;
+
+const int = (minimum: number, maximum = 2 ** 31 - 1) => ({ type: 'integer', minimum, maximum });
+
+/** What a checkpoint's metadata must hold (read back from an untrusted file, before any tensor is made). */
+export const CHECKPOINT_META_SCHEMA: JsonSchema = {
+  type: 'object', required: ['format', 'version', 'config', 'model', 'loop', 'optimizers'],
+  properties: {
+    format: { const: 'pixpnet-checkpoint' }, version: { const: 1 },
+    config: { type: 'object' },
+    model: {
+      type: 'object', required: ['backbone', 'featureLayer', 'numClasses', 'inputSize', 'numPrototypes', 'prototypeDim'],
+      properties: {
+        backbone: { type: 'string', minLength: 1 }, featureLayer: { type: 'string', minLength: 1 },
+        numClasses: int(1, 1_000_000), numPrototypes: int(1, 10_000_000), prototypeDim: int(1, 1_000_000),
+        inputSize: { type: 'array', minItems: 2, maxItems: 2, items: int(1, 65_536) },
+      },
+    },
+    loop: {
+      type: 'object', required: ['epoch', 'globalStep', 'csvRows', 'epochSeconds', 'inference', 'seed'],
+      properties: {
+        epoch: int(0), globalStep: int(0, Number.MAX_SAFE_INTEGER), csvRows: int(0, Number.MAX_SAFE_INTEGER), seed: int(-(2 ** 31)),
+        epochSeconds: { type: 'array', items: { type: ['number', 'null'] } }, microBatch: int(1),
+        inference: { type: 'object', required: ['calls', 'samples', 'seconds'], properties: { calls: int(0, Number.MAX_SAFE_INTEGER), samples: int(0, Number.MAX_SAFE_INTEGER), seconds: { type: 'number', minimum: 0 } } },
+      },
+    },
+    optimizers: {
+      type: 'object', additionalProperties: { type: 'array', items: { type: 'object', required: ['key', 'name'], properties: { key: { type: 'string' }, name: { type: 'string' } } } },
+    },
+  },
+};
+
 /** Reads a checkpoint; errors say what is wrong with the file. */
 export function readCheckpoint(file: string): Checkpoint {
   if (!fs.existsSync(file)) throw new Error(`Checkpoint ${file} does not exist.`);
+  const others = () => fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.ckpt') && f !== path.basename(file));
+  const instead = () => {
+    const o = others();
+    return o.length ? `move it away to resume from ${o.sort((a, b) => stepOf(a) - stepOf(b)).at(-1)}.` : 'it is the only checkpoint of the run, so the run cannot be resumed; start it again.';
+  };
+  const bytes = readBoundedFile(file, { maxBytes: MAX_CHECKPOINT_BYTES, what: 'a PixPNet checkpoint', fix: `Remove it, or ${instead()}` });
   let parsed;
   try {
-    parsed = readSafetensors(new Uint8Array(fs.readFileSync(file)), file);
+    parsed = readSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
   } catch (e) {
-    const others = fs.readdirSync(path.dirname(file)).filter((f) => f.endsWith('.ckpt') && f !== path.basename(file));
-    throw new Error(`${file} is not a readable PixPNet checkpoint (${(e as Error).message}). It may be truncated: ` +
-      (others.length ? `move it away to resume from ${others.sort((a, b) => stepOf(a) - stepOf(b)).at(-1)}.` : 'it is the only checkpoint of the run, so the run cannot be resumed; start it again.'));
+    throw new Error(`${file} is not a readable PixPNet checkpoint (${(e as Error).message}). It may be truncated: ${instead()}`);
   }
   const raw = parsed.metadata['pixpnet'];
   if (raw === undefined) throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (no "pixpnet" metadata).`);
-  let meta: CheckpointMeta;
+  let json: unknown;
   try {
-    meta = JSON.parse(raw) as CheckpointMeta;
+    json = JSON.parse(raw);
   } catch (e) {
     throw new Error(`${file}: its "pixpnet" metadata is not JSON (${(e as Error).message}); the checkpoint is damaged.`);
   }
-  if (meta?.format !== 'pixpnet-checkpoint') throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (its "pixpnet" metadata has no format "pixpnet-checkpoint").`);
-  const missing = (['config', 'model', 'loop', 'optimizers'] as const).filter((k) => meta[k] === null || typeof meta[k] !== 'object');
-  if (missing.length) throw new Error(`${file}: its "pixpnet" metadata lacks ${missing.join(', ')}; the checkpoint is damaged or from another program.`);
+  if ((json as { format?: unknown } | null)?.format !== 'pixpnet-checkpoint') throw new Error(`${file} is a safetensors file but not a PixPNet checkpoint (its "pixpnet" metadata has no format "pixpnet-checkpoint").`);
+  const meta = checkFileData<CheckpointMeta>(json, CHECKPOINT_META_SCHEMA, `${file} (its "pixpnet" metadata)`, 'The checkpoint is damaged or from another program: ' + instead());
+  // the model the metadata describes must be the one the tensors hold (before any tensor of that size is made)
+  const { numPrototypes: P, prototypeDim: D, numClasses: C } = meta.model;
+  for (const [key, shape] of [['model.prototype_vectors', [P, D, 1, 1]], ['model.prototype_class_identity', [P, C]]] as const) {
+    const t = parsed.tensors.get(key);
+    if (!t || t.shape.join(',') !== shape.join(',')) {
+      throw new Error(`${file}: its metadata describes ${P} prototypes of ${D} channels for ${C} classes, but '${key}' is ${t ? `[${t.shape.join(', ')}]` : 'missing'} ` +
+        `(expected [${shape.join(', ')}]); the checkpoint is damaged: ${instead()}`);
+    }
+  }
   return { file, meta, tensors: parsed.tensors };
 }
 

@@ -79,6 +79,41 @@ export function parseValue(key: string, raw: string | string[]): unknown {
   return one;
 }
 
+/** A configuration value as a message shows it (`.nan` and `.inf` as YAML writes them: JSON would say null). */
+function show(v: unknown): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan (not a number)' : v > 0 ? '.inf' : '-.inf';
+  return JSON.stringify(v);
+}
+
+/** What is wrong with a flat configuration, one phrase per problem (none: it is valid). */
+function configProblems(config: FlatConfig): string[] {
+  if (validate(config)) return [];
+  return (validate.errors ?? []).map((e) => {
+    const key = e.instancePath ? e.instancePath.slice(1).replace(/~1/g, '/') : String(e.params['missingProperty'] ?? e.params['additionalProperty'] ?? '');
+    if (e.keyword === 'additionalProperties') {
+      const near = TRAIN_OPTIONS.filter((o) => o.key.split('.')[0] === key.split('.')[0]).map((o) => o.key);
+      return `unknown option '${key}'${near.length ? ` (options of that section: ${near.join(', ')})` : ''}`;
+    }
+    if (e.keyword === 'required') return `'${e.params['missingProperty']}' is required`;
+    if (e.keyword === 'enum') return `'${key}' must be one of ${(e.params['allowedValues'] as string[]).join(', ')}, got ${show(config[key])}`;
+    if (e.keyword === 'type' && typeof config[key] === 'number' && !Number.isFinite(config[key])) return `'${key}' must be a finite number, got ${show(config[key])}`;
+    return `'${key}' ${e.message}, got ${show(config[key])}`;
+  });
+}
+
+/** Entries a run's `results/config.yaml` adds to the options (spec §3.8); dropped when a run restarts from it. */
+export const DERIVED_KEYS: readonly string[] = ['log-dir', 'git-commit-hash', 'gpus', 'dataset.needs-unaugmented', 'config'];
+
+/**
+ * Checks the configuration a run recorded (its `results/config.yaml`, flattened): the options as `pixpnet train`
+ * checks them (the derived entries and empty ones aside); a bad one is an error naming `file`, the key and `fix`.
+ */
+export function checkRecordedConfig(flat: FlatConfig, file: string, fix: string): void {
+  const options = Object.fromEntries(Object.entries(flat).filter(([k, v]) => !DERIVED_KEYS.includes(k) && v !== null && v !== undefined));
+  const problems = configProblems(options);
+  if (problems.length) throw new Error(`${file} does not hold a valid run configuration: ${problems.join('; ')}. ${fix[0]!.toUpperCase()}${fix.slice(1)}`);
+}
+
 /** The resolved configuration: defaults, then the YAML file's values, then command-line overrides. */
 export function resolveConfig(yamlText: string | undefined, overrides: FlatConfig = {}, source = 'the config file'): FlatConfig {
   let fromFile: FlatConfig = {};
@@ -100,19 +135,8 @@ export function resolveConfig(yamlText: string | undefined, overrides: FlatConfi
   }
   const defaults = Object.fromEntries(TRAIN_OPTIONS.filter((o) => o.default !== undefined).map((o) => [o.key, o.default]));
   const config = { ...defaults, ...fromFile, ...normaliseFlags(overrides, 'the command line') };
-  if (!validate(config)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const key = e.instancePath ? e.instancePath.slice(1).replace(/~1/g, '/') : String(e.params['missingProperty'] ?? e.params['additionalProperty'] ?? '');
-      if (e.keyword === 'additionalProperties') {
-        const near = TRAIN_OPTIONS.filter((o) => o.key.split('.')[0] === key.split('.')[0]).map((o) => o.key);
-        return `unknown option '${key}'${near.length ? ` (options of that section: ${near.join(', ')})` : ''}`;
-      }
-      if (e.keyword === 'required') return `'${e.params['missingProperty']}' is required`;
-      if (e.keyword === 'enum') return `'${key}' must be one of ${(e.params['allowedValues'] as string[]).join(', ')}, got ${JSON.stringify(config[key])}`;
-      return `'${key}' ${e.message}, got ${JSON.stringify(config[key])}`;
-    });
-    throw new Error(`Invalid configuration (${source} and the command line): ${problems.join('; ')}.`);
-  }
+  const problems = configProblems(config);
+  if (problems.length) throw new Error(`Invalid configuration (${source} and the command line): ${problems.join('; ')}.`);
   checkFolderNames(config, (key) => (key in overrides ? `--${key}` : `'${key}' in ${source}`));
   return config;
 }

@@ -5,11 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import type { ProtoNet } from '@pixpnet/models';
 import { modelFromCheckpoint, readCheckpoint } from './checkpoint.js';
 import { flattenNested } from './nested.js';
 import { runPaths } from './run_dir.js';
+import { readBestModelPath, readRunYaml, readScores } from './run_files.js';
+import { checkRecordedConfig } from './config.js';
 
 /** A finished run. */
 export interface LoadedRun {
@@ -36,13 +37,8 @@ function findCheckpoints(dir: string): string[] {
 
 /** The checkpoint a finished run's model comes from. */
 export function runCheckpoint(runDir: string): string {
-  const results = runPaths(runDir).results;
-  const pointer = path.join(results, 'best_model_path.txt');
-  if (fs.existsSync(pointer)) {
-    const target = fs.readFileSync(pointer, 'utf8').trim();
-    const abs = path.isAbsolute(target) ? target : path.resolve(results, target);
-    if (target && fs.existsSync(abs)) return abs;
-  }
+  const named = readBestModelPath(runDir, runPaths(runDir).results);
+  if (named) return named;
   const found = findCheckpoints(runDir);
   if (found.length !== 1) {
     throw new Error(`${runDir}: expected exactly one .ckpt file (best_model_path.txt missing or stale), found ${found.length}` +
@@ -55,25 +51,18 @@ export function runCheckpoint(runDir: string): string {
 export function loadRun(runDir: string): LoadedRun {
   const nested = readResultsConfig(runDir);
   if (!nested) throw new Error(`${runDir} has no results/config.yaml: is it a PixPNet run directory?`);
-  const scoresFile = path.join(runPaths(runDir).results, 'scores.yaml');
-  if (!fs.existsSync(scoresFile)) throw new Error(`${runDir} has not finished (no results/scores.yaml): continue it with pixpnet train --resume ${runDir}.`);
+  const scores = readScores(path.join(runPaths(runDir).results, 'scores.yaml'));
+  if (!scores) throw new Error(`${runDir} has not finished (no results/scores.yaml): continue it with pixpnet train --resume ${runDir}.`);
   const checkpoint = runCheckpoint(runDir);
   const model = modelFromCheckpoint(readCheckpoint(checkpoint));
-  const scores = (YAML.parse(fs.readFileSync(scoresFile, 'utf8')) as Array<Record<string, number>>)[0];
-  return { runDir, config: flattenNested(nested), nested, checkpoint, model, ...(scores ? { scores } : {}) };
-}
-
-/** A YAML file of a run, or undefined when there is none; one that cannot be parsed is an error naming it and `fix`. */
-export function readRunYaml(file: string, fix: string): Record<string, unknown> | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    return YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`${file} is not readable YAML (${(e as Error).message.split('\n')[0]}): ${fix}`);
-  }
+  return { runDir, config: flattenNested(nested), nested, checkpoint, model, scores };
 }
 
 /** A run's nested `results/config.yaml` (written when the run starts), or undefined when there is none. */
 export function readResultsConfig(runDir: string): Record<string, unknown> | undefined {
-  return readRunYaml(path.join(runPaths(runDir).results, 'config.yaml'), 'it records the run\'s configuration; restore it from a copy.');
+  const file = path.join(runPaths(runDir).results, 'config.yaml');
+  const fix = 'it records the run\'s configuration; restore it from a copy.';
+  const nested = readRunYaml(file, fix);
+  if (nested) checkRecordedConfig(flattenNested(nested), file, fix);
+  return nested;
 }

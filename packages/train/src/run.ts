@@ -7,12 +7,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Observable } from 'rxjs';
-import { engineInfo, initBackend, log } from '@pixpnet/engine';
+import { atChance, engineInfo, initBackend, log } from '@pixpnet/engine';
 import { DataLoader, ImagePool, SYNTHPARTS_DEFAULTS, checkImages, datasetDir, describeUnreadable, makeSplits, openDataset } from '@pixpnet/data';
 import type { OpenedDataset, Splits, UnreadableImage } from '@pixpnet/data';
 import { microBatchSize, modelInfo, parameterBytes, WASM_STEP_BUDGET } from '@pixpnet/models';
 import type { ProtoNet } from '@pixpnet/models';
 import { createProtoNet, saveProtoNet } from '@pixpnet/models/node';
+import { DERIVED_KEYS, checkRecordedConfig } from './config.js';
+import { checkRunFoldersInside } from './run_files.js';
 import type { FlatConfig } from './config.js';
 import { GroupedOptimizer, takesMomentum } from './optimizers.js';
 import { planRun, checkRunHead } from './plan.js';
@@ -58,8 +60,6 @@ export function latestCheckpoint(runDir: string): string | undefined {
   return files.length ? path.join(dir, files[0]!) : undefined;
 }
 
-/** Entries `results/config.yaml` adds to the options (spec §3.8); dropped when a run restarts from it. */
-const DERIVED = ['log-dir', 'git-commit-hash', 'gpus', 'dataset.needs-unaugmented', 'config'];
 
 /** What a run recorded in `results/config.yaml` when it started, flat; `{}` when that file is absent or unreadable. */
 function recordedConfig(runDir: string): FlatConfig {
@@ -78,7 +78,7 @@ function startConfig(runDir: string): FlatConfig {
   }
   const flat = flattenNested(nested);
   const out: FlatConfig = {};
-  for (const [k, v] of Object.entries(flat)) if (!DERIVED.includes(k) && v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(flat)) if (!DERIVED_KEYS.includes(k) && v !== null) out[k] = v;
   return { ...out, 'log-dir': path.dirname(path.dirname(path.dirname(path.resolve(runDir)))) };
 }
 
@@ -112,6 +112,27 @@ async function checkDatasetFiles(ds: OpenedDataset, splits: Splits, s: Settings,
   return bad;
 }
 
+/**
+ * Warns at the end of training when the model looks collapsed (a diverged training): its test accuracy is at
+ * chance, or the push put every prototype on the same latent cell of the same image.
+ */
+function warnIfCollapsed(model: ProtoNet, accuracy: number | undefined, testItems: number): void {
+  const { numClasses: C, numPrototypes: P } = model.config;
+  const chance = accuracy !== undefined && atChance(accuracy, C, testItems)
+    ? `its test accuracy ${accuracy.toFixed(3)} is no better than chance (1/${C} classes, ${testItems} test images)` : undefined;
+  const f = model.push.fmapIdxs; // [hStart, hEnd, wStart, wEnd] per prototype
+  const [Hz, Wz] = model.latentGrid;
+  let same = P > 1 && Hz * Wz > 1 && f[0]! >= 0;
+  for (let j = 1; j < P && same; j++) same = f[4 * j] === f[0] && f[4 * j + 2] === f[2];
+  if (same) {
+    log.warning(`The trained model looks collapsed: the push put all ${P} prototypes on the same latent cell of their images${chance ? `, and ${chance}` : ''}. ` +
+      'Its interpretability figures would mean nothing: look at the training (a learning rate too large for the optimizer, a loss that diverged) and train again.');
+  } else if (chance) {
+    log.warning(`The trained model has learnt nothing yet: ${chance}. Train longer, or look at the training (its learning rate, its losses); ` +
+      'the interpretability figures of such a model mean little.');
+  }
+}
+
 /** One owner per run directory: the lock is taken before anything is written and released when the run ends. */
 async function run(options: TrainOptions, emit: (e: TrainEvent) => void, cancelled: () => boolean): Promise<void> {
   const locks: RunLock[] = [];
@@ -130,6 +151,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
   let ck: Checkpoint | undefined;
   let config: FlatConfig;
   if (options.resume) {
+    checkRunFoldersInside(options.resume); // before anything is read or written there
     const scores = path.join(runPaths(options.resume).results, 'scores.yaml');
     if (fs.existsSync(scores)) {
       // training it again would replace its model and results
@@ -141,6 +163,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     if (file) {
       ck = readCheckpoint(file);
       config = ck.meta.config;
+      checkRecordedConfig(config, `${file} (its "pixpnet" metadata)`, 'the checkpoint is damaged or from another program; start the run again.');
       log.info(`Resuming ${options.resume} from ${path.basename(file)} (epoch ${ck.meta.loop.epoch} of ${config['train.epochs']} done)`);
     } else {
       config = startConfig(options.resume);
@@ -167,7 +190,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
   if (plan.dataset.key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(s.dataset.root, plan.dataset.key))) checkRunHead(s, SYNTHPARTS_DEFAULTS.classes ?? 10); // before generating it
   // part annotations are read (and so checked) now when the evaluation at the end will need them
   const parts = s.eval.interpretability && s.model.classSpecific;
-  const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts });
+  const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts, allowOutsideRoot: s.dataset.allowOutsideRoot });
   checkRunHead(s, ds.numClasses);
   const splits = makeSplits(ds.index.samples, { valSize: s.dataset.valSize, seed, augmentFactor: s.dataset.augmentFactor });
   const maxBatches = s.debug ? 3 : undefined;
@@ -206,7 +229,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
   try {
     if (ck) model = modelFromCheckpoint(ck);
     else {
-      if (!s.model.initWeights) log.warning('--model.no-init-weights: the add-on and readout are initialised as spec §2.8 regardless.');
+      if (!s.model.initWeights) log.warning('--model.no-init-weights: the add-on layers and the readout are initialised as ProtoPNet does regardless (Kaiming-normal convolutions, Xavier-normal last convolution, class-connection readout).');
       model = await createProtoNet({ ...protoConfig(s, ds.numClasses, ds.inputSize, seed), pretrained: plan.pretrained });
     }
     const o = s.optimizer;
@@ -273,6 +296,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       loop.io.model = model;
     }
     const scores = await loop.evaluate(loaders.test, 'test');
+    warnIfCollapsed(model, scores['test_accuracy'], splits.test.length);
     emit({ type: 'test', metrics: scores });
     emit({ type: 'metrics', epoch: state.epoch - 1, step: state.globalStep, values: scores });
     await saveProtoNet(model, paths.model);

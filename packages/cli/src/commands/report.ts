@@ -8,16 +8,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { initBackend, log, writeAtomic } from '@pixpnet/engine';
-import { explainItems, meanRfPct, readRunRotFigure, reportHtml, runRotFigureSvg, trainingCurvesSvg } from '@pixpnet/eval';
-import { readMetricsCsv, readRunYaml, runPaths } from '@pixpnet/train';
+import { initBackend, log, withStagedFiles } from '@pixpnet/engine';
+import { explainItems, meanRfPct, readInterpretabilityFile, readRunRotFigure, reportHtml, runRotFigureSvg, trainingCurvesSvg } from '@pixpnet/eval';
+import { readMetricsCsv, readModelInfo, runPaths } from '@pixpnet/train';
 import { buildGallery } from '../gallery.js';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
+import { checkOutDir } from '../out_dir.js';
 import { engineOptions, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 
-/** A YAML file of the run, if present; an unreadable one is an error naming it. */
-const yamlOf = (file: string) => readRunYaml(file, 'restore it, or delete it to leave it out of the report.');
+/** What to do about a bad file of the run. */
+const FIX = 'restore it, or delete it to leave it out of the report.';
 
 /** Adds `report`. */
 export function registerReport(program: Command): void {
@@ -27,24 +28,24 @@ export function registerReport(program: Command): void {
     .argument('<run_dir>', 'a finished run directory')
     .option('--explanations <n>', 'random test images explained (default 3)', wholeArg('--explanations', 0))
     .option('--seed <s>', 'seed of the explained images (default 0)', wholeArg('--seed', 0))
-    .action(async (runDir: string, _o: unknown, self: Command) => {
+    .action(async (runArg: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { explanations?: number; seed?: number }>();
-      requireRunDir(runDir);
+      const runDir = requireRunDir(runArg);
       const paths = runPaths(runDir);
-      const out = path.join(runDir, 'report');
+      const out = checkOutDir(path.join(runDir, 'report'), 'The report folder', { within: { dir: runDir } }); // (a link in a run never sends the report elsewhere)
       // the run's files first: a bad one stops the report before anything is written
-      const interp = yamlOf(path.join(paths.results, 'interpretability.yaml'));
-      const modelInfo = yamlOf(path.join(paths.results, 'model_info.yaml'));
+      const interp = readInterpretabilityFile(path.join(paths.results, 'interpretability.yaml'), FIX);
+      const modelInfo = readModelInfo(path.join(paths.results, 'model_info.yaml'), FIX);
       const metrics = fs.existsSync(paths.metrics) ? readMetricsCsv(paths.metrics) : undefined;
       const rotFigure = interp ? readRunRotFigure(paths.results, interp) : undefined;
       await initBackend(engineOptions(f));
-      await withRun(runDir, true, async (run, ds) => {
+      // every file of the report is written whole before any replaces a previous report's (a full disk leaves that one)
+      await withRun(runDir, true, async (run, ds) => withStagedFiles(async (staged) => {
         const c = run.config;
-        fs.mkdirSync(path.join(out, 'explanations'), { recursive: true });
         const { entries, png } = await buildGallery(run.model, ds);
-        writeAtomic(path.join(out, 'prototypes.png'), png);
+        staged.write(path.join(out, 'prototypes.png'), png);
         const records = await explainItems({ model: run.model, samples: ds.index.samples, preset: ds.preset, classNames: ds.index.classNames },
-          randomTestItems(c, ds, f.explanations ?? 3, f.seed ?? 0), { outDir: path.join(out, 'explanations') });
+          randomTestItems(c, ds, f.explanations ?? 3, f.seed ?? 0), { outDir: path.join(out, 'explanations'), staged });
         const html = reportHtml({
           title: `PixPNet run ${path.basename(path.resolve(runDir))}`, runDir: path.resolve(runDir), config: c,
           ...(run.scores ? { scores: run.scores } : {}),
@@ -54,9 +55,9 @@ export function registerReport(program: Command): void {
           explanations: records.map((r) => ({ image: path.relative(out, r.file!).split(path.sep).join('/'), record: r })),
           ...(interp ? { interpretability: { record: interp, ...(rotFigure ? { rotSvg: await runRotFigureSvg(rotFigure, meanRfPct(run.model)) } : {}) } } : {}),
         });
-        writeAtomic(path.join(out, 'index.html'), html);
-        if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);
-        process.stdout.write(`${path.join(out, 'index.html')}\n`);
-      });
+        staged.write(path.join(out, 'index.html'), html);
+      }));
+      if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);
+      process.stdout.write(`${path.join(out, 'index.html')}\n`);
     });
 }

@@ -54,7 +54,12 @@ const KEYS: Record<string, keyof SweepFlags> = {
 /** A YAML config's keys as flags (the command line wins); unknown keys are refused with the known ones. */
 function fromConfig(arg: string): SweepFlags {
   const file = resolveConfigFile(arg, 'sweeps');
-  const doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  let doc: Record<string, unknown> | null;
+  try {
+    doc = YAML.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  } catch (e) {
+    throw new Error(`${file} is not valid YAML (${(e as Error).message.split('\n')[0]}): fix it, or give the options on the command line.`);
+  }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error(`${file} must hold a mapping of sweep options (e.g. 'epochs: 3').`);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(doc)) {

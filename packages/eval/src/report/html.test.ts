@@ -29,6 +29,7 @@ function tampered(): ReportInput {
         consistency: { [IMG]: { soft: SCRIPT, hard: 1 } }, stability: { [IMG]: { soft: 1, hard: SVG } },
         rot: { [SCRIPT]: { area: IMG, pctAtOrigSim: 1, forwards: SVG }, broken: null, text: 'x' },
         skipped: { [SVG]: IMG },
+        collapsed: [IMG],
       },
     },
   };
@@ -61,6 +62,15 @@ describe('reportHtml: nothing of the run becomes markup', () => {
     expect(html).toContain('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;');
     expect(html).toContain('&lt;script&gt;window.pwned=2&lt;/script&gt;');
     expect(html).toContain('<th scope="row">broken</th><td>n/a</td><td>n/a</td><td>n/a</td>'); // an entry that is not a mapping
+  });
+});
+
+describe('reportHtml: a collapsed model', () => {
+  it('is said above the interpretability figures, whose captions say they are not meaningful', () => {
+    const html = reportHtml({ ...tampered(), interpretability: { record: { collapsed: ['the similarity maps are flat'], consistency: { bbox: { soft: 0.2, hard: 0 } }, stability: { bbox: { soft: 1, hard: 1 } } } } });
+    expect(html).toMatch(/<p class="warning" role="alert"><strong>Collapsed model:<\/strong> the similarity maps are flat\. Its prototypes do not depend on the image, so the figures below mean nothing \(perfect stability included\)/);
+    expect(html).toContain('<caption>Consistency and stability of the prototype boxes (collapsed model: not meaningful)</caption>');
+    expect(reportHtml({ ...tampered(), interpretability: { record: { consistency: { bbox: { soft: 0.2, hard: 0 } } } } })).not.toContain('Collapsed model');
   });
 });
 

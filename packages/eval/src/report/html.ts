@@ -46,16 +46,21 @@ function table(caption: string, head: string[], rows: unknown[][], attrs: (r: nu
 
 function interpretabilitySection(rec: Record<string, unknown>, rotSvg?: string): string {
   const out: string[] = ['<section aria-labelledby="interp"><h2 id="interp">Interpretability</h2>'];
+  const collapsed = Array.isArray(rec['collapsed']) ? (rec['collapsed'] as unknown[]).map(String) : [];
+  if (collapsed.length) {
+    out.push(`<p class="warning" role="alert"><strong>Collapsed model:</strong> ${esc(collapsed.join('; '))}. Its prototypes do not depend on the image, ` +
+      'so the figures below mean nothing (perfect stability included): look at the training (its learning rate, its losses) before reading them.</p>');
+  }
   type Scores = Record<string, { soft: number; hard: number }>;
   const cons = rec['consistency'] as Scores | undefined, stab = rec['stability'] as Scores | undefined;
   if (cons || stab) {
     const methods = Object.keys(cons ?? stab ?? {});
-    out.push(table('Consistency and stability of the prototype boxes (spec §6.3–6.4)', ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
+    out.push(table(`Consistency and stability of the prototype boxes${collapsed.length ? ' (collapsed model: not meaningful)' : ''}`, ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
       methods.map((m) => [m, cons?.[m]?.soft, cons?.[m]?.hard, stab?.[m]?.soft, stab?.[m]?.hard])));
   }
   const rot = rec['rot'] as Record<string, { area?: unknown; pctAtOrigSim?: unknown; forwards?: unknown } | null> | undefined;
   if (rot) {
-    out.push(table('Relevance ordering test (spec §6.5)', ['heat map', 'area', '% pixels to reach the original similarity', 'forwards'],
+    out.push(table(`Relevance ordering test${collapsed.length ? ' (collapsed model: not meaningful)' : ''}`, ['heat map', 'area', '% pixels to reach the original similarity', 'forwards'],
       Object.entries(rot).map(([m, v]) => [m, v?.area, v?.pctAtOrigSim, v?.forwards])));
   }
   if (rotSvg) out.push(`<figure class="chart" role="group" aria-label="Relevance ordering test curves">${rotSvg}<figcaption>Mean prototype similarity as pixels are added back in each heat map's order; the dashed line is the layer's mean receptive field.</figcaption></figure>`);
@@ -75,7 +80,7 @@ body{font-family:system-ui,sans-serif;margin:0 auto;max-width:1500px;padding:1re
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}caption{text-align:left;font-weight:600;padding:.3rem 0}
 th,td{border:1px solid #ccc;padding:.25rem .6rem;text-align:left}td{font-variant-numeric:tabular-nums}
 img{max-width:100%;height:auto;border:1px solid #ddd}figure{margin:1rem 0 2rem}figcaption{color:#444;font-size:.9rem}
-.chart svg{max-width:100%;height:auto}details{margin:1rem 0}nav a{margin-right:1rem}
+.chart svg{max-width:100%;height:auto}.warning{background:#fff3cd;border:1px solid #c69500;padding:.6rem .9rem}details{margin:1rem 0}nav a{margin-right:1rem}
 </style></head><body><header><h1>${esc(r.title)}</h1><p>Run directory <code>${esc(r.runDir)}</code>: ${esc(c['model.feature-extractor'])} cut at
 ${esc(c['model.feature-layer'])}, ${esc(c['model.num-prototypes'])} prototypes, dataset ${esc(c['dataset.name'])}.</p>
 <nav aria-label="Sections"><a href="#results">Results</a><a href="#curves">Training</a><a href="#prototypes">Prototypes</a><a href="#explanations">Explanations</a>${r.interpretability ? '<a href="#interp">Interpretability</a>' : ''}<a href="#config">Configuration</a></nav></header><main>`);

@@ -6,7 +6,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeAtomic } from '@pixpnet/engine';
+import { log, readBoundedText, writeAtomic } from '@pixpnet/engine';
+import { checkFileData } from '@pixpnet/engine/validate';
+import type { JsonSchema } from '@pixpnet/engine/validate';
 import type { RotParams, RotResult } from './rot.js';
 
 /** What is stored. */
@@ -39,15 +41,40 @@ export function rotCacheKey(dataset: string, split: string, params: RotParams, m
   return { key, identity };
 }
 
-/** The cached result for `key`, when its file exists and holds exactly this identity. */
+/** The largest cache file read (the curves of thousands of prototypes at every pixel count fit). */
+const MAX_CACHE_BYTES = 512 * 1024 * 1024;
+
+const num = { type: ['number', 'null'] };
+const numList = { type: 'array', items: num };
+/** What a cached result must hold (the file is untrusted: it feeds the figure and the tables). */
+const CACHED_RESULT_SCHEMA: JsonSchema = {
+  type: 'object', required: ['steps', 'xPct', 'perPrototype', 'agg', 'area', 'pctAtOrigSim'],
+  properties: {
+    steps: { type: 'array', items: { type: 'integer', minimum: 0 } }, xPct: numList, agg: numList,
+    perPrototype: { type: 'array', items: { anyOf: [numList, { type: 'null' }] } }, area: num, pctAtOrigSim: num,
+  },
+};
+
+/**
+ * The cached result for `key`, when its file exists and holds exactly this identity and a result of the right
+ * shape; a file that cannot be read (not a regular file, too large, not JSON, damaged) is said and computed again.
+ */
 export function readRotCache(dir: string, key: string, identity: Record<string, unknown>): RotResult | undefined {
   const file = path.join(dir, `${key}.json`);
   if (!fs.existsSync(file)) return undefined;
+  let c: CacheFile;
   try {
-    const c = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheFile;
-    return canonical(c.identity) === canonical(identity) ? c.result : undefined;
-  } catch {
-    return undefined; // unreadable: computed again and rewritten
+    c = JSON.parse(readBoundedText(file, { maxBytes: MAX_CACHE_BYTES, what: 'a cached ROT result' })) as CacheFile;
+  } catch (e) {
+    log.warning(`${file} cannot be read (${(e as Error).message}): the ROT is computed again and the file replaced.`);
+    return undefined;
+  }
+  if (!c || typeof c !== 'object' || typeof c.identity !== 'object' || !c.identity || canonical(c.identity) !== canonical(identity)) return undefined;
+  try {
+    return checkFileData<RotResult>(c.result, CACHED_RESULT_SCHEMA, file, '');
+  } catch (e) {
+    log.warning(`${(e as Error).message.trim()} The ROT is computed again and the file replaced.`);
+    return undefined;
   }
 }
 

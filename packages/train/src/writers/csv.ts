@@ -4,7 +4,8 @@ import { stringify } from 'csv-stringify/sync';
 import { parse } from 'csv-parse/sync';
 import YAML from 'yaml';
 import { runPaths } from '../run_dir.js';
-import { appendWhole, fsyncFile, log, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { appendWhole, fsyncFile, log, readBoundedText, removeStaleTemps, writeAtomic } from '@pixpnet/engine';
+import { RUN_FILE_LIMITS } from '../run_files.js';
 import type { MetricsEvent, RunStartEvent } from '../events.js';
 
 /** Writes metrics rows as they come; on resume keeps exactly the rows the checkpoint had seen. */
@@ -23,8 +24,9 @@ export class CsvMetricsWriter {
       // the rows the checkpoint counted, whole ones only (a row cut short, or a file that is not this run's, is dropped
       // and said: its metrics cannot be recovered)
       let rows: string[][] = [];
+      const text = readBoundedText(this.file, { maxBytes: RUN_FILE_LIMITS.csv, what: 'the metrics CSV of the run', fix: 'move it away to resume (its rows are then lost).' });
       try {
-        rows = parse(fs.readFileSync(this.file, 'utf8'), { relax_column_count: true, relax_quotes: true }) as string[][];
+        rows = parse(text, { relax_column_count: true, relax_quotes: true }) as string[][];
       } catch {
         rows = [];
       }
@@ -56,10 +58,12 @@ export class CsvMetricsWriter {
 /** Reads a `metrics.csv` back: one object per row, empty cells left out, numbers parsed. */
 export function readMetricsCsv(file: string): Array<Record<string, number>> {
   let rows: Array<Record<string, string>>;
+  const fix = 'restore it from a copy, or delete it (a report then has no training curves).';
+  const text = readBoundedText(file, { maxBytes: RUN_FILE_LIMITS.csv, what: 'the metrics CSV of the run', fix });
   try {
-    rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Array<Record<string, string>>;
+    rows = parse(text, { columns: true }) as Array<Record<string, string>>;
   } catch (e) {
-    throw new Error(`${file} is not a readable metrics CSV (${(e as Error).message}): restore it from a copy, or delete it (a report then has no training curves).`);
+    throw new Error(`${file} is not a readable metrics CSV (${(e as Error).message}): ${fix}`);
   }
   return rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== '').map(([k, v]) => [k, Number(v)])));
 }

@@ -7,8 +7,8 @@
  * carries `file_version: "brain.Event:2"`; every later one a `Summary` of `simple_value`s (scalars) or `histo`s
  * (`HistogramProto`, with TensorFlow's default exponential buckets).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import { appendWhole } from '@pixpnet/engine';
+import { closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { appendWhole, readBoundedFile } from '@pixpnet/engine';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import CRC32C from 'crc-32/crc32c.js';
@@ -372,7 +372,7 @@ function hex(n: number): string {
  *   not parse as an Event.
  */
 export function readTensorBoardEvents(file: string, options: ReadEventsOptions = {}): TensorBoardEvent[] {
-  const bytes = readFileSync(file);
+  const bytes = readBoundedFile(file, { maxBytes: 4 * 1024 ** 3, what: 'a TensorBoard event file' });
   const events: TensorBoardEvent[] = [];
   let offset = 0;
   try {
