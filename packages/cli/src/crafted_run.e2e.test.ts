@@ -84,6 +84,24 @@ describe('a crafted run directory', () => {
   }, 120_000);
 });
 
+describe('links below the folders a command writes in a run', () => {
+  it.skipIf(!unix)('export/model or report/explanations linked out of the run: refused, nothing written there', () => {
+    const d = copy();
+    const away = fs.mkdtempSync(path.join(tmp, 'away-'));
+    fs.mkdirSync(path.join(d, 'export'));
+    fs.symlinkSync(away, path.join(d, 'export', 'model'));
+    fs.mkdirSync(path.join(d, 'report'));
+    fs.symlinkSync(away, path.join(d, 'report', 'explanations'));
+    for (const [cmd, link] of [['export', path.join(d, 'export', 'model')], ['report', path.join(d, 'report', 'explanations')]] as const) {
+      const r = pixpnet([cmd, d, ...(cmd === 'report' ? ['--explanations', '1'] : [])]);
+      expect(r.code, cmd).not.toBe(0);
+      expect(r.err).toContain(`${link} leads out of ${d} (to ${fs.realpathSync(away)}, through a symbolic link)`);
+    }
+    expect(fs.readdirSync(away)).toEqual([]);
+    expect(fs.readdirSync(path.join(d, 'export'))).toEqual(['model']); // nothing half-done beside it
+  }, 120_000);
+});
+
 describe('what a killed report or export left', () => {
   it('temporary files of a dead process are gone after a successful run; a live process\'s stay', () => {
     const d = copy();

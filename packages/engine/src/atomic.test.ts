@@ -59,6 +59,25 @@ describe('StagedFiles', () => {
     expect(fs.readFileSync(path.join(d, 'a.txt'), 'utf8')).toBe('new a');
     expect(fs.readFileSync(path.join(d, 'sub', 'c.txt'), 'utf8')).toBe('new c');
     expect(fs.readdirSync(d).sort()).toEqual(['a.txt', 'b.txt', 'sub']);
+    // folders made for files that were never committed do not stay behind
+    await expect(withStagedFiles((t) => {
+      t.write(path.join(d, 'new', 'deeper', 'x.txt'), 'x');
+      throw new Error('stop');
+    })).rejects.toThrow('stop');
+    expect(fs.readdirSync(d).sort()).toEqual(['a.txt', 'b.txt', 'sub']);
+  });
+
+  it('within: a folder linked out of the given one is refused before anything is written there', async () => {
+    const root = path.join(tmp, 'within');
+    const away = path.join(tmp, 'within-away');
+    fs.mkdirSync(root);
+    fs.mkdirSync(away);
+    fs.symlinkSync(away, path.join(root, 'model'));
+    await expect(withStagedFiles((s) => s.write(path.join(root, 'model', 'weights.bin'), 'w'), { within: root }))
+      .rejects.toThrow(`${path.join(root, 'model')} leads out of ${root} (to ${away}, through a symbolic link)`);
+    expect(fs.readdirSync(away)).toEqual([]);
+    await withStagedFiles((s) => s.write(path.join(root, 'ok', 'a.txt'), 'a'), { within: root });
+    expect(fs.readFileSync(path.join(root, 'ok', 'a.txt'), 'utf8')).toBe('a');
   });
 });
 

@@ -157,6 +157,42 @@ export function writeAtomic(file: string, data: Uint8Array | string, options: Wr
   syncDirs([path.dirname(file)]);
 }
 
+/** Options of {@link StagedFiles}. */
+export interface StagedFilesOptions {
+  /** A folder the files must stay in once symbolic links are followed. */
+  within?: string;
+}
+
+/** Removes `dir` and the folders below it when none holds a file. */
+function removeEmptyTree(dir: string): boolean {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return false;
+  }
+  let empty = true;
+  for (const e of entries) empty = (e.isDirectory() && removeEmptyTree(path.join(dir, e.name))) && empty;
+  if (!empty) return false;
+  try {
+    fs.rmdirSync(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Throws unless `file`'s folder (made if missing) is inside `root` once symbolic links are followed. */
+function checkWithin(file: string, root: string): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const real = fs.realpathSync(dir), realRoot = fs.realpathSync(root);
+  const rel = path.relative(realRoot, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new Error(`${dir} leads out of ${root} (to ${real}, through a symbolic link): ${file} is not written there. Remove the link, and run the command again.`);
+  }
+}
+
 /**
  * A set of files written together: each {@link write} puts the whole file in a temporary file beside its target,
  * and only {@link commit} renames them into place, once every byte of every file is on disk. A failure before the
@@ -166,10 +202,20 @@ export function writeAtomic(file: string, data: Uint8Array | string, options: Wr
  */
 export class StagedFiles {
   private readonly staged = new Map<string, string>(); // target → temporary file
+  private readonly made: string[] = []; // folders made for staged files (removed again when empty on discard)
+
+  /**
+   * @param options - `within`: a folder every file must stay in once symbolic links are followed (a folder of a run
+   *   directory, which may come from elsewhere: a link below it never sends a file outside it).
+   */
+  constructor(private readonly options: StagedFilesOptions = {}) {}
 
   /** Stages `data` for `file` (a second write of the same file replaces the first). */
   write(file: string, data: Uint8Array | string, options: WriteAtomicOptions = {}): void {
     const target = path.resolve(file);
+    const made = fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (made) this.made.push(made);
+    if (this.options.within) checkWithin(target, this.options.within);
     const previous = this.staged.get(target);
     if (previous) {
       fs.rmSync(previous, { force: true });
@@ -191,13 +237,16 @@ export class StagedFiles {
       this.staged.delete(target);
       dirs.add(path.dirname(target));
     }
+    this.made.length = 0;
     syncDirs(dirs);
   }
 
-  /** Removes the staged temporary files (the targets are untouched). */
+  /** Removes the staged temporary files, and the folders made for them that stay empty (the targets are untouched). */
   discard(): void {
     for (const tmp of this.staged.values()) fs.rmSync(tmp, { force: true });
     this.staged.clear();
+    for (const dir of this.made.reverse()) removeEmptyTree(dir);
+    this.made.length = 0;
   }
 }
 
@@ -205,8 +254,8 @@ export class StagedFiles {
  * Runs `fn` with a {@link StagedFiles} and commits it when `fn` succeeds; when `fn` throws, nothing staged replaces
  * anything and the error is passed on.
  */
-export async function withStagedFiles<T>(fn: (staged: StagedFiles) => Promise<T> | T): Promise<T> {
-  const staged = new StagedFiles();
+export async function withStagedFiles<T>(fn: (staged: StagedFiles) => Promise<T> | T, options: StagedFilesOptions = {}): Promise<T> {
+  const staged = new StagedFiles(options);
   try {
     const out = await fn(staged);
     staged.commit();

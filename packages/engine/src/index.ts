@@ -33,7 +33,7 @@ export { Rng, tfSeed } from './rng.js';
 export { chunks, rows } from './batching.js';
 export { quantiles, nanMean, roundHalfEven, atChance } from './stats.js';
 export { writeAtomic, fsyncFile, removeStaleTemps, pidAlive, StagedFiles, withStagedFiles, DiskFullError, appendWhole, writeAllAtomic } from './atomic.js';
-export type { WriteAtomicOptions } from './atomic.js';
+export type { WriteAtomicOptions, StagedFilesOptions } from './atomic.js';
 export { lockFile, processStartTicks } from './lock.js';
 export { readBoundedFile, readBoundedText } from './read_file.js';
 export type { ReadBoundedOptions } from './read_file.js';

@@ -58,7 +58,7 @@ export function registerExport(program: Command): void {
           topK: f.topK ?? 4, patches: files,
         }));
         staged.write(path.join(out, 'rf.json'), JSON.stringify({ layer: run.model.config.featureLayer, inputSize: run.model.config.inputSize, grid: run.model.latentGrid, rfBoxes: run.model.rfBoxes }));
-      }));
+      }, f.out ? {} : { within: runDir })); // (a link below a folder of the run never sends a file outside the run)
       process.stdout.write(`${out}\n`);
       log.info(`Serve it with any static server, e.g. python3 -m http.server --directory ${out} 8000 (opening index.html from file:// blocks its module script and fetches)`);
     });

@@ -56,7 +56,7 @@ export function registerReport(program: Command): void {
           ...(interp ? { interpretability: { record: interp, ...(rotFigure ? { rotSvg: await runRotFigureSvg(rotFigure, meanRfPct(run.model)) } : {}) } } : {}),
         });
         staged.write(path.join(out, 'index.html'), html);
-      }));
+      }, { within: runDir })); // (a link below a folder of the run never sends a file outside the run)
       if (!interp) log.info(`No interpretability results yet: run pixpnet evaluate ${runDir}, then the report again to include them.`);
       process.stdout.write(`${path.join(out, 'index.html')}\n`);
     });
