@@ -1,7 +1,8 @@
 /**
  * Datasets by key (spec §5.1): `dataset.name` upper-cased without dashes (`cub200-224` → `CUB200224`), read from
  * `<root>/<key lower-cased>`, with the key's transform preset and input size. `SYNTHPARTS` is the embedded
- * synthetic parts dataset: it is generated there on first use (nothing is downloaded).
+ * synthetic parts dataset and `SYNTHPARTS_SCATTERED` its harder version: they are generated there on first use
+ * (nothing is downloaded).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,6 +50,17 @@ export interface OpenOptions {
 /** The synthetic dataset generated for `SYNTHPARTS` when its folder is empty. */
 export const SYNTHPARTS_DEFAULTS: Omit<SynthOptions, 'out'> = { classes: 10, perClass: 100, size: 64, seed: 0, distractors: 'plain' };
 
+/**
+ * The synthetic dataset generated for `SYNTHPARTS_SCATTERED` when its folder is empty: CUB-sized (200 classes of
+ * 60 images, half for training), 128 px, the scattered layout. Plain distractors on the bird, so that each class is
+ * the one set of coloured parts on the bird (with random ones, a bird showing four coloured parts fits six of
+ * the 200 classes); the loose parts in the background are coloured.
+ */
+export const SYNTHPARTS_SCATTERED_DEFAULTS: Omit<SynthOptions, 'out'> = { classes: 200, perClass: 60, size: 128, seed: 0, distractors: 'plain', layout: 'scattered' };
+
+/** The generated datasets by key, with what is generated when their folder holds none. */
+export const SYNTH_DATASETS: Readonly<Record<string, Omit<SynthOptions, 'out'>>> = { SYNTHPARTS: SYNTHPARTS_DEFAULTS, SYNTHPARTS_SCATTERED: SYNTHPARTS_SCATTERED_DEFAULTS };
+
 /** `dataset.name` → key: upper case, dashes removed. */
 export function datasetKey(name: string): string {
   return name.toUpperCase().replace(/-/g, '');
@@ -60,12 +72,14 @@ export const DATASET_KEYS: readonly string[] = Object.keys(PRESETS);
 async function read(key: string, dir: string, o: OpenOptions): Promise<DatasetIndex> {
   const outside = { allowOutsideRoot: o.allowOutsideRoot === true };
   if (key.startsWith('CUB200')) return readCub(dir, { parts: o.parts !== false, ...outside });
-  if (key === 'SYNTHPARTS') {
+  const synth = Object.hasOwn(SYNTH_DATASETS, key) ? SYNTH_DATASETS[key] : undefined;
+  if (synth) {
     if (o.generate !== false && !fs.existsSync(path.join(dir, 'CUB_200_2011', 'images.txt'))) {
-      log.info(`Generating the synthetic parts dataset in ${dir} (${SYNTHPARTS_DEFAULTS.classes} classes × ${SYNTHPARTS_DEFAULTS.perClass} images, ${SYNTHPARTS_DEFAULTS.size}px, ${SYNTHPARTS_DEFAULTS.distractors} distractors)`);
-      await writeSynthDataset({ ...SYNTHPARTS_DEFAULTS, out: dir });
+      log.info(`Generating the synthetic parts dataset in ${dir} (${synth.classes} classes × ${synth.perClass} images, ${synth.size}px, ` +
+        `${synth.distractors} distractors${synth.layout === 'scattered' ? ', scattered layout' : ''})`);
+      await writeSynthDataset({ ...synth, out: dir });
     }
-    return { ...readCub(dir, { parts: o.parts !== false, ...outside }), name: 'SYNTHPARTS' };
+    return { ...readCub(dir, { parts: o.parts !== false, ...outside }), name: key };
   }
   if (key === 'CARS224') return readStanfordCars(dir, outside);
   if (key === 'CIFAR10') return readCifar10(dir);

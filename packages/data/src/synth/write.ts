@@ -7,24 +7,43 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { Rng } from '@pixpnet/engine';
-import { CUB_IDS, drawBackground, drawBird, makeClasses } from './bird.js';
-import type { DefiningPart, Distractors } from './bird.js';
+import { CUB_IDS, MAX_CLASSES, drawBackground, drawBird, drawScatteredBird, makeClasses } from './bird.js';
+import type { Bird, DefiningPart, Distractors } from './bird.js';
+import { drawScene } from './scene.js';
+
+/**
+ * Where the bird is and what surrounds it: `centred` (the original set: a large bird, 0.75–1.05 scale, near the
+ * centre, a light background with up to two shapes in front) or `scattered` (the harder set: scale 0.4–1.0 at any
+ * position inside the image, background clutter and loose distractor parts, nothing in front of the bird).
+ */
+export type SynthLayout = 'centred' | 'scattered';
+
+/** The layouts, in the order the CLI lists them. */
+export const SYNTH_LAYOUTS: readonly SynthLayout[] = ['centred', 'scattered'];
+
+/** Default image size of each layout. */
+export const SYNTH_DEFAULT_SIZE: Record<SynthLayout, number> = { centred: 64, scattered: 128 };
+
+/** Smallest image size of each layout (the scattered layout's smallest birds are 0.4 of the image). */
+export const SYNTH_MIN_SIZE: Record<SynthLayout, number> = { centred: 24, scattered: 64 };
 
 /** Options of {@link writeSynthDataset}. */
 export interface SynthOptions {
   /** Output folder; `CUB_200_2011/` is created inside it. */
   out: string;
-  /** Number of classes (default 10). */
+  /** Number of classes (default 10; at most 200, as CUB-200-2011). */
   classes?: number;
   /** Images per class (default 40). */
   perClass?: number;
-  /** Image size in pixels (default 64). */
+  /** Image size in pixels (default 64 for the `centred` layout, 128 for `scattered`). */
   size?: number;
   seed?: number;
   /** Fraction of each class used for training (default 0.5, as CUB). */
   trainFraction?: number;
   /** How the non-defining parts look (default `random`: the hard version). */
   distractors?: Distractors;
+  /** Where the bird is and what surrounds it (default `centred`: the original set, byte for byte). */
+  layout?: SynthLayout;
 }
 
 const PART_NAMES = ['back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing', 'nape', 'right eye',
@@ -37,12 +56,18 @@ const DEFINING_IDS: Record<DefiningPart, number[]> = {
 
 /** Writes the dataset and returns the folder readCub reads. */
 export async function writeSynthDataset(options: SynthOptions): Promise<string> {
-  const { classes = 10, perClass = 40, size = 64, seed = 0, trainFraction = 0.5, distractors = 'random' } = options;
+  const { layout = 'centred' } = options;
+  if (!SYNTH_LAYOUTS.includes(layout)) throw new Error(`synth: layout must be ${SYNTH_LAYOUTS.map((l) => `'${l}'`).join(' or ')}, got '${layout}'.`);
+  const { classes = 10, perClass = 40, size = SYNTH_DEFAULT_SIZE[layout], seed = 0, trainFraction = 0.5, distractors = 'random' } = options;
   if (distractors !== 'random' && distractors !== 'plain') throw new Error(`synth: distractors must be 'random' or 'plain', got '${distractors}'.`);
   for (const [k, v] of Object.entries({ classes, perClass, size })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`synth: ${k} must be a whole number ≥ 1, got ${v}.`);
   }
-  if (size < 24) throw new Error(`synth: size ${size} is too small to draw parts; use at least 24.`);
+  if (classes > MAX_CLASSES) throw new Error(`synth: classes must be at most ${MAX_CLASSES} (as CUB-200-2011; every class a distinct set of defining parts), got ${classes}.`);
+  if (size < SYNTH_MIN_SIZE[layout]) {
+    throw new Error(layout === 'centred' ? `synth: size ${size} is too small to draw parts; use at least 24.`
+      : `synth: size ${size} is too small for the scattered layout, whose smallest birds are 0.4 of the image; use at least ${SYNTH_MIN_SIZE.scattered} (or the centred layout).`);
+  }
   if (size > 4096) throw new Error(`synth: size ${size} is larger than the 4096 px the renderer takes; use at most 4096.`);
   const root = path.join(options.out, 'CUB_200_2011');
   if (fs.existsSync(path.join(root, 'images.txt'))) throw new Error(`${root} already holds a dataset: choose an empty --out folder or remove it.`);
@@ -52,7 +77,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
   const tmp = `${root}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
-    await writeInto(tmp, { classes, perClass, size, seed, trainFraction, distractors });
+    await writeInto(tmp, { classes, perClass, size, seed, trainFraction, distractors, layout });
     fs.rmSync(root, { recursive: true, force: true }); // an empty folder, if any
     fs.renameSync(tmp, root);
   } catch (e) {
@@ -68,7 +93,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
 
 /** Writes every file of the dataset into `tmp`. */
 async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): Promise<void> {
-  const { classes, perClass, size, seed, trainFraction, distractors } = o;
+  const { classes, perClass, size, seed, trainFraction, distractors, layout } = o;
   fs.mkdirSync(path.join(tmp, 'parts'), { recursive: true });
   const specs = makeClasses(classes, new Rng(seed ^ 0x5eed));
   const lines = { images: [] as string[], labels: [] as string[], split: [] as string[], boxes: [] as string[], parts: [] as string[] };
@@ -79,9 +104,16 @@ async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): P
     for (let k = 0; k < perClass; k++) {
       id++;
       const rng = new Rng((seed * 1000003 + id * 7919) >>> 0);
-      const bg = drawBackground(size, rng);
-      const bird = drawBird(specs[c]!, size, rng, distractors);
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">${bg.back}${bird.svg}${bg.front}</svg>`;
+      let bird: Bird, body: string;
+      if (layout === 'scattered') {
+        const b = drawScatteredBird(specs[c]!, size, rng, distractors);
+        [bird, body] = [b, `${drawScene(size, rng, b)}${b.svg}`];
+      } else {
+        const bg = drawBackground(size, rng);
+        bird = drawBird(specs[c]!, size, rng, distractors);
+        body = `${bg.back}${bird.svg}${bg.front}`;
+      }
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">${body}</svg>`;
       const rel = `${dirName}/synth_${String(id).padStart(5, '0')}.png`;
       const png = await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
       fs.writeFileSync(path.join(tmp, 'images', rel), png);
@@ -104,6 +136,6 @@ async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): P
   w('parts/parts.txt', PART_NAMES.map((n, i) => `${i + 1} ${n}`));
   w('classes.txt', specs.map((s, c) => `${c + 1} ${String(c + 1).padStart(3, '0')}.${s.name.replace(/[^A-Za-z0-9]+/g, '_')}`));
   w('class_parts.txt', specs.flatMap((s, c) => (Object.keys(s.parts) as DefiningPart[]).flatMap((p) => DEFINING_IDS[p].map((pid) => `${c + 1} ${pid}`))));
-  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}${distractors === 'plain' ? ', plain distractors' : ''}.`,
+  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}${distractors === 'plain' ? ', plain distractors' : ''}${layout === 'scattered' ? ', scattered layout' : ''}.`,
     'CUB-200-2011 layout; class_parts.txt lists the CUB part ids that define each class.']);
 }

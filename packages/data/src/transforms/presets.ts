@@ -31,6 +31,8 @@ export const PRESETS: Record<string, TransformPreset> = {
   CIFAR10: { crop: 32, cropPadding: 4, mean: [0.4914, 0.4822, 0.4465], std: [0.2023, 0.1994, 0.201] },
   /** The embedded synthetic parts set: 64×64 images, a random crop with 4 px zero padding in training (as CIFAR). */
   SYNTHPARTS: { crop: 64, cropPadding: 4, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+  /** Its harder version (scattered layout): 128×128 images, a random crop with 8 px zero padding in training. */
+  SYNTHPARTS_SCATTERED: { crop: 128, cropPadding: 8, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
 };
 
 /** The input size a preset produces (spec §5.1 `input_size`): the downsample size, else the crop size. */
