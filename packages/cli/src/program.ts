@@ -12,6 +12,7 @@ import { registerPrototypes } from './commands/prototypes.js';
 import { registerReport } from './commands/report.js';
 import { registerExport } from './commands/export.js';
 import { registerSweep } from './commands/sweep.js';
+import { registerExperiment } from './commands/experiment.js';
 import './heatmaps.js';
 
 /** Builds the program; each command lives in `commands/` and registers itself here. */
@@ -32,5 +33,6 @@ export function createProgram(): Command {
   registerReport(program);
   registerExport(program);
   registerSweep(program);
+  registerExperiment(program);
   return program;
 }

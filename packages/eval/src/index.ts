@@ -67,3 +67,8 @@ export { readInterpretabilityFile, INTERPRETABILITY_SCHEMA, MAX_INTERPRETABILITY
 export type { InterpretabilityRecord } from './interpretability_file.js';
 export { collapseReasons } from './collapse.js';
 export type { CollapseOptions } from './collapse.js';
+export { EXPERIMENT_COLUMNS, EXPERIMENT_MAPPINGS, EXPERIMENT_ROT_METHODS, summarizeExperiment, runsCsv, summaryCsv, meanSd, formatMeanSd } from './experiment/summary.js';
+export type { ExperimentRun, ExperimentSummary } from './experiment/summary.js';
+export { EXPERIMENT_PANELS, experimentPlotSpec, renderExperimentPlot } from './experiment/plot.js';
+export { experimentReportHtml } from './experiment/report.js';
+export type { ExperimentReportInput } from './experiment/report.js';

@@ -29,7 +29,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'run-id', type: 'string', folderName: true, help: "appended to the dataset subfolder as __<id>: one folder name (no '/', '\\', '..', ':', '*', '?', '\"', '<', '>', '|' or control characters)" },
   { key: 'debug', type: 'flag', default: false, help: '3 batches per split, _DEBUG suffix' },
   { key: 'tb-logging', type: 'flag', default: false, help: 'TensorBoard histograms' },
-  { key: 'dataset.name', type: 'string', help: 'dataset key, e.g. CUB200224, CARS224, IMAGENETTE or SYNTHPARTS' },
+  { key: 'dataset.name', type: 'string', help: 'dataset key, e.g. CUB200224, CARS224, IMAGENETTE, SYNTHPARTS or SYNTHPARTS_SCATTERED (the synthetic sets are generated in dataset.root when missing)' },
   { key: 'dataset.val-size', type: 'float', default: 0.2, min: 0, below: 1, help: 'fraction of the training split held out for validation' },
   { key: 'dataset.augment-factor', type: 'int', default: 1, min: 1, max: 1000, help: 'training-set repeat factor per epoch' },
   { key: 'dataset.root', type: 'path', default: 'data', help: 'data root; the dataset lives in <root>/<key lower-case>' },

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Observable } from 'rxjs';
 import { atChance, engineInfo, initBackend, log } from '@pixpnet/engine';
-import { DataLoader, ImagePool, SYNTHPARTS_DEFAULTS, checkImages, datasetDir, describeUnreadable, makeSplits, openDataset } from '@pixpnet/data';
+import { DataLoader, ImagePool, SYNTH_DATASETS, checkImages, datasetDir, describeUnreadable, makeSplits, openDataset } from '@pixpnet/data';
 import type { OpenedDataset, Splits, UnreadableImage } from '@pixpnet/data';
 import { microBatchSize, modelInfo, parameterBytes, WASM_STEP_BUDGET } from '@pixpnet/models';
 import type { ProtoNet } from '@pixpnet/models';
@@ -187,7 +187,8 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     `each cell's receptive field ${plan.model.meanRfPct.toFixed(1)} % of the ${plan.dataset.inputSize}px image on average`);
 
   // data: the index, the head against its classes, the splits, then every file the run reads
-  if (plan.dataset.key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(s.dataset.root, plan.dataset.key))) checkRunHead(s, SYNTHPARTS_DEFAULTS.classes ?? 10); // before generating it
+  const synth = Object.hasOwn(SYNTH_DATASETS, plan.dataset.key) ? SYNTH_DATASETS[plan.dataset.key] : undefined;
+  if (synth && !fs.existsSync(datasetDir(s.dataset.root, plan.dataset.key))) checkRunHead(s, synth.classes ?? 10); // before generating it
   // part annotations are read (and so checked) now when the evaluation at the end will need them
   const parts = s.eval.interpretability && s.model.classSpecific;
   const ds = await openDataset(s.dataset.name, s.dataset.root, { cropToBbox: s.dataset.cropToBbox, parts, allowOutsideRoot: s.dataset.allowOutsideRoot });

@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { initBackend, log, withStagedFiles } from '@pixpnet/engine';
-import { explainItems, meanRfPct, readInterpretabilityFile, readRunRotFigure, reportHtml, runRotFigureSvg, trainingCurvesSvg } from '@pixpnet/eval';
+import { experimentPlotSpec, experimentReportHtml, explainItems, meanRfPct, readInterpretabilityFile, readRunRotFigure, reportHtml, runRotFigureSvg, summarizeExperiment, trainingCurvesSvg, vegaLiteSvg } from '@pixpnet/eval';
+import { readRows } from '../experiment/run.js';
 import { readMetricsCsv, readModelInfo, runPaths } from '@pixpnet/train';
 import { buildGallery } from '../gallery.js';
 import { randomTestItems, requireRunDir, withRun } from '../run_data.js';
@@ -20,16 +21,32 @@ import type { GlobalOptions } from '../options.js';
 /** What to do about a bad file of the run. */
 const FIX = 'restore it, or delete it to leave it out of the report.';
 
+/** The report of an experiment's folder (`pixpnet experiment --out DIR`): `DIR/report/index.html`. */
+async function experimentReport(dir: string): Promise<void> {
+  const out = checkOutDir(path.join(dir, 'report'), 'The report folder', { within: { dir } });
+  const runs = readRows(dir); // checked, before anything is written
+  if (!runs.length) throw new Error(`${dir} holds no finished row yet (rows/*.json): run pixpnet experiment first.`);
+  const summary = summarizeExperiment(runs);
+  const name = path.basename(path.resolve(dir));
+  const figureSvg = await vegaLiteSvg(experimentPlotSpec(summary, `${name}: mean ± sd over seeds`));
+  await withStagedFiles((staged) => staged.write(path.join(out, 'index.html'), experimentReportHtml({ name, dir: path.resolve(dir), summary, runs, figureSvg })), { within: dir });
+  process.stdout.write(`${path.join(out, 'index.html')}\n`);
+}
+
 /** Adds `report`. */
 export function registerReport(program: Command): void {
   program
     .command('report')
     .description('a self-contained HTML report of a run (opens from disk): results, curves, prototypes, explanations, interpretability')
-    .argument('<run_dir>', 'a finished run directory')
+    .argument('<run_dir>', 'a finished run directory, or the folder of pixpnet experiment (its summary, figure and runs)')
     .option('--explanations <n>', 'random test images explained (default 3)', wholeArg('--explanations', 0))
     .option('--seed <s>', 'seed of the explained images (default 0)', wholeArg('--seed', 0))
     .action(async (runArg: string, _o: unknown, self: Command) => {
       const f = self.optsWithGlobals<GlobalOptions & { explanations?: number; seed?: number }>();
+      if (fs.existsSync(path.join(runArg, 'experiment.json')) && !fs.existsSync(path.join(runArg, 'results'))) {
+        await experimentReport(requireRunDir(runArg, 'The experiment folder'));
+        return;
+      }
       const runDir = requireRunDir(runArg);
       const paths = runPaths(runDir);
       const out = checkOutDir(path.join(runDir, 'report'), 'The report folder', { within: { dir: runDir } }); // (a link in a run never sends the report elsewhere)

@@ -10,7 +10,7 @@ import { lastValueFrom, share } from 'rxjs';
 import { initBackend, log } from '@pixpnet/engine';
 import { DivergedError, TRAIN_OPTIONS, planRun, settingsOf, attachWriters, latestCheckpoint, parseValue, resolveConfig, train } from '@pixpnet/train';
 import type { FlatConfig, OptionSpec, RunEndEvent } from '@pixpnet/train';
-import { datasetDir, datasetKey } from '@pixpnet/data';
+import { SYNTH_DATASETS, datasetDir, datasetKey } from '@pixpnet/data';
 import { engineOptions } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { attachProgress } from '../progress.js';
@@ -76,7 +76,7 @@ export function registerTrain(program: Command): void {
       planRun(config); // settings, dataset name, backbone, cut and weights file, before any work
       config['log-dir'] = checkOutDir(String(config['log-dir']), '--log-dir'); // (a symbolic link: the folder it points to)
       const key = datasetKey(String(config['dataset.name'])), root = String(config['dataset.root']);
-      if (key === 'SYNTHPARTS' && !fs.existsSync(datasetDir(root, key))) checkOutDir(root, '--dataset.root'); // (the synthetic set is generated there)
+      if (Object.hasOwn(SYNTH_DATASETS, key) && !fs.existsSync(datasetDir(root, key))) checkOutDir(root, '--dataset.root'); // (the synthetic set is generated there)
       log.info(`Configuration: ${Object.entries(config).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : String(v)}`).join(' ')}`);
     }
     await initBackend(engineOptions(all));
