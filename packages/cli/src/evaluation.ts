@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { engineInfo, log } from '@pixpnet/engine';
 import { microBatchSize, WASM_STEP_BUDGET } from '@pixpnet/models';
-import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation } from '@pixpnet/eval';
+import { checkInterpretabilityOptions, evaluateInterpretability, planEvaluation, readClassParts } from '@pixpnet/eval';
 import type { InterpretabilityOptions, InterpretabilityResult } from '@pixpnet/eval';
 import { lockRunDir, runPaths } from '@pixpnet/train';
 import { formatTable } from './table.js';
@@ -45,13 +45,14 @@ async function evaluateLocked(runDir: string, options: InterpretabilityOptions &
     const indices = runSplit(c, ds, split);
     if (!indices.length) throw new Error(`The run's ${split} split is empty: choose another with --split.`);
     const batchSize = Number(c['test.batch-size'] ?? 32);
-    planEvaluation({ model: run.model, samples: ds.index.samples, indices, batchSize }, options); // every check before any forward pass
+    const classParts = readClassParts(ds.dir, { optional: true }); // the synthetic set names the parts that define each class
+    planEvaluation({ model: run.model, samples: ds.index.samples, indices, batchSize, ...(classParts ? { classParts } : {}) }, options); // every check before any forward pass
     const budget = engineInfo()?.backend === 'wasm' ? WASM_STEP_BUDGET : Infinity;
     const stat = fs.statSync(run.checkpoint);
     const progress = stageProgress();
     try {
       return await evaluateInterpretability({
-        model: run.model, samples: ds.index.samples, indices, preset: ds.preset, dataset: ds.key, split, batchSize,
+        model: run.model, samples: ds.index.samples, indices, preset: ds.preset, dataset: ds.key, split, batchSize, ...(classParts ? { classParts } : {}),
         microBatch: microBatchSize(run.model, batchSize, budget, 'eval'), resultsDir: runPaths(runDir).results,
         modelId: `${path.relative(runDir, run.checkpoint)} ${stat.size} ${stat.mtimeMs}`, onProgress: progress.update,
       }, options);
@@ -63,17 +64,22 @@ async function evaluateLocked(runDir: string, options: InterpretabilityOptions &
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? 'n/a' : v.toFixed(3));
 
-/** The summary printed after an evaluation: part metrics per box method, ROT per heat-map method. */
+/**
+ * The summary printed after an evaluation: part metrics per box method (part-correctness as a last column when it was
+ * computed), ROT per heat-map method.
+ */
 export function formatInterpretability(r: InterpretabilityResult): string {
   const out: string[] = [];
   if (r.collapsed?.length) out.push(`COLLAPSED MODEL: ${r.collapsed.join('; ')}. The figures below mean nothing (perfect stability included).`);
   const label: Record<string, string> = { bbox: 'bbox (RF, ours)', upsample: 'upsample (ProtoPNet)', rf: 'rf (ours)', prp: 'prp (relevance)' };
-  if (r.consistency || r.stability) {
-    const methods = Object.keys(r.consistency ?? r.stability ?? {});
+  if (r.consistency || r.stability || r.partCorrectness) {
+    const methods = [...new Set([r.consistency, r.stability, r.partCorrectness].flatMap((x) => Object.keys(x ?? {})))];
+    const pc = r.partCorrectness;
+    const k = r.parameters['partTopK'];
     out.push(formatTable([
-      ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
-      ...methods.map((m) => [label[m] ?? m, f3(r.consistency?.[m]?.soft), f3(r.consistency?.[m]?.hard), f3(r.stability?.[m]?.soft), f3(r.stability?.[m]?.hard)]),
-    ], new Set([1, 2, 3, 4])));
+      ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard', ...(pc ? [`part-correctness${typeof k === 'number' ? ` (top ${k})` : ''}`] : [])],
+      ...methods.map((m) => [label[m] ?? m, f3(r.consistency?.[m]?.soft), f3(r.consistency?.[m]?.hard), f3(r.stability?.[m]?.soft), f3(r.stability?.[m]?.hard), ...(pc ? [f3(pc[m]?.score)] : [])]),
+    ], new Set([1, 2, 3, 4, 5])));
   }
   if (r.rot) {
     const rows = Object.entries(r.rot).map(([m, v]) => [label[m] ?? m, f3(v.area), v.pctAtOrigSim === null || Number.isNaN(v.pctAtOrigSim) ? 'n/a' : `${v.pctAtOrigSim.toFixed(1)} %`, String(v.forwards), v.cached ? 'cached' : `${v.seconds.toFixed(1)} s`]);

@@ -165,7 +165,13 @@ describe('pixpnet train (end to end)', () => {
     const j = JSON.parse(r.out);
     for (const m of ['bbox', 'upsample']) {
       for (const k of ['consistency', 'stability']) for (const v of ['soft', 'hard']) expect(j[k][m][v]).toBeGreaterThanOrEqual(0);
+      // the synthetic set names its class-defining parts: part-correctness of every box method, in [0, 1]
+      expect(j.partCorrectness[m].score).toBeGreaterThanOrEqual(0);
+      expect(j.partCorrectness[m].score).toBeLessThanOrEqual(1);
+      expect(j.partCorrectness[m].perPrototype).toHaveLength(20);
     }
+    expect(j.parameters.partTopK).toBe(10);
+    expect(j.skipped['part-correctness']).toBeUndefined();
     for (const m of ['rf', 'upsample', 'random']) {
       expect(j.rot[m].area).toBeTypeOf('number');
       expect(j.rot[m].forwards).toBe(2 * 2 * 3); // 2 images × 2 prototypes of their class × 3 pixel counts
@@ -268,15 +274,18 @@ describe('pixpnet train (end to end)', () => {
     expect(fs.existsSync(path.join(elsewhere, 'gallery'))).toBe(false);
   }, 300_000);
 
-  it('pixpnet prototypes: the gallery of every prototype as PNG and JSON, with the part each sits on', () => {
+  it('pixpnet prototypes: the gallery of every prototype as PNG and JSON, with the parts inside each one\'s receptive field', () => {
     const out = path.join(tmp, 'gallery');
     const r = pixpnet(['prototypes', full, '--out', out, '--json']);
     expect(r.err).not.toMatch(/\[ERROR\]/);
     expect(r.code).toBe(0);
     const entries = JSON.parse(r.out);
     expect(entries).toHaveLength(20);
-    expect(entries.every((e: { sample: number; box: number[] | null; part: unknown }) => e.sample >= 0 && e.box?.length === 4 && e.part !== null)).toBe(true);
+    expect(entries.every((e: { sample: number; box: number[] | null; parts: unknown }) => e.sample >= 0 && e.box?.length === 4 && Array.isArray(e.parts))).toBe(true);
     expect(entries.filter((e: { definingPart: boolean | null }) => e.definingPart !== null)).toHaveLength(20); // the synthetic set names its defining parts
+    // defining = one of the parts inside the field defines the class: never for the background
+    expect(entries.filter((e: { parts: unknown[]; definingPart: boolean }) => !e.parts.length && e.definingPart)).toEqual([]);
+    expect(r.err).toMatch(/\d+ of 20 prototypes hold a part that defines their class in their receptive field; \d+ hold no part \(background\)/);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'prototypes.json'), 'utf8'))).toEqual(entries);
     expect(fs.statSync(path.join(out, 'prototypes.png')).size).toBeGreaterThan(10_000);
   });

@@ -10,6 +10,7 @@ import { TINY_PRESET, tinyModel, tinySamples } from './tiny.testkit.js';
 import { evaluateInterpretability } from './evaluate.js';
 import type { EvaluationInput } from './evaluate.js';
 import { renderRotPlot } from './rot/plot.js';
+import { readInterpretabilityFile } from './interpretability_file.js';
 
 let model: ProtoNet;
 let dir: string;
@@ -126,11 +127,47 @@ describe('evaluateInterpretability', () => {
     expect(y.consistency.center.quantiles.soft).toEqual([null, null, null, null, null]);
   });
 
+  it('part-correctness: with the class-defining parts, beside consistency for each box method, in interpretability.yaml (which reads back)', async () => {
+    // class 0 defined by part 1 at (12, 12), which the centre box of radius 5 holds on every image; class 1 by part 0 at (2, 2), never in it
+    const classParts = new Map([[0, new Set([1])], [1, new Set([0])]]);
+    const results = path.join(dir, 'part-correctness');
+    const before = tf.memory().numTensors;
+    const r = await evaluateInterpretability({ ...input(undefined, results), classParts }, { metrics: ['consistency', 'part-correctness'], methods: ['center', 'bbox'], boxRadius: 5, partTopK: 4 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.partCorrectness!['center']!.perPrototype).toEqual([1, 1, 0, 0]);
+    expect(r.partCorrectness!['center']!.score).toBe(0.5);
+    expect(r.partCorrectness!['bbox']!.score).toBeTypeOf('number');
+    expect(r.stability).toBeUndefined();
+    expect(r.parameters['partTopK']).toBe(4);
+    const file = path.join(results, 'interpretability.yaml');
+    const y = YAML.parse(fs.readFileSync(file, 'utf8'));
+    expect(y.partCorrectness.center).toEqual({ score: 0.5, quantiles: [0, 0, 0.5, 1, 1], perPrototype: [1, 1, 0, 0] });
+    expect(y.parameters.partTopK).toBe(4);
+    expect(readInterpretabilityFile(file, 'x')!.partCorrectness!['center']!.score).toBe(0.5);
+    // by default every metric the dataset supports: part-correctness too; an evaluation without it keeps the file
+    const all = await evaluateInterpretability({ ...input(), classParts }, { methods: ['center'], boxRadius: 5, rotMethods: ['rf'], rot: { steps: 3, numSamples: 1 } });
+    expect(all.partCorrectness!['center']!.score).toBe(0.5);
+    expect(all.skipped['part-correctness']).toBeUndefined();
+    await evaluateInterpretability(input(undefined, results), { metrics: ['consistency'], methods: ['center', 'bbox'] });
+    expect(fs.readdirSync(results).filter((f) => /^interpretability\..+\.yaml$/.test(f))).toHaveLength(1);
+  });
+
+  it('part-correctness needs the class-defining parts: skipped with the reason, an error when asked for', async () => {
+    const r = await evaluateInterpretability(input(), { methods: ['center'], rotMethods: ['rf'], rot: { steps: 3, numSamples: 1 } });
+    expect(r.partCorrectness).toBeUndefined();
+    expect(r.consistency!['center']).toBeDefined();
+    expect(r.skipped['part-correctness']).toMatch(/does not name the parts that define each class \(class_parts\.txt/);
+    expect(r.parameters['partTopK']).toBeUndefined();
+    await expect(evaluateInterpretability(input(), { metrics: ['part-correctness'] })).rejects.toThrow(/part-correctness needs the parts that define each class.*leave it out of --metrics/);
+    await expect(evaluateInterpretability({ ...input(), classParts: new Map() }, { partTopK: 0 })).rejects.toThrow(/--eval\.part-top-k must be a positive whole number/);
+  });
+
   it('a dataset without parts gets the ROT only, and says why; asking for consistency there is an error naming the fix', async () => {
     const noParts = tinySamples(4, { parts: false });
     const r = await evaluateInterpretability(input(noParts), { rot: { steps: 3, numSamples: 1 }, rotMethods: ['rf'] });
     expect(r.consistency).toBeUndefined();
     expect(r.skipped['consistency']).toMatch(/no part annotations/);
+    expect(r.skipped['part-correctness']).toMatch(/no part annotations/);
     expect(r.rot!['rf']).toBeDefined();
     await expect(evaluateInterpretability(input(noParts), { metrics: ['consistency'] })).rejects.toThrow(/need part annotations.*--metrics rot/);
   });

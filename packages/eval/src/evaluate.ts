@@ -1,8 +1,8 @@
 /**
  * The whole interpretability evaluation of a trained model on a split (spec §6): consistency and stability of the
- * chosen box methods, and the ROT of the chosen heat-map methods with its figure, written under a results folder
- * (`interpretability.yaml`, `rot/<key>.json`, `rot.svg`, `rot.png`). Everything that can be checked is checked
- * before the first forward pass.
+ * chosen box methods (and their part-correctness, where the dataset names its class-defining parts), and the ROT of
+ * the chosen heat-map methods with its figure, written under a results folder (`interpretability.yaml`,
+ * `rot/<key>.json`, `rot.svg`, `rot.png`). Everything that can be checked is checked before the first forward pass.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,18 +19,23 @@ import { checkBoxMethods, defaultBoxRadius } from './metrics/boxes.js';
 import type { BoxMethod } from './metrics/boxes.js';
 import type { PartMetric } from './metrics/consistency.js';
 import { partMetrics } from './metrics/part_metrics.js';
+import { PART_TOP_K } from './metrics/part_correctness.js';
+import type { PartCorrectness } from './metrics/part_correctness.js';
 import { ROT_DEFAULTS, checkRotParams, relevanceOrderingTest, rotPlan } from './rot/rot.js';
 import type { RotParams, RotResult } from './rot/rot.js';
 import { readRotCache, rotCacheKey, writeRotCache } from './rot/cache.js';
 import { meanRfPct, renderRotPlot } from './rot/plot.js';
 
-/** The metrics. */
-export const METRICS = ['consistency', 'stability', 'rot'] as const;
+/** The metrics (`part-correctness` needs the class-defining parts, {@link EvaluationInput.classParts}). */
+export const METRICS = ['consistency', 'stability', 'part-correctness', 'rot'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 /** What to evaluate and how (every field optional; defaults as documented). */
 export interface InterpretabilityOptions {
-  /** Default: every metric the dataset supports (consistency and stability need part annotations). */
+  /**
+   * Default: every metric the dataset supports (consistency and stability need part annotations, part-correctness
+   * the class-defining parts too).
+   */
   metrics?: readonly MetricName[];
   /** Box methods of consistency and stability (default `bbox` and `upsample`: PixPNet's mapping against ProtoPNet's). */
   methods?: readonly BoxMethod[];
@@ -50,6 +55,8 @@ export interface InterpretabilityOptions {
   noiseStd?: number;
   /** Seed of the stability noise (default 0). */
   noiseSeed?: number;
+  /** Part-correctness: the top images of each prototype, by its maximum similarity over the whole split (default 10). */
+  partTopK?: number;
   /** ROT heat-map methods (default `rf`, `upsample`, `random`). */
   rotMethods?: readonly string[];
   /** ROT parameters besides the method (defaults: {@link ROT_DEFAULTS}; `batchSize` from the input). */
@@ -63,6 +70,11 @@ export interface EvaluationInput {
   /** The split's images (positions in `samples`), in loader order. */
   indices: readonly number[];
   preset: TransformPreset;
+  /**
+   * The parts that define each class (0-based class → merged part ids: `readClassParts` of the synthetic parts set),
+   * when the dataset names them; part-correctness needs them.
+   */
+  classParts?: ReadonlyMap<number, ReadonlySet<number>>;
   /** Dataset key, e.g. `SYNTHPARTS` (in cache keys and the report). */
   dataset: string;
   /** Split name, e.g. `test`. */
@@ -74,7 +86,7 @@ export interface EvaluationInput {
   resultsDir?: string;
   /** Identifies the model's weights in cache keys (e.g. checkpoint path, size and modification time). */
   modelId: string;
-  /** Progress of each stage: `consistency+stability`, `rot <method>`. */
+  /** Progress of each stage: the part metrics (e.g. `consistency+stability+part-correctness`), `rot <method>`. */
   onProgress?: (stage: string, done: number, total: number) => void;
 }
 
@@ -84,6 +96,13 @@ export interface PartScores {
   hard: number;
   quantiles: { soft: number[]; hard: number[] };
   perPrototype: { soft: number[]; hard: number[] };
+}
+
+/** Part-correctness in the output. */
+export interface PartCorrectnessScores {
+  score: number;
+  quantiles: number[];
+  perPrototype: number[];
 }
 
 /** A ROT in the output. */
@@ -104,10 +123,12 @@ export interface InterpretabilityResult {
   parameters: Record<string, unknown>;
   consistency?: Record<string, PartScores>;
   stability?: Record<string, PartScores>;
+  /** Per box method (`partCorrectness` in the file; the metric `part-correctness`). */
+  partCorrectness?: Record<string, PartCorrectnessScores>;
   rot?: Record<string, RotScores>;
   /** Metrics not computed, with the reason. */
   skipped: Record<string, string>;
-  /** Images scored by consistency and stability, and those skipped for want of visible parts. */
+  /** Images scored by consistency, stability and part-correctness, and those skipped for want of visible parts. */
   partImages?: { used: number; skipped: number; droppedParts: number; outsideParts: number };
   /** The ROT figure, relative to the results folder. */
   rotPlot?: { svg: string; png: string };
@@ -127,11 +148,12 @@ export function checkInterpretabilityOptions(o: InterpretabilityOptions): void {
   for (const m of o.rotMethods ?? []) heatmapMethod(m);
   if (o.boxRadius !== undefined && (!Number.isFinite(o.boxRadius) || o.boxRadius <= 0)) throw new Error(`--eval.box-radius must be a positive number of pixels, got ${o.boxRadius}.`);
   if (o.boxRadius !== undefined && o.legacyBoxRadius) throw new Error('Give --eval.box-radius or --eval.legacy-box-radius, not both.');
+  if (o.partTopK !== undefined && !(Number.isInteger(o.partTopK) && o.partTopK >= 1)) throw new Error(`--eval.part-top-k must be a positive whole number of images, got ${o.partTopK}.`);
   checkRotParams(o.rot ?? {});
 }
 
 /** The settings an evaluation will use, resolved and checked without touching data: throws on anything wrong. */
-export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' | 'indices' | 'batchSize'>, o: InterpretabilityOptions = {}) {
+export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' | 'indices' | 'batchSize' | 'classParts'>, o: InterpretabilityOptions = {}) {
   const { model } = input;
   checkInterpretabilityOptions(o);
   requireClassSpecific(model);
@@ -147,8 +169,15 @@ export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' 
       throw new Error(`${partMetricsAsked.join(' and ')} need part annotations, which this dataset does not have (only CUB-format datasets, the real CUB ` +
         'and the synthetic parts set, do): ask for --metrics rot.');
     }
-    for (const m of ['consistency', 'stability']) skipped[m] = 'the dataset has no part annotations (only CUB-format datasets do)';
+    for (const m of ['consistency', 'stability', 'part-correctness']) skipped[m] = 'the dataset has no part annotations (only CUB-format datasets do)';
     metrics = metrics.filter((m) => m === 'rot');
+  } else if (!input.classParts) {
+    if (o.metrics?.includes('part-correctness')) {
+      throw new Error('part-correctness needs the parts that define each class (class_parts.txt), which only the synthetic parts set (pixpnet data synth) ' +
+        'names: leave it out of --metrics.');
+    }
+    skipped['part-correctness'] = 'the dataset does not name the parts that define each class (class_parts.txt: only the synthetic parts set does)';
+    metrics = metrics.filter((m) => m !== 'part-correctness');
   }
   const size = Math.max(...model.config.inputSize);
   const boxRadius = o.legacyBoxRadius ? 36 : o.boxRadius ?? defaultBoxRadius(size);
@@ -157,15 +186,19 @@ export function planEvaluation(input: Pick<EvaluationInput, 'model' | 'samples' 
     metrics, methods, rotMethods, boxRadius, rot, skipped,
     noiseStd: o.noiseStd ?? 0.2, noiseSeed: o.noiseSeed ?? 0,
     legacyPartMapping: o.legacyPartMapping ?? false, legacySoftStability: o.legacySoftStability ?? false,
-    legacyMissingPartNan: o.legacyMissingPartNan ?? false,
+    legacyMissingPartNan: o.legacyMissingPartNan ?? false, partTopK: o.partTopK ?? PART_TOP_K,
   };
 }
 
 const scores = (m: PartMetric): PartScores => ({ soft: m.soft, hard: m.hard, quantiles: m.quantiles, perPrototype: m.perPrototype });
+const correctness = (m: PartCorrectness): PartCorrectnessScores => ({ score: m.score, quantiles: m.quantiles, perPrototype: m.perPrototype });
 
-/** The `metric method` entries of an interpretability record (consistency and stability per box method, ROT per heat map). */
+/** Each metric's key in an interpretability record. */
+const RECORD_KEYS: Record<MetricName, string> = { consistency: 'consistency', stability: 'stability', 'part-correctness': 'partCorrectness', rot: 'rot' };
+
+/** The `metric method` entries of an interpretability record (the part metrics per box method, ROT per heat map). */
 function recordEntries(r: Record<string, unknown> | undefined): string[] {
-  return ['consistency', 'stability', 'rot'].flatMap((m) => Object.keys((r?.[m] as Record<string, unknown> | undefined) ?? {}).map((k) => `${m} ${k}`));
+  return METRICS.flatMap((m) => Object.keys((r?.[RECORD_KEYS[m]] as Record<string, unknown> | undefined) ?? {}).map((k) => `${m} ${k}`));
 }
 
 /**
@@ -210,7 +243,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
   let lost: string[] = [];
   if (input.resultsDir) {
     const will = [
-      ...(['consistency', 'stability'] as const).filter((m) => plan.metrics.includes(m)).flatMap((m) => plan.methods.map((k) => `${m} ${k}`)),
+      ...(['consistency', 'stability', 'part-correctness'] as const).filter((m) => plan.metrics.includes(m)).flatMap((m) => plan.methods.map((k) => `${m} ${k}`)),
       ...(plan.metrics.includes('rot') ? plan.rotMethods.map((k) => `rot ${k}`) : []),
     ];
     lost = previousToKeep(input.resultsDir, will, input.dataset, input.split);
@@ -229,7 +262,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
       parameters: {
         dataset: input.dataset, split: input.split, images: input.indices.length, metrics: plan.metrics, boxMethods: plan.methods, boxRadius: plan.boxRadius,
         legacyBoxRadius: o.legacyBoxRadius ?? false, legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan,
-        noiseStd: plan.noiseStd, noiseSeed: plan.noiseSeed, rotMethods: plan.rotMethods, rot: plan.rot, model: input.modelId, inputSize: model.config.inputSize,
+        noiseStd: plan.noiseStd, noiseSeed: plan.noiseSeed, ...(plan.metrics.includes('part-correctness') ? { partTopK: plan.partTopK } : {}), rotMethods: plan.rotMethods, rot: plan.rot, model: input.modelId, inputSize: model.config.inputSize,
         latentGrid: model.latentGrid, meanRfPct: rfPct,
       },
       skipped: plan.skipped,
@@ -238,26 +271,38 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
       input.microBatch ? { microBatch: input.microBatch } : {});
     if (collapsed.length) {
       result.collapsed = collapsed;
-      log.warning(`The model looks collapsed: ${collapsed.join('; ')}. Its consistency, stability and ROT figures are computed but mean nothing ` +
+      log.warning(`The model looks collapsed: ${collapsed.join('; ')}. Its consistency, stability, part-correctness and ROT figures are computed but mean nothing ` +
         '(perfect stability included): look at the training (its learning rate, its losses) before reading them.');
     }
-    const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability');
-    if (doC || doS) {
-      log.info(`Consistency/stability: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})`);
+    const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability'), doP = plan.metrics.includes('part-correctness');
+    if (doC || doS || doP) {
+      const stage = (['consistency', 'stability', 'part-correctness'] as const).filter((m) => plan.metrics.includes(m)).join('+');
+      if (doP && plan.partTopK > input.indices.length) {
+        log.warning(`Part-correctness: the ${input.split} split has ${input.indices.length} images, fewer than the top ${plan.partTopK} asked: each prototype is judged on all of them.`);
+      }
+      const undefinedClasses = doP ? Array.from({ length: model.config.numClasses }, (_, c) => c).filter((c) => !input.classParts!.get(c)?.size) : [];
+      if (undefinedClasses.length) {
+        log.warning(`Part-correctness: class_parts.txt names no part for ${undefinedClasses.length} class(es) (0-based index ${undefinedClasses.slice(0, 10).join(', ')}${undefinedClasses.length > 10 ? ', …' : ''}): ` +
+          'their prototypes cannot be judged and are left out (n/a).');
+      }
+      log.info(`${stage}: box methods ${plan.methods.join(', ')}, box radius ${plan.boxRadius} px (${o.legacyBoxRadius ? 'the reference\'s 36 px' : o.boxRadius !== undefined ? 'given' : `36 px scaled to ${Math.max(...model.config.inputSize)} px inputs`})${doP ? `; part-correctness over each prototype's top ${plan.partTopK} images` : ''}`);
       const pm = await partMetrics(model, loader(), {
         methods: plan.methods, boxRadius: plan.boxRadius, consistency: doC, stability: doS, noiseStd: plan.noiseStd, seed: plan.noiseSeed,
         legacyPartMapping: plan.legacyPartMapping, legacySoftStability: plan.legacySoftStability, legacyMissingPartNan: plan.legacyMissingPartNan, ...(input.microBatch ? { microBatch: input.microBatch } : {}),
-        onProgress: (d, t) => input.onProgress?.(doC && doS ? 'consistency+stability' : doC ? 'consistency' : 'stability', d, t),
+        ...(doP ? { classParts: input.classParts!, partTopK: plan.partTopK } : {}),
+        onProgress: (d, t) => input.onProgress?.(stage, d, t),
       });
       result.partImages = { used: pm.images, skipped: pm.skippedImages, droppedParts: pm.droppedParts, outsideParts: pm.outsideParts };
       if (pm.consistency) result.consistency = Object.fromEntries(Object.entries(pm.consistency).map(([k, v]) => [k, scores(v)]));
       if (pm.stability) result.stability = Object.fromEntries(Object.entries(pm.stability).map(([k, v]) => [k, scores(v)]));
+      if (pm.partCorrectness) result.partCorrectness = Object.fromEntries(Object.entries(pm.partCorrectness).map(([k, v]) => [k, correctness(v)]));
       const q = (v: number[]) => v.map((x) => x.toFixed(3)).join(' / ');
       for (const [name, byMethod] of [['consistency', result.consistency], ['stability', result.stability]] as const) {
         for (const [m, v] of Object.entries(byMethod ?? {})) {
           log.info(`${name} ${m}: per-prototype quantiles (0/25/50/75/100 %) soft ${q(v.quantiles.soft)}, hard ${q(v.quantiles.hard)}`);
         }
       }
+      for (const [m, v] of Object.entries(result.partCorrectness ?? {})) log.info(`part-correctness ${m}: per-prototype quantiles (0/25/50/75/100 %) ${q(v.quantiles)}`);
     }
     if (plan.metrics.includes('rot')) {
       if (plan.rot.numSamples > input.indices.length) {

@@ -5,7 +5,7 @@
  */
 import { readYamlFile } from '@pixpnet/engine/validate';
 import type { JsonSchema } from '@pixpnet/engine/validate';
-import type { PartScores, RotScores } from './evaluate.js';
+import type { PartCorrectnessScores, PartScores, RotScores } from './evaluate.js';
 
 const num = { type: ['number', 'null'] };
 const numList = { type: 'array', items: num };
@@ -26,6 +26,7 @@ export const INTERPRETABILITY_SCHEMA: JsonSchema = {
     parameters: { type: 'object' },
     consistency: byMethod(scores),
     stability: byMethod(scores),
+    partCorrectness: byMethod({ type: 'object', required: ['score'], properties: { score: num, quantiles: numList, perPrototype: numList } }),
     rot: byMethod({
       type: 'object', required: ['area', 'pctAtOrigSim'],
       properties: { area: num, pctAtOrigSim: num, images: num, forwards: num, seconds: num, cached: { type: 'boolean' }, file: { type: 'string' } },
@@ -42,6 +43,7 @@ export interface InterpretabilityRecord {
   parameters: Record<string, unknown>;
   consistency?: Record<string, PartScores>;
   stability?: Record<string, PartScores>;
+  partCorrectness?: Record<string, PartCorrectnessScores>;
   rot?: Record<string, RotScores>;
   skipped?: Record<string, string>;
   partImages?: Record<string, number | null>;

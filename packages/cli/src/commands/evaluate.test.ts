@@ -15,6 +15,8 @@ describe('pixpnet evaluate options', () => {
     expect(none.legacyMissingPartNan).toBeUndefined();
     expect(none.legacySoftStability).toBeUndefined();
     expect(none.rot?.legacyRotCounting).toBeUndefined();
+    expect(none.partTopK).toBeUndefined();
+    expect(interpretabilityOptions({ 'eval.partTopK': 5, metrics: ['part-correctness'] })).toMatchObject({ partTopK: 5, metrics: ['part-correctness'] });
   });
 
   it('--help documents each legacy behaviour and the default', () => {
@@ -23,6 +25,9 @@ describe('pixpnet evaluate options', () => {
     const help = out.replace(/\s+/g, ' ');
     expect(help).toMatch(/--eval\.legacy-missing-part-nan the reference's consistency: a prototype whose class's images never show some part scores NaN.*\(default: that part is left out of the prototype's best part\)/);
     expect(help).toMatch(/--eval\.legacy-soft-stability the reference's soft stability.*\(default: two empty part sets are identical, Jaccard 1\)/);
+    expect(help).toMatch(/--metrics <list> comma-separated among consistency, stability, part-correctness, rot/);
+    expect(help).toMatch(/--eval\.part-top-k <k> part-correctness: each prototype's k test images of highest similarity, of any class, judged by whether its box holds a part that defines the prototype's class .*default: 10\)/);
+    expect(help).not.toMatch(/spec/i);
     expect(help).toMatch(/--rot\.legacy-counting the reference's per-batch image counting: each test batch's evaluated images.*\(default: each prototype's curve over the images it was evaluated on\)/);
   });
 });
@@ -40,5 +45,15 @@ describe('the evaluation table', () => {
     const reread = YAML.parse(YAML.stringify({ ...result(null) })) as InterpretabilityResult;
     expect(reread.consistency!['bbox']!.soft).toBeNull();
     expect(formatInterpretability(reread)).toMatch(/bbox \(RF, ours\)\s+n\/a\s+0\.000/);
+  });
+
+  it('part-correctness is a last column when it was computed (with its k), its skip reason a line', () => {
+    const r = { ...result(0.5), parameters: { partTopK: 10 }, partCorrectness: { bbox: { score: 0.75, quantiles: [], perPrototype: [] } } } as InterpretabilityResult;
+    const table = formatInterpretability(r);
+    expect(table).toMatch(/box method\s+consistency soft\s+consistency hard\s+stability soft\s+stability hard\s+part-correctness \(top 10\)/);
+    expect(table).toMatch(/bbox \(RF, ours\)\s+0\.500\s+0\.000\s+1\.000\s+1\.000\s+0\.750/);
+    expect(formatInterpretability(result(0.5))).not.toContain('part-correctness');
+    const skipped = formatInterpretability({ ...result(0.5), skipped: { 'part-correctness': 'the dataset does not name the parts that define each class' } });
+    expect(skipped).toContain('part-correctness: skipped (the dataset does not name the parts that define each class)');
   });
 });

@@ -1,6 +1,6 @@
 /**
  * `pixpnet evaluate RUN_DIR`: the paper's interpretability metrics of a trained run (consistency, stability, the
- * relevance ordering test), written under `RUN_DIR/results/` and printed as a table (or one JSON object).
+ * relevance ordering test) and part-correctness on datasets that name their class-defining parts, written under `RUN_DIR/results/` and printed as a table (or one JSON object).
  */
 import { Option } from 'commander';
 import type { Command } from 'commander';
@@ -26,6 +26,7 @@ interface EvaluateFlags {
   'eval.legacyMissingPartNan'?: boolean;
   'eval.noiseStd'?: number;
   'eval.noiseSeed'?: number;
+  'eval.partTopK'?: number;
   'rot.methods'?: string[];
   'rot.steps'?: number;
   'rot.numSamples'?: number;
@@ -61,6 +62,7 @@ export function interpretabilityOptions(f: EvaluateFlags): InterpretabilityOptio
     ...(f['eval.legacyMissingPartNan'] ? { legacyMissingPartNan: true } : {}),
     ...(f['eval.noiseStd'] !== undefined ? { noiseStd: f['eval.noiseStd'] } : {}),
     ...(f['eval.noiseSeed'] !== undefined ? { noiseSeed: f['eval.noiseSeed'] } : {}),
+    ...(f['eval.partTopK'] !== undefined ? { partTopK: f['eval.partTopK'] } : {}),
     ...(f['rot.methods'] ? { rotMethods: f['rot.methods'] } : {}),
     rot,
   };
@@ -70,10 +72,10 @@ export function interpretabilityOptions(f: EvaluateFlags): InterpretabilityOptio
 export function registerEvaluate(program: Command): void {
   program
     .command('evaluate')
-    .description('interpretability metrics of a trained run: consistency, stability, relevance ordering test')
+    .description('interpretability metrics of a trained run: consistency, stability, part-correctness, relevance ordering test')
     .argument('<run_dir>', 'a finished run directory (pixpnet train writes it; a symbolic link to one works like it)')
     .option('--metrics <list>', `comma-separated among ${METRICS.join(', ')} (default: every one the dataset supports)`, list)
-    .option('--method <list>', `box methods of consistency and stability, comma-separated among ${BOX_METHODS.join(', ')} (default: bbox,upsample)`, list)
+    .option('--method <list>', `box methods of consistency, stability and part-correctness, comma-separated among ${BOX_METHODS.join(', ')} (default: bbox,upsample)`, list)
     .addOption(new Option('--split <name>', 'split to evaluate').choices(['test', 'val', 'train']).default('test'))
     .option('--json', 'print one JSON object on stdout (the contents of results/interpretability.yaml)')
     .option('--eval.box-radius <px>', 'half-size of the prototype box (default: round(36 × input size / 224))', numberArg('--eval.box-radius', (n) => n > 0, 'a positive number'))
@@ -85,6 +87,8 @@ export function registerEvaluate(program: Command): void {
       "soft consistency and not consistent for hard (default: that part is left out of the prototype's best part)")
     .option('--eval.noise-std <sigma>', 'stability noise in normalised input space (default: 0.2)', numberArg('--eval.noise-std', (n) => n >= 0, 'a number ≥ 0'))
     .option('--eval.noise-seed <n>', 'seed of the stability noise (default: 0)', wholeArg('--eval.noise-seed', 0))
+    .option('--eval.part-top-k <k>', "part-correctness: each prototype's k test images of highest similarity, of any class, judged by whether its box holds a part " +
+      "that defines the prototype's class (datasets naming those parts: the synthetic set's class_parts.txt; default: 10)", wholeArg('--eval.part-top-k', 1))
     .option('--rot.methods <list>', 'ROT heat-map methods, comma-separated (default: rf,upsample,random)', list)
     .option('--rot.steps <k>', 'evaluate k pixel counts and integrate between them (default: every count, the exact test)', wholeArg('--rot.steps', 2))
     .option('--rot.num-samples <n>', 'test images (default: 50)', wholeArg('--rot.num-samples', 1))

@@ -5,7 +5,9 @@ import type { ProtoNet } from '@pixpnet/models';
 import { TINY_PRESET, tinyLoader, tinyModel, tinySamples } from '../tiny.testkit.js';
 import { forwardArrays } from '../forward.js';
 import { batchParts } from '../parts.js';
-import { boxAround, partsInBox } from './boxes.js';
+import { boxAround, partsInBox, prototypeCenters } from './boxes.js';
+import type { BoxMethod } from './boxes.js';
+import { rfHeatmaps } from '../maps/gaussian.js';
 import { ConsistencyAccumulator } from './consistency.js';
 import { partMetrics } from './part_metrics.js';
 
@@ -90,6 +92,75 @@ describe('consistency and stability over a loader (spec §6.1–6.4)', () => {
     await expect(partMetrics(model, new DataLoader(samples, TINY_PRESET, { batchSize: 2, augment: true }), {})).rejects.toThrow(/evaluation loader/);
     const none = tinySamples(2, { parts: [] });
     await expect(partMetrics(model, tinyLoader(none), {})).rejects.toThrow(/No test image has a visible part/);
+  });
+});
+
+describe('part-correctness over a loader', () => {
+  // class 0 is defined by part 1, class 1 by part 0; the centre box of radius 5 is [3, 13)²: it holds part 1 at
+  // (12, 12), never part 0 at (2, 2); on images 3–5 part 1 is moved to (14, 14), outside it
+  const classParts = new Map([[0, new Set([1])], [1, new Set([0])]]);
+  const moved = () => {
+    const samples = tinySamples(6);
+    for (const s of samples.slice(3)) s.parts = s.parts!.map((q) => (q.partId === 1 ? { ...q, x: 14, y: 14 } : q));
+    return samples;
+  };
+
+  it('known by construction: with k ≥ the images, each prototype is judged on every image of every class', async () => {
+    const before = tf.memory().numTensors;
+    const r = await partMetrics(model, tinyLoader(moved()), { methods: ['center'], boxRadius: 5, consistency: false, stability: false, classParts, partTopK: 10 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.consistency).toBeUndefined();
+    expect(r.stability).toBeUndefined();
+    // class 0's prototypes: part 1 in the box on images 0, 1, 2 of 6 (image 1 is of class 1: it counts, 3/6 and not 2/3)
+    expect(r.partCorrectness!.center!.perPrototype).toEqual([0.5, 0.5, 0, 0]);
+    expect(r.partCorrectness!.center!.score).toBe(0.25);
+    // computed in the same pass as consistency, which does not change
+    const all = await partMetrics(model, tinyLoader(moved()), { methods: ['center'], boxRadius: 5, classParts, partTopK: 10 });
+    const alone = await partMetrics(model, tinyLoader(moved()), { methods: ['center'], boxRadius: 5 });
+    expect(all.partCorrectness!.center!.perPrototype).toEqual([0.5, 0.5, 0, 0]);
+    expect(all.consistency!.center!.perPrototype).toEqual(alone.consistency!.center!.perPrototype);
+    expect(alone.partCorrectness).toBeUndefined();
+  });
+
+  it("each prototype's top k images by maximum similarity over the whole split, for every box method (against a brute force)", async () => {
+    // a keypoint every 3 px, ids 0–4 in a pattern that changes with the image: every 4-px box holds one or more parts,
+    // which define the prototype's class (0, 1 for class 0; 2 for class 1) on some images and not on others
+    const samples = tinySamples(8);
+    samples.forEach((s, i) => {
+      s.parts = Array.from({ length: 36 }, (_, t) => ({ partId: (i * 7 + (t % 6) + 2 * Math.floor(t / 6)) % 5, partIdOrig: 0, x: 3 * (t % 6), y: 3 * Math.floor(t / 6), visible: true }));
+    });
+    const defining = new Map([[0, new Set([0, 1])], [1, new Set([2])]]);
+    const methods: BoxMethod[] = ['bbox', 'upsample', 'heatmap_max', 'center'];
+    const k = 3;
+    const r = await partMetrics(model, tinyLoader(samples, 4), { methods, boxRadius: 2, stability: false, classParts: defining, partTopK: k });
+    // brute force: every (image, prototype), the box of every prototype, ranked afterwards (stable sort: ties keep loader order)
+    const rows: Array<{ p: number; sim: number; hits: Record<string, boolean> }> = [];
+    for await (const b of tinyLoader(samples, 8)) {
+      const f = forwardArrays(model, b.x, { maps: true });
+      tf.dispose([b.x, b.y]);
+      const all = [0, 1, 2, 3];
+      b.indices.forEach((i, n) => {
+        const parts = samples[i]!.parts!.map((q) => ({ partId: q.partId, box: [q.x, q.y, q.x + 1, q.y + 1] as [number, number, number, number] }));
+        const maps = rfHeatmaps(f.similarities!.subarray(n * 4 * 64, (n + 1) * 4 * 64), model.latentGrid, model.rfBoxes, model.config.inputSize, { prototypes: all });
+        const hits = Object.fromEntries(methods.map((m) => [m, prototypeCenters(m, model, all, f.minDistIdxs.subarray(n * 4, n * 4 + 4), maps)
+          .map((c) => partsInBox(parts, boxAround(c, 2)))]));
+        for (const p of all) {
+          const ids = defining.get(model.prototypeClass(p))!;
+          rows.push({ p, sim: f.maxSimilarities[n * 4 + p]!, hits: Object.fromEntries(methods.map((m) => [m, [...hits[m]![p]!].some(([id, inside]) => inside && ids.has(id))])) });
+        }
+      });
+    }
+    for (const m of methods) {
+      const want = [0, 1, 2, 3].map((p) => {
+        const top = rows.filter((x) => x.p === p).sort((a, b) => b.sim - a.sim).slice(0, k);
+        return top.filter((x) => x.hits[m]).length / k;
+      });
+      expect(r.partCorrectness![m]!.perPrototype, m).toEqual(want);
+      if (m === 'bbox') expect(new Set(want).size).toBeGreaterThan(1); // not a trivial case
+    }
+    // the top k matter: judged on every image, the scores differ
+    const every = await partMetrics(model, tinyLoader(samples, 4), { methods: ['bbox'], boxRadius: 2, consistency: false, stability: false, classParts: defining, partTopK: 8 });
+    expect(every.partCorrectness!.bbox!.perPrototype).not.toEqual(r.partCorrectness!.bbox!.perPrototype);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * Consistency and stability over a test set (spec §6.1–6.4): one pass over an evaluation loader computes every
- * requested box method from the same forwards, on the clean images and on the images with Gaussian noise.
+ * Consistency and stability over a test set (spec §6.1–6.4), and part-correctness where the dataset names its
+ * class-defining parts: one pass over an evaluation loader computes every requested box method from the same
+ * forwards, on the clean images and on the images with Gaussian noise.
  */
 import { log, tf, tfSeed } from '@pixpnet/engine';
 import type { Tensor4D } from '@pixpnet/engine';
@@ -15,6 +16,8 @@ import { rfHeatmaps } from '../maps/gaussian.js';
 import type { BoxMethod } from './boxes.js';
 import { ConsistencyAccumulator, StabilityAccumulator } from './consistency.js';
 import type { ConsistencyOptions, PartMetric } from './consistency.js';
+import { PART_TOP_K, PartCorrectnessAccumulator } from './part_correctness.js';
+import type { PartCorrectness } from './part_correctness.js';
 
 /** Options of {@link partMetrics}. */
 export interface PartMetricsOptions {
@@ -24,6 +27,13 @@ export interface PartMetricsOptions {
   boxRadius?: number;
   consistency?: boolean;
   stability?: boolean;
+  /**
+   * The parts that define each class (0-based class → merged part ids, as `readClassParts` gives): with them,
+   * part-correctness is computed too (see `PartCorrectnessAccumulator`), from the same forwards and boxes.
+   */
+  classParts?: ReadonlyMap<number, ReadonlySet<number>>;
+  /** Part-correctness: the top images of each prototype, by its maximum similarity over the whole split (default 10). */
+  partTopK?: number;
   /** σ of the stability noise in normalised input space (default 0.2). */
   noiseStd?: number;
   /** Seed of the stability noise (default 0); each batch draws fresh noise from it. */
@@ -53,6 +63,8 @@ export interface PartMetricsResult {
   outsideParts: number;
   consistency?: Partial<Record<BoxMethod, PartMetric>>;
   stability?: Partial<Record<BoxMethod, PartMetric>>;
+  /** With `classParts`. */
+  partCorrectness?: Partial<Record<BoxMethod, PartCorrectness>>;
 }
 
 /** Scores the prototypes of a class-specific `model` on the images of `loader` (an evaluation loader over a split with parts). */
@@ -71,6 +83,10 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
   const numParts = o.legacyMissingPartNan ? loader.samples.reduce((n, s) => (s.parts ?? []).reduce((m, q) => Math.max(m, q.partId + 1), n), 0) : 0;
   const cons = new Map(methods.map((m) => [m, new ConsistencyAccumulator(P, o.legacyMissingPartNan ? { legacyMissingPartNan: true, numParts } : {})]));
   const stab = new Map(methods.map((m) => [m, new StabilityAccumulator(P, { legacySoftStability: o.legacySoftStability ?? false })]));
+  const classParts = o.classParts;
+  const definedBy = (p: number) => classParts?.get(model.prototypeClass(p));
+  const corr = classParts ? new Map(methods.map((m) => [m, new PartCorrectnessAccumulator(P, o.partTopK ?? PART_TOP_K, definedBy)])) : undefined;
+  const selection = corr?.get(methods[0]!); // every method's accumulator keeps the same images (by similarity)
   const maps = methods.some((m) => m.startsWith('heatmap'));
   const total = loader.options.indices?.length ?? loader.samples.length;
   let images = 0, skipped = 0, dropped = 0, done = 0, batchNo = 0;
@@ -97,16 +113,27 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
         images++;
         const protos = model.classPrototypes(labels[n]!);
         // the RF heat maps once per image and input, for every heat-map box method
-        const heat = (f: ForwardArrays) => (maps ? rfHeatmaps(f.similarities!.subarray(n * cells, (n + 1) * cells), model.latentGrid, model.rfBoxes, model.config.inputSize, { prototypes: protos }) : undefined);
-        const [hClean, hNoisy] = [heat(clean), noisy && heat(noisy)];
+        const heat = (f: ForwardArrays, ps: readonly number[]) => (maps ? rfHeatmaps(f.similarities!.subarray(n * cells, (n + 1) * cells), model.latentGrid, model.rfBoxes, model.config.inputSize, { prototypes: ps }) : undefined);
+        const doCS = doC || doS;
+        const [hClean, hNoisy] = doCS ? [heat(clean, protos), noisy && heat(noisy, protos)] : [];
+        // part-correctness: every prototype (of any class) for which this image enters its top images
+        const sims = clean.maxSimilarities.subarray(n * P, (n + 1) * P);
+        const top = selection ? Array.from({ length: P }, (_, p) => p).filter((p) => selection.enters(p, sims[p]!)) : [];
+        const hTop = top.length ? heat(clean, top) : undefined;
         for (const m of methods) {
-          const inBoxes = (f: ForwardArrays, h: ReturnType<typeof heat>) =>
-            prototypeCenters(m, model, protos, f.minDistIdxs.subarray(n * P, (n + 1) * P), h).map((c) => partsInBox(imgParts, boxAround(c, radius)));
-          const a = inBoxes(clean, hClean);
-          if (doC) protos.forEach((p, q) => cons.get(m)!.add(p, a[q]!));
-          if (noisy) {
-            const b = inBoxes(noisy, hNoisy);
-            protos.forEach((p, q) => stab.get(m)!.add(p, a[q]!, b[q]!));
+          const inBoxes = (f: ForwardArrays, ps: readonly number[], h: ReturnType<typeof heat>) =>
+            prototypeCenters(m, model, ps, f.minDistIdxs.subarray(n * P, (n + 1) * P), h).map((c) => partsInBox(imgParts, boxAround(c, radius)));
+          if (doCS) {
+            const a = inBoxes(clean, protos, hClean);
+            if (doC) protos.forEach((p, q) => cons.get(m)!.add(p, a[q]!));
+            if (noisy) {
+              const b = inBoxes(noisy, protos, hNoisy);
+              protos.forEach((p, q) => stab.get(m)!.add(p, a[q]!, b[q]!));
+            }
+          }
+          if (top.length) {
+            const acc = corr!.get(m)!;
+            inBoxes(clean, top, hTop).forEach((inBox, q) => acc.add(top[q]!, sims[top[q]!]!, acc.isHit(top[q]!, inBox)));
           }
         }
       });
@@ -122,9 +149,10 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
       `${outside.slice(0, 10).map((x) => `  ${describeOutside(x)}`).join('\n')}${outside.length > 10 ? `\n  … and ${outside.length - 10} more` : ''}`);
   }
   if (dropped) log.warning(`${dropped} visible part(s) fell outside the ${W}×${H} input after mapping and were left out.`);
-  if (!images) throw new Error('No test image has a visible part inside the input: consistency and stability cannot be computed.');
+  if (!images) throw new Error('No test image has a visible part inside the input: consistency, stability and part-correctness cannot be computed.');
   const out: PartMetricsResult = { boxRadius: radius, images, skippedImages: skipped, droppedParts: dropped, outsideParts: outside.length };
   if (doC) out.consistency = Object.fromEntries(methods.map((m) => [m, cons.get(m)!.result()]));
   if (doS) out.stability = Object.fromEntries(methods.map((m) => [m, stab.get(m)!.result()]));
+  if (corr) out.partCorrectness = Object.fromEntries(methods.map((m) => [m, corr.get(m)!.result()]));
   return out;
 }

@@ -17,7 +17,7 @@ function tampered(): ReportInput {
     modelInfo: { backend: SVG, [IMG]: 1 },
     gallery: {
       image: 'prototypes.png', classNames: [IMG],
-      entries: [{ prototype: 0, class: 0, sample: 1, samplePath: SCRIPT, box: [0, 0, 4, 4], part: { id: 0, name: SVG }, definingPart: true }],
+      entries: [{ prototype: 0, class: 0, sample: 1, samplePath: SCRIPT, box: [0, 0, 4, 4], parts: [{ id: 0, name: SVG }, { id: 1, name: IMG }], definingPart: true }],
     },
     explanations: [{
       image: 'explanations/a.png',
@@ -26,7 +26,8 @@ function tampered(): ReportInput {
     }],
     interpretability: {
       record: {
-        consistency: { [IMG]: { soft: SCRIPT, hard: 1 } }, stability: { [IMG]: { soft: 1, hard: SVG } },
+        consistency: { [IMG]: { soft: SCRIPT, hard: 1 } }, stability: { [IMG]: { soft: 1, hard: SVG } }, partCorrectness: { [SVG]: { score: IMG } },
+        parameters: { partTopK: SCRIPT },
         rot: { [SCRIPT]: { area: IMG, pctAtOrigSim: 1, forwards: SVG }, broken: null, text: 'x' },
         skipped: { [SVG]: IMG },
         collapsed: [IMG],
@@ -62,6 +63,41 @@ describe('reportHtml: nothing of the run becomes markup', () => {
     expect(html).toContain('&lt;img src=x onerror=&quot;window.pwned=1&quot;&gt;');
     expect(html).toContain('&lt;script&gt;window.pwned=2&lt;/script&gt;');
     expect(html).toContain('<th scope="row">broken</th><td>n/a</td><td>n/a</td><td>n/a</td>'); // an entry that is not a mapping
+  });
+});
+
+describe('reportHtml: prototypes and part-correctness', () => {
+  const entry = (prototype: number, parts: Array<{ id: number; name: string }> | null, definingPart: boolean | null) =>
+    ({ prototype, class: 0, sample: 1, samplePath: 'a.png', box: [0, 0, 4, 4] as [number, number, number, number], parts, definingPart });
+
+  it('labels each prototype by the parts in its receptive field, "background" when none, and counts those that hold a defining part', () => {
+    const html = reportHtml({
+      title: 't', runDir: '/r', config: {}, explanations: [],
+      gallery: { image: 'prototypes.png', classNames: ['wren'], entries: [entry(0, [{ id: 2, name: 'beak' }, { id: 5, name: 'forehead' }], true), entry(1, [], false), entry(2, [{ id: 3, name: 'wing' }], false)] },
+    });
+    expect(html).toContain('<th scope="col">parts in the receptive field</th>');
+    expect(html).toContain('<td>beak, forehead</td><td>yes</td>');
+    expect(html).toContain('<td>background</td><td>no</td>');
+    expect(html).toContain('<td>wing</td><td>no</td>');
+    expect(html).toContain('<p>1 of 3 prototypes hold a part that defines their class in their receptive field; 1 of 3 hold no part (background).</p>');
+    // a dataset without parts: n/a, no count
+    const none = reportHtml({ title: 't', runDir: '/r', config: {}, explanations: [], gallery: { image: 'p.png', classNames: ['wren'], entries: [entry(0, null, null)] } });
+    expect(none).toContain('<td>n/a</td><td>n/a</td>');
+    expect(none).not.toContain('hold no part');
+  });
+
+  it('shows part-correctness as a column of the box-method table when it was computed, and explains it', () => {
+    const scores = { soft: 0.5, hard: 0.25 };
+    const html = reportHtml({ title: 't', runDir: '/r', config: {}, explanations: [], interpretability: { record: {
+      parameters: { partTopK: 10 }, consistency: { bbox: scores, upsample: scores }, stability: { bbox: scores, upsample: scores }, partCorrectness: { bbox: { score: 0.75 }, upsample: { score: 0.5 } },
+    } } });
+    expect(html).toContain('<caption>Consistency, stability and part-correctness of the prototype boxes</caption>');
+    expect(html).toContain('<th scope="col">part-correctness (top 10)</th>');
+    expect(html).toContain('<th scope="row">bbox</th><td>0.500</td><td>0.250</td><td>0.500</td><td>0.250</td><td>0.750</td>');
+    expect(html).toMatch(/<p>Part-correctness: for each prototype, its 10 test images of highest similarity \(of any class\)/);
+    const old = reportHtml({ title: 't', runDir: '/r', config: {}, explanations: [], interpretability: { record: { consistency: { bbox: scores } } } });
+    expect(old).toContain('<caption>Consistency and stability of the prototype boxes</caption>');
+    expect(old).not.toContain('part-correctness');
   });
 });
 

@@ -4,6 +4,7 @@
  * run directory is untrusted: every string is escaped, the figures are drawn from numbers (never a file's markup),
  * and the page's Content-Security-Policy ({@link REPORT_CSP}) forbids scripts and any request but its own images.
  */
+import { partsCaption } from '../explain/gallery.js';
 import type { GalleryEntry } from '../explain/gallery.js';
 import { escapeMarkup } from '../explain/markup.js';
 import type { PanelRecord } from '../explain/run.js';
@@ -53,10 +54,17 @@ function interpretabilitySection(rec: Record<string, unknown>, rotSvg?: string):
   }
   type Scores = Record<string, { soft: number; hard: number }>;
   const cons = rec['consistency'] as Scores | undefined, stab = rec['stability'] as Scores | undefined;
-  if (cons || stab) {
-    const methods = Object.keys(cons ?? stab ?? {});
-    out.push(table(`Consistency and stability of the prototype boxes${collapsed.length ? ' (collapsed model: not meaningful)' : ''}`, ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard'],
-      methods.map((m) => [m, cons?.[m]?.soft, cons?.[m]?.hard, stab?.[m]?.soft, stab?.[m]?.hard])));
+  const pc = rec['partCorrectness'] as Record<string, { score: number }> | undefined;
+  if (cons || stab || pc) {
+    const methods = [...new Set([cons, stab, pc].flatMap((x) => Object.keys(x ?? {})))];
+    const k = (rec['parameters'] as Record<string, unknown> | undefined)?.['partTopK'];
+    out.push(table(`${pc ? 'Consistency, stability and part-correctness' : 'Consistency and stability'} of the prototype boxes${collapsed.length ? ' (collapsed model: not meaningful)' : ''}`,
+      ['box method', 'consistency soft', 'consistency hard', 'stability soft', 'stability hard', ...(pc ? [`part-correctness${typeof k === 'number' ? ` (top ${k})` : ''}`] : [])],
+      methods.map((m) => [m, cons?.[m]?.soft, cons?.[m]?.hard, stab?.[m]?.soft, stab?.[m]?.hard, ...(pc ? [pc[m]?.score] : [])])));
+    if (pc) {
+      out.push(`<p>Part-correctness: for each prototype, its ${typeof k === 'number' ? k : 'top'} test images of highest similarity (of any class), and the share of them on which its box holds ` +
+        'a part that defines its class; averaged over the prototypes.</p>');
+    }
   }
   const rot = rec['rot'] as Record<string, { area?: unknown; pctAtOrigSim?: unknown; forwards?: unknown } | null> | undefined;
   if (rot) {
@@ -92,8 +100,14 @@ ${esc(c['model.feature-layer'])}, ${esc(c['model.num-prototypes'])} prototypes, 
   if (r.gallery) {
     const g = r.gallery;
     parts.push(`<section aria-labelledby="prototypes"><h2 id="prototypes">Prototypes</h2><figure><img src="${esc(g.image)}" alt="Gallery of the ${g.entries.length} prototypes: for each, its source training image with the exact receptive field of its patch in red, and the patch"><figcaption>Each prototype's source training image (red: the exact receptive field of the latent patch it was projected onto) and the patch.</figcaption></figure>`);
-    parts.push(table(`The ${g.entries.length} prototypes`, ['prototype', 'class', 'source sample', 'receptive field [x1, y1, x2, y2]', 'part', 'defines the class'],
-      g.entries.map((e) => [e.prototype, e.class === null ? 'n/a' : g.classNames[e.class] ?? e.class, e.sample, e.box ? `[${e.box.join(', ')}]` : 'no sample', e.part?.name ?? 'n/a', e.definingPart === null ? 'n/a' : e.definingPart ? 'yes' : 'no']),
+    const judged = g.entries.filter((e) => e.definingPart !== null), inParts = g.entries.filter((e) => e.parts !== null);
+    if (inParts.length) {
+      const background = inParts.filter((e) => !e.parts!.length).length;
+      parts.push(`<p>${judged.length ? `${judged.filter((e) => e.definingPart).length} of ${judged.length} prototypes hold a part that defines their class in their receptive field; ` : ''}` +
+        `${background} of ${inParts.length} hold no part (background).</p>`);
+    }
+    parts.push(table(`The ${g.entries.length} prototypes`, ['prototype', 'class', 'source sample', 'receptive field [x1, y1, x2, y2]', 'parts in the receptive field', 'defines the class'],
+      g.entries.map((e) => [e.prototype, e.class === null ? 'n/a' : g.classNames[e.class] ?? e.class, e.sample, e.box ? `[${e.box.join(', ')}]` : 'no sample', e.parts ? partsCaption(e) : 'n/a', e.definingPart === null ? 'n/a' : e.definingPart ? 'yes' : 'no']),
       (i) => ` data-prototype="${g.entries[i]!.prototype}"`));
     parts.push('</section>');
   }
