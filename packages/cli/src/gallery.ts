@@ -5,16 +5,15 @@ import type { ProtoNet } from '@pixpnet/models';
 import { prototypeGallery, readClassParts, renderPrototypeGallery } from '@pixpnet/eval';
 import type { GalleryEntry, GalleryParts } from '@pixpnet/eval';
 
-/** Every prototype of `model` with its source and part (where the dataset has parts), and the gallery PNG. */
+/**
+ * Every prototype of `model` with its source and the parts inside its receptive field (where the dataset has parts;
+ * on the synthetic set, whether one defines its class), and the gallery PNG.
+ */
 export async function buildGallery(model: ProtoNet, ds: OpenedDataset): Promise<{ entries: GalleryEntry[]; png: Buffer }> {
   let parts: GalleryParts | undefined;
+  let classParts: Map<number, Set<number>> | undefined;
   if (ds.index.partNames && ds.index.samples.some((s) => s.parts)) {
-    let classParts: Map<number, Set<number>> | undefined;
-    try {
-      classParts = readClassParts(ds.dir);
-    } catch {
-      classParts = undefined; // only the synthetic set names its class-defining parts
-    }
+    classParts = readClassParts(ds.dir, { optional: true }); // only the synthetic set names its class-defining parts
     parts = {
       partNames: ds.index.partNames,
       partsOf: async (s) => {
@@ -28,6 +27,8 @@ export async function buildGallery(model: ProtoNet, ds: OpenedDataset): Promise<
   }
   const { entries, sources } = await prototypeGallery(model, ds.index.samples, ds.preset, parts);
   const c = model.config;
-  const png = await renderPrototypeGallery(entries, sources, ds.index.classNames, { title: `${c.numPrototypes} prototypes of ${ds.key} (${c.backbone} cut at ${c.featureLayer})` });
+  const png = await renderPrototypeGallery(entries, sources, ds.index.classNames, {
+    title: `${c.numPrototypes} prototypes of ${ds.key} (${c.backbone} cut at ${c.featureLayer})`, ...(classParts ? { classParts } : {}),
+  });
   return { entries, png };
 }

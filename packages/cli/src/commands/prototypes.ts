@@ -1,7 +1,7 @@
 /**
  * `pixpnet prototypes RUN_DIR`: the gallery of every prototype — its training patch, its source image with the
- * patch's exact receptive field, its class and, on datasets with parts, the part it sits on — as a PNG grid and
- * the data as JSON.
+ * patch's exact receptive field, its class and, on datasets with parts, the parts inside that field — as a PNG grid
+ * and the data as JSON.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import type { GlobalOptions } from '../options.js';
 export function registerPrototypes(program: Command): void {
   program
     .command('prototypes')
-    .description("the gallery of a run's prototypes: training patch, source image with the exact receptive field, class, part")
+    .description("the gallery of a run's prototypes: training patch, source image with the exact receptive field, class, the parts inside the field")
     .argument('<run_dir>', 'a finished run directory (a symbolic link to one works like it)')
     .option('--out <dir>', 'where prototypes.png and prototypes.json go (default RUN_DIR/prototypes); a symbolic link to a folder writes into that folder')
     .option('--json', 'print the gallery data as JSON')
@@ -34,7 +34,9 @@ export function registerPrototypes(program: Command): void {
         writeAtomic(path.join(out, 'prototypes.json'), JSON.stringify(entries, null, 1) + '\n');
         if (f.json) process.stdout.write(JSON.stringify(entries) + '\n');
         const defining = entries.filter((e) => e.definingPart).length, judged = entries.filter((e) => e.definingPart !== null).length;
-        if (judged) log.info(`${defining} of ${judged} prototypes sit on a part that defines their class`);
+        const background = entries.filter((e) => e.parts?.length === 0).length;
+        if (judged) log.info(`${defining} of ${judged} prototypes hold a part that defines their class in their receptive field; ${background} hold no part (background)`);
+        else if (entries.some((e) => e.parts)) log.info(`${background} of ${entries.filter((e) => e.parts).length} prototypes hold no part in their receptive field (background)`);
         log.info(`Gallery: ${path.join(out, 'prototypes.png')} and prototypes.json`);
       });
     });
