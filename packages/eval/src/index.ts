@@ -1,9 +1,10 @@
 /**
  * `@pixpnet/eval`: PixPNet's interpretability evaluation (spec §2.10, §6) — pixel-space maps of prototypes (exact
  * receptive fields, Gaussian RF heat maps, bicubic upsampling) behind a registry of heat-map methods; consistency
- * and stability of prototype boxes on part annotations; the relevance ordering test (exact or fast) with its
- * summaries and plot; explanation panels and the prototype gallery; the analysis of Goldilocks sweeps (sweep CSVs,
- * patch %, Pareto ranks, the scatter and Pareto-front figures, front tables).
+ * and stability of prototype boxes on part annotations, and their part-correctness where the class-defining parts
+ * are named; the relevance ordering test (exact or fast) with its summaries and plot; explanation panels and the
+ * prototype gallery; the analysis of Goldilocks sweeps (sweep CSVs, patch %, Pareto ranks, the scatter and
+ * Pareto-front figures, front tables).
  *
  * @packageDocumentation
  */
@@ -23,13 +24,15 @@ export type { Box, BoxMethod } from './metrics/boxes.js';
 export { ConsistencyAccumulator, StabilityAccumulator, CONSISTENT, QUANTILES } from './metrics/consistency.js';
 export type { ConsistencyOptions, PartMetric, StabilityOptions } from './metrics/consistency.js';
 export { partMetrics } from './metrics/part_metrics.js';
+export { PartCorrectnessAccumulator, PART_TOP_K } from './metrics/part_correctness.js';
+export type { PartCorrectness } from './metrics/part_correctness.js';
 export type { PartMetricsOptions, PartMetricsResult } from './metrics/part_metrics.js';
 export { relevanceOrderingTest, checkRotParams, rotPlan, rotSamplePositions, ROT_DEFAULTS } from './rot/rot.js';
 export type { RotParams, RotResult, RotRunOptions } from './rot/rot.js';
 export { rotSteps } from './rot/steps.js';
 export { rotArea, pctAtOrigSim } from './rot/summary.js';
 export { evaluateInterpretability, planEvaluation, checkInterpretabilityOptions, interpretabilityRecord, METRICS } from './evaluate.js';
-export type { EvaluationInput, InterpretabilityOptions, InterpretabilityResult, MetricName, PartScores, RotScores } from './evaluate.js';
+export type { EvaluationInput, InterpretabilityOptions, InterpretabilityResult, MetricName, PartCorrectnessScores, PartScores, RotScores } from './evaluate.js';
 export { meanRfPct, renderRotPlot, rotPlotSpec } from './rot/plot.js';
 export type { RotCurve } from './rot/plot.js';
 export { rotCacheKey, readRotCache, writeRotCache } from './rot/cache.js';
@@ -41,7 +44,7 @@ export { denormalise, crop, scaleNearest, overlayHeatmap } from './explain/image
 export { prototypePatches, prototypeBox, displayImage } from './explain/patches.js';
 export { explainItems } from './explain/run.js';
 export type { ExplainItem, ExplainContext, PanelRecord } from './explain/run.js';
-export { prototypeGallery, renderPrototypeGallery } from './explain/gallery.js';
+export { prototypeGallery, renderPrototypeGallery, partsInside, partsCaption } from './explain/gallery.js';
 export type { GalleryEntry, GalleryParts } from './explain/gallery.js';
 export { reportHtml, REPORT_CSP } from './report/html.js';
 export type { ReportInput } from './report/html.js';
