@@ -11,6 +11,7 @@ import { parseValue, planRun, resolveConfig } from '@pixpnet/train';
 import type { FlatConfig } from '@pixpnet/train';
 import { flatten } from '@pixpnet/train';
 import { resolveConfigFile } from '../configs.js';
+import type { SynthOptions } from '@pixpnet/data';
 
 /** One training config of an experiment. */
 export interface ExperimentConfig {
@@ -35,6 +36,8 @@ export interface ExperimentPlan {
   evaluate: Record<string, string | number | boolean>;
   /** The rows, config-major: `[config, seed]`. */
   rows: Array<{ config: ExperimentConfig; seed: number }>;
+  /** A synthetic parts set the experiment trains on, generated before the first row when missing. */
+  synth?: SynthOptions;
 }
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$';
@@ -49,6 +52,14 @@ export const EXPERIMENT_SCHEMA: JsonSchema = {
     seeds: { type: 'array', minItems: 1, maxItems: 1000, uniqueItems: true, items: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 } },
     options: { type: 'object', additionalProperties: scalar },
     evaluate: { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'] } },
+    synth: {
+      type: 'object', required: ['out'], additionalProperties: false,
+      properties: {
+        out: { type: 'string', minLength: 1 }, layout: { enum: ['centred', 'scattered'] }, classes: { type: 'integer', minimum: 1, maximum: 200 },
+        'per-class': { type: 'integer', minimum: 1 }, size: { type: 'integer', minimum: 24, maximum: 4096 }, seed: { type: 'integer', minimum: 0 },
+        distractors: { enum: ['random', 'plain'] },
+      },
+    },
     configs: {
       type: 'object', minProperties: 1, maxProperties: 50, propertyNames: { pattern: NAME },
       additionalProperties: {
@@ -62,12 +73,13 @@ export const EXPERIMENT_SCHEMA: JsonSchema = {
 /** The `pixpnet evaluate` options an experiment may set (the methods are the experiment's own). */
 export const EVALUATE_OPTIONS = [
   'split', 'eval.box-radius', 'eval.legacy-box-radius', 'eval.legacy-part-mapping', 'eval.legacy-soft-stability', 'eval.legacy-missing-part-nan',
-  'eval.noise-std', 'eval.noise-seed', 'eval.part-correctness-top-k', 'rot.steps', 'rot.num-samples', 'rot.sample-order', 'rot.prop-pixels', 'rot.no-same-class',
+  'eval.noise-std', 'eval.noise-seed', 'eval.part-top-k', 'rot.steps', 'rot.num-samples', 'rot.sample-order', 'rot.prop-pixels', 'rot.no-same-class',
   'rot.normalized', 'rot.zeros', 'rot.seed', 'rot.legacy-counting',
 ];
 
 interface ExperimentFile {
   name?: string;
+  synth?: { out: string; layout?: 'centred' | 'scattered'; classes?: number; 'per-class'?: number; size?: number; seed?: number; distractors?: 'random' | 'plain' };
   seeds: number[];
   options?: Record<string, unknown>;
   evaluate?: Record<string, string | number | boolean>;
@@ -108,7 +120,12 @@ export function planExperiment(arg: string): ExperimentPlan {
     }
   }
   const name = doc.name ?? path.basename(file).replace(/\.ya?ml$/, '');
-  return { file, name, seeds: doc.seeds, configs, evaluate: doc.evaluate ?? {}, rows: configs.flatMap((config) => doc.seeds.map((seed) => ({ config, seed }))) };
+  const s = doc.synth;
+  const synth: SynthOptions | undefined = s && {
+    out: path.resolve(s.out), ...(s.layout ? { layout: s.layout } : {}), ...(s.classes ? { classes: s.classes } : {}), ...(s['per-class'] ? { perClass: s['per-class'] } : {}),
+    ...(s.size ? { size: s.size } : {}), ...(s.seed !== undefined ? { seed: s.seed } : {}), ...(s.distractors ? { distractors: s.distractors } : {}),
+  };
+  return { file, name, seeds: doc.seeds, configs, evaluate: doc.evaluate ?? {}, rows: configs.flatMap((config) => doc.seeds.map((seed) => ({ config, seed }))), ...(synth ? { synth } : {}) };
 }
 
 /** A flat option as command-line words: `--key value`, `--key` for true, `--section.no-key` for false. */

@@ -19,6 +19,8 @@ import {
 import type { ExperimentRun, ExperimentSummary, InterpretabilityRecord } from '@pixpnet/eval';
 import { LOCK_FILE, latestCheckpoint, readScores, runPaths, shardRows } from '@pixpnet/train';
 import type { Shard } from '@pixpnet/train';
+import { writeSynthDataset } from '@pixpnet/data';
+import type { SynthOptions } from '@pixpnet/data';
 import { optionArgs } from './plan.js';
 import type { ExperimentConfig, ExperimentPlan } from './plan.js';
 
@@ -139,7 +141,7 @@ export function readRows(out: string): ExperimentRun[] {
 }
 
 /** Takes a short lock, waiting while another process holds it (the tables are rewritten in milliseconds). */
-async function withShortLock<T>(file: string, what: string, fn: () => Promise<T>): Promise<T> {
+async function withShortLock<T>(file: string, what: string, fn: () => Promise<T>, tries = 600): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
       const l = lockFile(file, { what });
@@ -149,7 +151,7 @@ async function withShortLock<T>(file: string, what: string, fn: () => Promise<T>
         l.release();
       }
     } catch (e) {
-      if (!/ is in use by process /.test((e as Error).message) || attempt >= 600) throw e;
+      if (!/ is in use by process /.test((e as Error).message) || attempt >= tries) throw e;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -172,6 +174,18 @@ export async function writeTables(out: string, plan: ExperimentPlan): Promise<{ 
     writeAllAtomic(files);
     return { runs, summary };
   });
+}
+
+/** Generates the experiment's synthetic set when it is missing (once, whichever shard gets there first). */
+async function prepareSynth(synth: SynthOptions): Promise<void> {
+  const ready = () => fs.existsSync(path.join(synth.out, 'CUB_200_2011', 'images.txt'));
+  if (ready()) return;
+  fs.mkdirSync(path.dirname(synth.out), { recursive: true });
+  await withShortLock(`${synth.out}.lock`, `the synthetic set ${synth.out}`, async () => {
+    if (ready()) return; // made by another shard meanwhile
+    log.info(`Generating the experiment's synthetic set in ${synth.out}`);
+    await writeSynthDataset(synth);
+  }, 6000);
 }
 
 /** Options of {@link runExperiment}. */
@@ -214,6 +228,7 @@ async function runRow(out: string, plan: ExperimentPlan, config: ExperimentConfi
 /** Runs every row of the plan (of one shard) not done yet; returns the tables over every row done so far. */
 export async function runExperiment(plan: ExperimentPlan, o: RunExperimentOptions): Promise<{ runs: ExperimentRun[]; summary: ExperimentSummary[] }> {
   const { out } = o;
+  if (plan.synth) await prepareSynth(plan.synth);
   const rows = shardRows(plan.rows, o.shard);
   for (const [index, { config, seed }] of rows.entries()) {
     const p = rowPaths(out, config.name, seed);
