@@ -45,3 +45,24 @@ export function engineOptions(o: GlobalOptions): InitBackendOptions {
   if (o.threads) out.threads = o.threads;
   return out;
 }
+
+/** The shard and Slurm options `sweep` and `experiment` share (`what`: "sweep" or "experiment"). */
+export interface ShardFlags {
+  shard?: string;
+  emitSbatch?: boolean;
+  arraySize?: number;
+  partition?: string;
+  cpusPerTask?: number;
+  time?: string;
+}
+
+/** Adds `--shard`, `--emit-sbatch` and the options of the script it prints to `cmd`. */
+export function addShardOptions(cmd: Command, what: string): Command {
+  return cmd
+    .option('--shard <i/n>', 'run every n-th row starting at i (default: from SLURM_ARRAY_TASK_ID/COUNT in an array job)')
+    .option('--emit-sbatch', `print an sbatch script that runs this ${what} as a Slurm job array, and exit`)
+    .addOption(new Option('--array-size <n>', 'array tasks (shards) of --emit-sbatch (default 4)').argParser(wholeArg('--array-size', 1, 100000)))
+    .option('--partition <p>', 'Slurm partition for --emit-sbatch')
+    .addOption(new Option('--cpus-per-task <c>', 'CPUs per array task for --emit-sbatch').argParser(wholeArg('--cpus-per-task', 1, 4096)))
+    .option('--time <t>', 'time limit per array task for --emit-sbatch, e.g. 04:00:00');
+}

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Option } from 'commander';
 import type { Command } from 'commander';
 import { log } from '@pixpnet/engine';
 import { formatMeanSd } from '@pixpnet/eval';
@@ -17,7 +16,8 @@ import { planExperiment } from '../experiment/plan.js';
 import { runExperiment } from '../experiment/run.js';
 import { checkOutDir } from '../out_dir.js';
 import { formatTable } from '../table.js';
-import { wholeArg } from '../options.js';
+import { addShardOptions } from '../options.js';
+import type { ShardFlags } from '../options.js';
 import { builtinConfigs } from '../configs.js';
 
 /** The printed table: each config's mean ± sd over its seeds (its own mapping for the box figures). */
@@ -32,18 +32,13 @@ export function formatExperiment(summary: readonly ExperimentSummary[]): string 
 
 /** Adds `experiment`. */
 export function registerExperiment(program: Command): void {
-  program
+  const cmd = program
     .command('experiment')
     .description('train configs × seeds and score every run with both mappings: runs.csv, summary.csv (mean ± sd) and a figure')
     .requiredOption('-c, --config <file>', `an experiment file (configs/experiments/), or a built-in one: ${builtinConfigs('experiments').join(', ') || 'none'}`)
-    .option('--out <dir>', 'the output folder (default experiments/<name>); a second run of the same command resumes there')
-    .option('--shard <i/n>', 'run every n-th row starting at i (default: from SLURM_ARRAY_TASK_ID/COUNT in an array job)')
-    .option('--emit-sbatch', 'print an sbatch script that runs this experiment as a Slurm job array, and exit')
-    .addOption(new Option('--array-size <n>', 'array tasks of --emit-sbatch (default 4)').argParser(wholeArg('--array-size', 1, 100000)))
-    .option('--partition <p>', 'Slurm partition for --emit-sbatch')
-    .addOption(new Option('--cpus-per-task <c>', 'CPUs per array task for --emit-sbatch').argParser(wholeArg('--cpus-per-task', 1, 4096)))
-    .option('--time <t>', 'time limit per array task for --emit-sbatch, e.g. 04:00:00')
-    .action(async (o: { config: string; out?: string; shard?: string; emitSbatch?: boolean; arraySize?: number; partition?: string; cpusPerTask?: number; time?: string }) => {
+    .option('--out <dir>', 'the output folder (default experiments/<name>); a second run of the same command resumes there');
+  addShardOptions(cmd, 'experiment')
+    .action(async (o: ShardFlags & { config: string; out?: string }) => {
       const plan = planExperiment(o.config); // every config and option checked before any work
       const shard = o.shard ? parseShard(o.shard) : shardFromEnv();
       const out = checkOutDir(o.out ?? path.join('experiments', plan.name), '--out');

@@ -14,6 +14,7 @@ import { mergeSweeps, parseShard, planSweep, runSweep, sbatchScript, shardFromEn
 import type { SweepSettings } from '@pixpnet/train';
 import { engineOptions, numberArg, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
+import { addShardOptions } from '../options.js';
 import { stageProgress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { resolveConfigFile } from '../configs.js';
@@ -97,7 +98,7 @@ function sweepArgs(s: SweepSettings): string[] {
 }
 
 function runCommand(sweep: Command): void {
-  sweep
+  const cmd = sweep
     .command('run', { isDefault: true })
     .description('train and test a classifier on every (backbone, stage): one CSV row each (the default subcommand)')
     .option('-c, --config <file>', 'YAML file with these options as keys (the command line wins), or a built-in name such as synthparts')
@@ -115,13 +116,8 @@ function runCommand(sweep: Command): void {
     .addOption(new Option('--seed <n>', 'seed (default 0)').argParser(wholeArg('--seed', 0)))
     .option('--debug', 'three batches per split (and CIFAR-10 unless --dataset)')
     .option('--no-augment', "train without the dataset's augmentation (later epochs then read decoded images from the cache)")
-    .option('--out <csv>', 'the CSV (and its .sweep.json); default sweeps/<sweep id>/sweep.csv, or shard-<i>.csv for a shard')
-    .option('--shard <i/n>', 'run every n-th row starting at i (default: from SLURM_ARRAY_TASK_ID/COUNT in an array job)')
-    .option('--emit-sbatch', 'print an sbatch script that runs this sweep as a Slurm job array, and exit')
-    .addOption(new Option('--array-size <n>', 'array tasks (shards) of --emit-sbatch (default 4)').argParser(wholeArg('--array-size', 1, 100000)))
-    .option('--partition <p>', 'Slurm partition for --emit-sbatch')
-    .addOption(new Option('--cpus-per-task <c>', 'CPUs per array task for --emit-sbatch').argParser(wholeArg('--cpus-per-task', 1, 4096)))
-    .option('--time <t>', 'time limit per array task for --emit-sbatch, e.g. 04:00:00')
+    .option('--out <csv>', 'the CSV (and its .sweep.json); default sweeps/<sweep id>/sweep.csv, or shard-<i>.csv for a shard');
+  addShardOptions(cmd, 'sweep')
     .action(async (_o: unknown, self: Command) => {
       const all = self.optsWithGlobals<GlobalOptions & SweepFlags>();
       const given = Object.fromEntries(Object.entries(self.opts<SweepFlags>()).filter(([k]) => self.getOptionValueSource(k) === 'cli')) as SweepFlags;

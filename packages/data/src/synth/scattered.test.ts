@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,19 +8,11 @@ import { ATTRIBUTES, COLORS, CUB_IDS, DEFINING_PARTS, MAX_CLASSES, PLAIN_ATTRIBU
 import type { DefiningPart, ScatteredBird } from './bird.js';
 import { drawScene } from './scene.js';
 import { writeSynthDataset } from './write.js';
+import { treeDigest } from './tree_digest.testkit.js';
 import { readCub } from '../datasets/cub.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'synth-scattered-'));
-const digest = (dir: string) => {
-  const h = crypto.createHash('sha256');
-  const walk = (d: string): void => fs.readdirSync(d).sort().forEach((f) => {
-    const p = path.join(d, f);
-    if (fs.statSync(p).isDirectory()) walk(p);
-    else h.update(f).update(fs.readFileSync(p));
-  });
-  walk(dir);
-  return h.digest('hex');
-};
+const digest = treeDigest;
 
 /** `#rgb`, `#rrggbb` or `hsl(h,s%,l%)` as RGB bytes. */
 function rgbOf(css: string): [number, number, number] {

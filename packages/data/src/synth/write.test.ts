@@ -6,19 +6,11 @@ import { describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { smallFileSystem } from '@pixpnet/engine/testing';
 import { writeSynthDataset } from './write.js';
+import { treeDigest } from './tree_digest.testkit.js';
 import { readCub } from '../datasets/cub.js';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
-const digest = (dir: string) => {
-  const h = crypto.createHash('sha256');
-  const walk = (d: string): void => fs.readdirSync(d).sort().forEach((f) => {
-    const p = path.join(d, f);
-    if (fs.statSync(p).isDirectory()) walk(p);
-    else h.update(f).update(fs.readFileSync(p));
-  });
-  walk(dir);
-  return h.digest('hex');
-};
+const digest = treeDigest;
 
 describe('the synthetic parts dataset', () => {
   it('writes a CUB tree the CUB reader loads unchanged, with class-defining parts', async () => {
