@@ -15,6 +15,7 @@ import type { SweepSettings } from '@pixpnet/train';
 import { engineOptions, numberArg, wholeArg } from '../options.js';
 import type { GlobalOptions } from '../options.js';
 import { addShardOptions } from '../options.js';
+import type { ShardFlags } from '../options.js';
 import { stageProgress } from '../progress.js';
 import { formatTable } from '../table.js';
 import { resolveConfigFile } from '../configs.js';
@@ -22,7 +23,7 @@ import { registerSweepAnalyze } from './sweep_analyze.js';
 import { checkOutDir } from '../out_dir.js';
 
 /** The options of `pixpnet sweep` (also the keys of its YAML config). */
-interface SweepFlags {
+interface SweepFlags extends ShardFlags {
   config?: string;
   models?: string;
   stages?: string;
@@ -38,12 +39,6 @@ interface SweepFlags {
   debug?: boolean;
   augment?: boolean;
   out?: string;
-  shard?: string;
-  emitSbatch?: boolean;
-  arraySize?: number;
-  partition?: string;
-  cpusPerTask?: number;
-  time?: string;
 }
 
 const list = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
