@@ -124,6 +124,14 @@ describe('pixpnet experiment (end to end)', () => {
     expect(fs.statSync(path.join(out, 'experiment.png')).size).toBeGreaterThan(10_000);
     expect(fs.readFileSync(path.join(out, 'experiment.svg'), 'utf8')).toMatch(/^<svg/);
 
+    // the same folder with other settings of a config: refused before any work, naming the rows
+    const changed = file;
+    fs.writeFileSync(changed, fs.readFileSync(changed, 'utf8').replace('train.epochs: 1', 'train.epochs: 2'));
+    const again = pixpnet(['experiment', '-c', changed, '--out', out]);
+    expect(again.code).not.toBe(0);
+    expect(again.err).toMatch(/holds 4 row\(s\) computed with other settings of the same config \(pixpnet__seed-1\.json, pixpnet__seed-2\.json, protopnet__seed-1\.json, protopnet__seed-2\.json\)/);
+    fs.writeFileSync(changed, fs.readFileSync(changed, 'utf8').replace('train.epochs: 2', 'train.epochs: 1'));
+
     const rep = pixpnet(['report', out]);
     expect(rep.code, rep.err).toBe(0);
     const html = fs.readFileSync(path.join(out, 'report', 'index.html'), 'utf8');

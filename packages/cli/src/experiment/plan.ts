@@ -3,6 +3,7 @@
  * with both mappings of a prototype to pixels. Read, checked and planned here before any work: every config file
  * exists and resolves to a valid training configuration with each seed, every option is known.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readYamlFile } from '@pixpnet/engine/validate';
@@ -23,6 +24,11 @@ export interface ExperimentConfig {
   mapping: 'bbox' | 'upsample';
   /** Options over the file's (dashed keys), the experiment's shared ones first. */
   options: FlatConfig;
+  /**
+   * What makes its runs what they are — the config file's text, the options, the mapping, the evaluation options —
+   * as a short hash: a row computed under another identity is not this config's.
+   */
+  identity: string;
 }
 
 /** What an experiment runs. */
@@ -107,7 +113,9 @@ export function planExperiment(arg: string): ExperimentPlan {
     } catch (e) {
       throw new Error(`${file}: config '${name}': ${(e as Error).message}`);
     }
-    return { name, file: cfgFile, mapping: c.mapping, options: { ...optionsOf(doc.options), ...optionsOf(c.options) } };
+    const options = { ...optionsOf(doc.options), ...optionsOf(c.options) };
+    const identity = createHash('sha256').update(JSON.stringify([fs.readFileSync(cfgFile, 'utf8'), options, c.mapping, doc.evaluate ?? {}])).digest('hex').slice(0, 12);
+    return { name, file: cfgFile, mapping: c.mapping, options, identity };
   });
   // every run's configuration, checked now as pixpnet train would check it
   for (const c of configs) {

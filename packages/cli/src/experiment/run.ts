@@ -118,7 +118,7 @@ export function runFigures(rec: InterpretabilityRecord, accuracy: number | undef
 const ROW_SCHEMA: JsonSchema = {
   type: 'object', required: ['config', 'seed', 'mapping', 'runDir', 'values'],
   properties: {
-    config: { type: 'string' }, seed: { type: 'integer' }, mapping: { type: 'string' }, runDir: { type: 'string' },
+    config: { type: 'string' }, seed: { type: 'integer' }, mapping: { type: 'string' }, runDir: { type: 'string' }, identity: { type: 'string' },
     values: { type: 'object', additionalProperties: { type: ['number', 'null'] } },
   },
 };
@@ -176,6 +176,31 @@ export async function writeTables(out: string, plan: ExperimentPlan): Promise<{ 
   });
 }
 
+/**
+ * Throws when `out` holds rows of a config of the same name computed with other settings (its file, options, mapping
+ * or evaluation changed since): they would be mixed with the new rows in the tables.
+ */
+export function checkRowsBelong(out: string, plan: ExperimentPlan): void {
+  const dir = path.join(out, 'rows');
+  if (!fs.existsSync(dir)) return;
+  const stale: string[] = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+    const config = plan.configs.find((c) => f.startsWith(`${c.name}__seed-`));
+    if (!config) continue;
+    let identity: unknown;
+    try {
+      identity = (JSON.parse(readBoundedText(path.join(dir, f), { maxBytes: 1024 * 1024, what: 'a row of the experiment' })) as { identity?: unknown }).identity;
+    } catch {
+      continue; // a damaged row is named when the tables are read
+    }
+    if (identity !== config.identity) stale.push(f);
+  }
+  if (stale.length) {
+    throw new Error(`${out} holds ${stale.length} row(s) computed with other settings of the same config (${stale.slice(0, 4).join(', ')}${stale.length > 4 ? ', …' : ''}): ` +
+      'the config file, its options, its mapping or the evaluation changed since. Give another --out, or delete those rows (rows/<config>__seed-<s>.json) and their runs (runs/<config>/) to compute them again.');
+  }
+}
+
 /** Generates the experiment's synthetic set when it is missing (once, whichever shard gets there first). */
 async function prepareSynth(synth: SynthOptions): Promise<void> {
   const ready = () => fs.existsSync(path.join(synth.out, 'CUB_200_2011', 'images.txt'));
@@ -220,7 +245,9 @@ async function runRow(out: string, plan: ExperimentPlan, config: ExperimentConfi
   const rec = readInterpretabilityFile(path.join(runPaths(runDir).results, 'interpretability.yaml'), 'run pixpnet evaluate on it again.');
   if (!rec) throw new Error(`${runDir}: pixpnet evaluate wrote no results/interpretability.yaml (see ${logFile}).`);
   if (rec.collapsed?.length) log.warning(`${config.name} seed ${seed}: the model looks collapsed (${rec.collapsed.join('; ')}); its figures are kept in the tables.`);
-  const row: ExperimentRun = { config: config.name, seed, mapping: config.mapping, runDir: path.relative(out, runDir), values: runFigures(rec, scores?.['test_accuracy'], config.mapping) };
+  const row: ExperimentRun & { identity: string } = {
+    config: config.name, seed, mapping: config.mapping, runDir: path.relative(out, runDir), values: runFigures(rec, scores?.['test_accuracy'], config.mapping), identity: config.identity,
+  };
   writeAtomic(p.file, `${JSON.stringify(row, null, 1)}\n`);
   return row;
 }
@@ -228,6 +255,7 @@ async function runRow(out: string, plan: ExperimentPlan, config: ExperimentConfi
 /** Runs every row of the plan (of one shard) not done yet; returns the tables over every row done so far. */
 export async function runExperiment(plan: ExperimentPlan, o: RunExperimentOptions): Promise<{ runs: ExperimentRun[]; summary: ExperimentSummary[] }> {
   const { out } = o;
+  checkRowsBelong(out, plan); // before any work: rows of other settings are never mixed in
   if (plan.synth) await prepareSynth(plan.synth);
   const rows = shardRows(plan.rows, o.shard);
   for (const [index, { config, seed }] of rows.entries()) {
