@@ -38,6 +38,8 @@ beforeAll(() => {
   expect(spawnSync(process.execPath, [bin, 'data', 'synth', '--out', path.join(tmp, 'data', 'synthparts'), '--classes', '10', '--per-class', '10']).status).toBe(0);
   const r = spawnSync(process.execPath, [bin, 'train', '-c', config, '--dataset.root', path.join(tmp, 'data'), '--log-dir', path.join(tmp, 'logs'), '--eval.no-interpretability'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
+  // the model kept is the one after the push: its validation accuracy is said too
+  expect(r.stderr).toMatch(/\[INFO\] epoch 2\/2: validation after the push: loss \d\.\d{3}, accuracy \d\.\d{3}/);
   const base = path.join(tmp, 'logs', 'synthparts', 'protonet');
   run = path.join(base, fs.readdirSync(base)[0]!);
 }, 300_000);
