@@ -17,8 +17,8 @@ describe('planExperiment', () => {
     expect(p.name).toBe('paper-claim');
     expect(p.configs.map((c) => [c.name, c.mapping, path.basename(c.file)])).toEqual([['pixpnet', 'bbox', 'pixpnet-scattered.yaml'], ['protopnet', 'upsample', 'protopnet-scattered.yaml']]);
     expect(p.rows.map((r) => `${r.config.name}/${r.seed}`)).toEqual([42, 43, 44, 45, 46].map((s) => `pixpnet/${s}`).concat([42, 43, 44, 45, 46].map((s) => `protopnet/${s}`)));
-    expect(p.configs[0]!.options).toEqual({ 'dataset.root': 'data/scattered20', 'model.num-prototypes': 200 });
-    expect(p.synth).toEqual({ out: path.resolve('data/scattered20/synthparts_scattered'), layout: 'scattered', classes: 20, perClass: 60 });
+    expect(p.configs[0]!.options).toEqual({ 'dataset.root': 'data/scattered10x400', 'model.num-prototypes': 100 });
+    expect(p.synth).toEqual({ out: path.resolve('data/scattered10x400/synthparts_scattered'), layout: 'scattered', classes: 10, perClass: 400, distractors: 'plain' });
     expect(p.evaluate).toEqual({ 'rot.steps': 33, 'rot.sample-order': 'spread' });
     const smoke = planExperiment(path.join(configs, 'experiments', 'smoke.yaml'));
     expect(smoke.configs[1]!.options).toEqual({ 'train.epochs': 1, debug: true, 'model.feature-layer': 'maxpool4' });
