@@ -35,6 +35,6 @@ export { quantiles, nanMean, roundHalfEven, atChance } from './stats.js';
 export { writeAtomic, fsyncFile, removeStaleTemps, pidAlive, StagedFiles, withStagedFiles, DiskFullError, appendWhole, writeAllAtomic } from './atomic.js';
 export type { WriteAtomicOptions, StagedFilesOptions } from './atomic.js';
 export { lockFile, processStartTicks } from './lock.js';
-export { readBoundedFile, readBoundedText } from './read_file.js';
+export { readBoundedFile, readBoundedText, pathPresent } from './read_file.js';
 export type { ReadBoundedOptions } from './read_file.js';
 export type { FileLock, LockInfo, LockOptions } from './lock.js';

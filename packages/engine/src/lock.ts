@@ -118,9 +118,10 @@ export function lockFile(file: string, o: LockOptions): FileLock {
     return { file, release };
   }
   const token = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const procStart = processStartTicks(process.pid);
   const info: LockInfo = {
     pid: process.pid, host: os.hostname(), started: new Date().toISOString(), command: process.argv.slice(1).join(' '),
-    ...(processStartTicks(process.pid) !== undefined ? { procStart: processStartTicks(process.pid)!, bootId: bootId()! } : {}), token,
+    ...(procStart !== undefined ? { procStart, bootId: bootId()! } : {}), token,
   };
   const text = JSON.stringify(info);
   const own = `${file}.${token}`; // the lock's content, complete before it gets the lock's name

@@ -5,6 +5,11 @@
  */
 import fs from 'node:fs';
 
+/** Whether anything is at `file` — a link to nothing counts (a reader then refuses it, naming it). */
+export function pathPresent(file: string): boolean {
+  return fs.lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+}
+
 /** Options of {@link readBoundedFile}. */
 export interface ReadBoundedOptions {
   /** The most bytes the file may have. */

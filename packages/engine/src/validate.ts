@@ -3,11 +3,10 @@
  * directory's YAML, JSON and checkpoint metadata): every problem is named by file and field, with the value found.
  * `@pixpnet/engine/validate` (Node): kept out of the package's main entry, which browsers load.
  */
-import fs from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import YAML from 'yaml';
-import { readBoundedText } from './read_file.js';
+import { pathPresent, readBoundedText } from './read_file.js';
 
 /** A JSON Schema (draft 7, as ajv takes it). */
 export type JsonSchema = Record<string, unknown>;
@@ -79,23 +78,13 @@ export interface ReadYamlOptions {
   schema?: JsonSchema;
 }
 
-/** Whether anything (a link to nothing included) is at `file`. */
-function present(file: string): boolean {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Reads a YAML file that is untrusted input, or returns undefined when it is absent: only a regular file within
  * `maxBytes` is read; it must parse (aliases bounded), be non-empty, hold a mapping (or a list) at its top and match
  * `schema`; anything else is an error naming the file and `fix`.
  */
 export function readYamlFile<T = Record<string, unknown>>(file: string, o: ReadYamlOptions): T | undefined {
-  if (!present(file)) return undefined;
+  if (!pathPresent(file)) return undefined;
   const text = readBoundedText(file, { maxBytes: o.maxBytes, what: o.what, fix: o.fix });
   let doc: unknown;
   try {

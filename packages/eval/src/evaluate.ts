@@ -240,7 +240,7 @@ function keepPreviousResults(dir: string, lost: readonly string[]): void {
  */
 export async function evaluateInterpretability(input: EvaluationInput, o: InterpretabilityOptions = {}): Promise<InterpretabilityResult> {
   const plan = planEvaluation(input, o);
-  let lost: string[] = [];
+  let lost: readonly string[] = [];
   if (input.resultsDir) {
     const will = [
       ...(['consistency', 'stability', 'part-correctness'] as const).filter((m) => plan.metrics.includes(m)).flatMap((m) => plan.methods.map((k) => `${m} ${k}`)),
@@ -248,10 +248,6 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     ];
     lost = previousToKeep(input.resultsDir, will, input.dataset, input.split);
   }
-  const keepOnce = () => {
-    if (input.resultsDir && lost.length) keepPreviousResults(input.resultsDir, lost);
-    lost = [];
-  };
   const staged = new StagedFiles(); // the results' files, written together at the end
   try {
     const { model } = input;
@@ -345,7 +341,7 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     if (input.resultsDir) {
       staged.write(path.join(input.resultsDir, 'interpretability.yaml'), YAML.stringify(interpretabilityRecord(result)));
       // every new file is whole on disk (a full disk has stopped before this): only now the previous ones are moved
-      keepOnce();
+      if (lost.length) keepPreviousResults(input.resultsDir, lost);
       staged.commit();
     }
     return result;

@@ -5,7 +5,7 @@
  */
 import { readYamlFile } from '@pixpnet/engine/validate';
 import type { JsonSchema } from '@pixpnet/engine/validate';
-import type { PartCorrectnessScores, PartScores, RotScores } from './evaluate.js';
+import type { InterpretabilityResult } from './evaluate.js';
 
 const num = { type: ['number', 'null'] };
 const numList = { type: 'array', items: num };
@@ -39,18 +39,8 @@ export const INTERPRETABILITY_SCHEMA: JsonSchema = {
 };
 
 /** `interpretability.yaml` as read back (scores a NaN was written for are null). */
-export interface InterpretabilityRecord {
-  parameters: Record<string, unknown>;
-  consistency?: Record<string, PartScores>;
-  stability?: Record<string, PartScores>;
-  partCorrectness?: Record<string, PartCorrectnessScores>;
-  rot?: Record<string, RotScores>;
-  skipped?: Record<string, string>;
-  partImages?: Record<string, number | null>;
-  /** Why the model looked collapsed (the figures mean nothing), when it did. */
-  collapsed?: string[];
-  [key: string]: unknown;
-}
+export type InterpretabilityRecord = Pick<InterpretabilityResult, 'parameters' | 'consistency' | 'stability' | 'partCorrectness' | 'rot' | 'collapsed'>
+  & Partial<Pick<InterpretabilityResult, 'skipped'>> & { partImages?: Record<string, number | null>; [key: string]: unknown };
 
 /** The largest `interpretability.yaml` read (per-prototype scores of tens of thousands of prototypes fit). */
 export const MAX_INTERPRETABILITY_BYTES = 64 * 1024 * 1024;

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readBoundedText } from '@pixpnet/engine';
+import { pathPresent, readBoundedText } from '@pixpnet/engine';
 import { runPaths } from './run_dir.js';
 import { readYamlFile } from '@pixpnet/engine/validate';
 import type { JsonSchema } from '@pixpnet/engine/validate';
@@ -22,16 +22,6 @@ export const RUN_FILE_LIMITS = {
   /** `csv/version_0/metrics.csv`. */
   csv: 1024 * MiB,
 } as const;
-
-/** Whether `file` exists (as anything: a link to nothing counts, and is then refused by the reader). */
-const present = (file: string) => {
-  try {
-    fs.lstatSync(file);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * A YAML mapping of a run (`results/*.yaml`), or undefined when the file is absent. A file that is not a regular
@@ -76,7 +66,7 @@ export function readModelInfo(file: string, fix: string): Record<string, number 
  */
 export function readBestModelPath(runDir: string, results: string): string | undefined {
   const pointer = path.join(results, 'best_model_path.txt');
-  if (!present(pointer)) return undefined;
+  if (!pathPresent(pointer)) return undefined;
   const fix = 'it names the run\'s checkpoint (e.g. ../csv/version_0/checkpoints/epoch=9-step=500.ckpt); fix it, or delete it to use the run\'s only checkpoint.';
   const target = readBoundedText(pointer, { maxBytes: RUN_FILE_LIMITS.pointer, what: 'one path', fix }).trim();
   if (!target) return undefined;
@@ -88,7 +78,7 @@ export function readBestModelPath(runDir: string, results: string): string | und
     return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
   };
   if (!inside(abs, root)) throw new Error(`${pointer} names ${target}, outside the run directory ${runDir}: a run's checkpoint is inside it, so it is not read. ${fix[0]!.toUpperCase()}${fix.slice(1)}`);
-  if (!present(abs)) return undefined;
+  if (!pathPresent(abs)) return undefined;
   const real = fs.realpathSync(abs), realRoot = fs.realpathSync(root);
   if (!inside(real, realRoot)) throw new Error(`${pointer} names ${target}, a link to ${real} outside the run directory ${runDir}: it is not read. ${fix[0]!.toUpperCase()}${fix.slice(1)}`);
   return abs;
@@ -103,7 +93,7 @@ export function checkRunFoldersInside(runDir: string): void {
   const root = fs.realpathSync(runDir);
   const p = runPaths(runDir);
   for (const dir of [path.join(runDir, 'csv'), p.csv, p.checkpoints, p.results, path.join(runDir, 'tensorboard'), p.tensorboard, p.model]) {
-    if (!present(dir)) continue;
+    if (!pathPresent(dir)) continue;
     let real: string;
     try {
       real = fs.realpathSync(dir);

@@ -94,13 +94,11 @@ function pixpnet(args: string[], logFile: string): Promise<void> {
 export function runFigures(rec: InterpretabilityRecord, accuracy: number | undefined, mapping: string): Record<string, number | null> {
   const v: Record<string, number | null> = { accuracy: accuracy ?? null };
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
-  const partCorrectness = (rec['partCorrectness'] ?? rec['part_correctness']) as Record<string, { score?: unknown } | number> | undefined;
   for (const m of EXPERIMENT_MAPPINGS) {
-    const pc = partCorrectness?.[m];
     const figures = {
       consistency_soft: num(rec.consistency?.[m]?.soft), consistency_hard: num(rec.consistency?.[m]?.hard),
       stability_soft: num(rec.stability?.[m]?.soft), stability_hard: num(rec.stability?.[m]?.hard),
-      part_correctness: num(typeof pc === 'object' && pc !== null ? pc.score : pc),
+      part_correctness: num(rec.partCorrectness?.[m]?.score),
     };
     for (const [k, x] of Object.entries(figures)) {
       v[`${k}_${m}`] = x;
@@ -124,7 +122,7 @@ const ROW_SCHEMA: JsonSchema = {
 };
 
 /** Every row file of `out` (a damaged one is an error naming it). */
-export function readRows(out: string): ExperimentRun[] {
+export function readRows(out: string): Array<ExperimentRun & { identity?: string }> {
   const dir = path.join(out, 'rows');
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
@@ -136,7 +134,7 @@ export function readRows(out: string): ExperimentRun[] {
     } catch (e) {
       throw new Error(`${file} is not a readable row of the experiment (${(e as Error).message}): ${fix}`);
     }
-    return checkFileData<ExperimentRun>(json, ROW_SCHEMA, file, fix);
+    return checkFileData<ExperimentRun & { identity?: string }>(json, ROW_SCHEMA, file, fix);
   });
 }
 
@@ -178,23 +176,12 @@ export async function writeTables(out: string, plan: ExperimentPlan): Promise<{ 
 
 /**
  * Throws when `out` holds rows of a config of the same name computed with other settings (its file, options, mapping
- * or evaluation changed since): they would be mixed with the new rows in the tables.
+ * or evaluation changed since): they would be mixed with the new rows in the tables. A damaged row file is named here
+ * too, before any work.
  */
 export function checkRowsBelong(out: string, plan: ExperimentPlan): void {
-  const dir = path.join(out, 'rows');
-  if (!fs.existsSync(dir)) return;
-  const stale: string[] = [];
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-    const config = plan.configs.find((c) => f.startsWith(`${c.name}__seed-`));
-    if (!config) continue;
-    let identity: unknown;
-    try {
-      identity = (JSON.parse(readBoundedText(path.join(dir, f), { maxBytes: 1024 * 1024, what: 'a row of the experiment' })) as { identity?: unknown }).identity;
-    } catch {
-      continue; // a damaged row is named when the tables are read
-    }
-    if (identity !== config.identity) stale.push(f);
-  }
+  const identity = new Map(plan.configs.map((c) => [c.name, c.identity]));
+  const stale = readRows(out).filter((r) => identity.has(r.config) && r.identity !== identity.get(r.config)).map((r) => `${r.config}__seed-${r.seed}.json`);
   if (stale.length) {
     throw new Error(`${out} holds ${stale.length} row(s) computed with other settings of the same config (${stale.slice(0, 4).join(', ')}${stale.length > 4 ? ', …' : ''}): ` +
       'the config file, its options, its mapping or the evaluation changed since. Give another --out, or delete those rows (rows/<config>__seed-<s>.json) and their runs (runs/<config>/) to compute them again.');
