@@ -8,25 +8,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slurmAvailable, startCluster } from './cluster.mjs';
+import { CLI, cliEnv, pixpnet, root } from './pixpnet.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(root, 'packages/cli/bin/pixpnet.js');
 const DUMMY = path.join(root, 'configs/protonets/proto-synthparts-dummy.yaml');
-
-/** Environment of the pixpnet runs outside Slurm: no Slurm variables (they would select a shard), one thread like the tasks. */
-function cliEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLURM|SBATCH)_/.test(k)));
-  return { ...env, PIXPNET_THREADS: '1' };
-}
-
-function pixpnet(args, { cwd = root, timeout = 600_000 } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cliEnv(), encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`pixpnet ${args.join(' ')} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}\n${r.stdout}`);
-  return r.stdout;
-}
 
 async function skipReason() {
   const slurm = await slurmAvailable();
@@ -84,7 +70,7 @@ configs:
     expect(result.tasks.map((t) => [t.taskId, t.state, t.exitCode])).toEqual([[0, 'COMPLETED', 0], [1, 'COMPLETED', 0]]);
 
     const single = path.join(work, 'single');
-    pixpnet(['experiment', '-c', file, '--out', single], { cwd: work });
+    pixpnet(['experiment', '-c', file, '--out', single], { cwd: work, timeout: 600_000 });
     const a = rows(path.join(out, 'runs.csv')), b = rows(path.join(single, 'runs.csv'));
     expect(a.map((r) => `${r.config}/${r.seed}`)).toEqual(['pixpnet/1', 'pixpnet/2', 'protopnet/1', 'protopnet/2']);
     const strip = (xs) => xs.map(({ run_dir: _d, ...rest }) => rest);

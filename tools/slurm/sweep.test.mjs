@@ -9,26 +9,10 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slurmAvailable, startCluster } from './cluster.mjs';
+import { CLI, cliEnv, pixpnet, root } from './pixpnet.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(root, 'packages/cli/bin/pixpnet.js');
-
-/** Environment of the pixpnet runs outside Slurm: no Slurm variables (they would select a shard), one thread like the tasks. */
-function cliEnv() {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(SLURM|SBATCH)_/.test(k)));
-  return { ...env, PIXPNET_THREADS: '1' };
-}
-
-function pixpnet(args, { cwd = root, timeout = 300_000 } = {}) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, env: cliEnv(), encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
-  if (r.status !== 0) {
-    throw new Error(`pixpnet ${args.join(' ')} failed (status ${r.status}${r.signal ? `, ${r.signal}` : ''}):\n${r.stderr}\n${r.stdout}`);
-  }
-  return r.stdout;
-}
 
 /** Why the sweep test cannot run here (null when it can). */
 async function skipReason() {
