@@ -22,6 +22,12 @@ describe('planExperiment', () => {
     expect(p.evaluate).toEqual({ 'rot.steps': 33, 'rot.sample-order': 'spread' });
     const smoke = planExperiment(path.join(configs, 'experiments', 'smoke.yaml'));
     expect(smoke.configs[1]!.options).toEqual({ 'train.epochs': 1, debug: true, 'model.feature-layer': 'maxpool4' });
+    const quick = planExperiment(path.join(configs, 'experiments', 'quickstart-seeds.yaml'));
+    expect(quick.rows.map((r) => `${r.config.name}/${r.config.mapping}/${path.basename(r.config.file)}/${r.seed}`))
+      .toEqual([42, 43, 44, 45, 46].map((s) => `pixpnet/bbox/proto-synthparts.yaml/${s}`));
+    expect(quick.evaluate).toEqual({ 'rot.steps': 33, 'rot.sample-order': 'spread' });
+    // every experiment shipped is one of those planned above
+    expect(fs.readdirSync(path.join(configs, 'experiments')).sort()).toEqual(['paper-claim.yaml', 'quickstart-seeds.yaml', 'smoke.yaml']);
   });
 
   it('refuses an unknown key, a bad synthetic set and a config that no seed could train', () => {
