@@ -14,8 +14,8 @@ export const EXPERIMENT_PANELS: ReadonlyArray<readonly [string, string]> = [
   ['consistency_soft', 'consistency (soft)'], ['consistency_hard', 'consistency (hard)'],
   ['stability_soft', 'stability (soft)'], ['stability_hard', 'stability (hard)'],
   ['part_correctness', 'part-correctness'],
-  ['rot_area_rf', 'ROT area: receptive field'], ['rot_area_upsample', 'ROT area: upsampling'],
-  ['rot_area_prp', 'ROT area: PRP'], ['rot_area_random', 'ROT area: random'],
+  ['rot_area_rf', 'ROT area (rf)'], ['rot_area_upsample', 'ROT area (upsample)'],
+  ['rot_area_prp', 'ROT area (PRP)'], ['rot_area_random', 'ROT area (random)'],
 ];
 
 const COLORS = ['#1f6fd1', '#f28e2b', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
@@ -28,13 +28,18 @@ export function experimentPlotSpec(summary: readonly ExperimentSummary[], title?
   }).filter((v) => v !== undefined));
   const panels = EXPERIMENT_PANELS.map(([, l]) => l).filter((l) => values.some((v) => v.panel === l));
   const configs = summary.map((s) => s.config);
+  // one y scale for every panel, from 0 to at least 1 (every figure is a fraction; a ROT area can pass 1): bars of
+  // different panels compare by height, as the ROT areas of receptive field and upsampling must
+  const top = Math.max(1, ...values.map((v) => v.hi));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(title ? { title: { text: title, fontSize: 16 } } : {}),
     background: 'white',
     data: { values },
-    facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 13 } },
+    facet: { field: 'panel', type: 'nominal', sort: panels, title: null, header: { labelFontSize: 13, labelBaseline: 'bottom', labelPadding: 6 } },
     columns: 5,
+    spacing: { column: 24, row: 64 },
+    bounds: 'flush',
     spec: {
       width: 130, height: 150,
       layer: [
@@ -42,16 +47,16 @@ export function experimentPlotSpec(summary: readonly ExperimentSummary[], title?
           mark: 'bar',
           encoding: {
             x: { field: 'config', type: 'nominal', sort: configs, title: null, axis: { labelAngle: 0, labelFontSize: 12 } },
-            y: { field: 'mean', type: 'quantitative', title: null, scale: { zero: true }, axis: { format: '.2~f', tickCount: 5 } },
+            y: { field: 'mean', type: 'quantitative', title: null, scale: { domain: [0, top + 0.1], nice: false }, axis: { format: '.2~f', tickCount: 5 } },
             color: { field: 'config', type: 'nominal', sort: configs, legend: null, scale: { domain: configs, range: configs.map((_, i) => COLORS[i % COLORS.length]!) } },
             tooltip: [{ field: 'config' }, { field: 'mean', format: '.3f' }, { field: 'seeds' }],
           },
         },
-        { mark: { type: 'errorbar', ticks: true, color: '#222' }, encoding: { x: { field: 'config', type: 'nominal', sort: configs }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
+        { mark: { type: 'errorbar', ticks: { size: 14 }, thickness: 1.5, color: '#222' }, encoding: { x: { field: 'config', type: 'nominal', sort: configs }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' } } },
         { mark: { type: 'text', dy: -6, baseline: 'bottom', fontSize: 11 }, encoding: { x: { field: 'config', type: 'nominal', sort: configs }, y: { field: 'hi', type: 'quantitative' }, text: { field: 'mean', format: '.3f' } } },
       ],
     },
-    resolve: { scale: { y: 'independent' } },
+    resolve: { axis: { x: 'independent' } }, // every panel names its configs
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
 }
