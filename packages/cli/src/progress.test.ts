@@ -26,4 +26,20 @@ describe('progress display', () => {
     expect(text).toMatch(/epoch 1\/3 warm/);
     expect(text).toMatch(/2\/2 \| loss 0\.750 acc 1\.000 \| ETA/);
   });
+
+  it('stops the last-layer epoch\'s bar before the validation after the push is logged', () => {
+    const events = new Subject<TrainEvent>();
+    const stream = terminal();
+    attachProgress(events, stream);
+    events.next({ type: 'runStart', runDir: '/r', config: {}, resultsConfig: {}, metricNames: [], sizes: { train: 4, val: 2, test: 2, push: 4 }, stepsPerEpoch: 2, epochs: 1, backend: 'wasm', seed: 1 });
+    events.next({ type: 'epochStart', epoch: 0, phase: 'readout', readoutEpoch: 0, batches: 2, lrs: [] });
+    events.next({ type: 'step', epoch: 0, phase: 'readout', globalStep: 1, batch: 1, batches: 2, metrics: { train_total_loss: 1.25, train_accuracy: 0.5 }, lrs: [], seconds: 0.1 });
+    expect(stream.text()).toMatch(/epoch 1\/1 readout 1/);
+    events.next({ type: 'validationAfterPush', epoch: 0, lastLayer: true, metrics: { val_total_loss: 0.5, val_accuracy: 0.75 } });
+    const drawn = stream.text();
+    // the bar is gone: a later step (of no bar) draws nothing over the log line
+    events.next({ type: 'step', epoch: 0, phase: 'readout', globalStep: 2, batch: 2, batches: 2, metrics: { train_total_loss: 0.75, train_accuracy: 1 }, lrs: [], seconds: 0.1 });
+    events.complete();
+    expect(stream.text()).toBe(drawn);
+  });
 });

@@ -45,6 +45,11 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
           stop();
           log.info(`epoch ${e.epoch + 1}/${epochs}: validation loss ${fmt(e.metrics['val_total_loss'])}, accuracy ${fmt(e.metrics['val_accuracy'])}`);
           break;
+        case 'validationAfterPush':
+          stop();
+          log.info(`epoch ${e.epoch + 1}/${epochs}: validation after the push${e.lastLayer ? ' and the last-layer epochs' : ''}: ` +
+            `loss ${fmt(e.metrics['val_total_loss'])}, accuracy ${fmt(e.metrics['val_accuracy'])}`);
+          break;
         case 'test':
           log.info(`test: loss ${fmt(e.metrics['test_total_loss'])}, accuracy ${fmt(e.metrics['test_accuracy'])}, balanced ${fmt(e.metrics['test_weighted_accuracy'])}`);
           break;

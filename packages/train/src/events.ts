@@ -73,6 +73,17 @@ export interface ValidationEvent {
   metrics: Record<string, number>;
 }
 
+/**
+ * A push epoch's validation of the model after the push (and its last-layer epochs, `lastLayer`): the model kept and
+ * tested. The epoch's {@link ValidationEvent} (and its `metrics.csv` row) saw the model before the push.
+ */
+export interface ValidationAfterPushEvent {
+  type: 'validationAfterPush';
+  epoch: number;
+  lastLayer: boolean;
+  metrics: Record<string, number>;
+}
+
 export interface PushEvent {
   type: 'push';
   epoch: number;
@@ -138,5 +149,5 @@ export interface ErrorEvent {
 
 /** Any event of a run. */
 export type TrainEvent =
-  | RunStartEvent | EpochStartEvent | StepEvent | MetricsEvent | HistogramsEvent | ValidationEvent | PushEvent | EpochEndEvent | CheckpointEvent | TestEvent | RunEndEvent
+  | RunStartEvent | EpochStartEvent | StepEvent | MetricsEvent | HistogramsEvent | ValidationEvent | ValidationAfterPushEvent | PushEvent | EpochEndEvent | CheckpointEvent | TestEvent | RunEndEvent
   | ErrorEvent;

@@ -7,7 +7,7 @@
 export { train, latestCheckpoint } from './run.js';
 export type { TrainOptions } from './run.js';
 export type {
-  TrainEvent, Phase, RunStartEvent, EpochStartEvent, StepEvent, MetricsEvent, ValidationEvent, PushEvent, EpochEndEvent, CheckpointEvent, TestEvent,
+  TrainEvent, Phase, RunStartEvent, EpochStartEvent, StepEvent, MetricsEvent, ValidationEvent, ValidationAfterPushEvent, PushEvent, EpochEndEvent, CheckpointEvent, TestEvent,
   RunEndEvent, ErrorEvent, ModelInfoRecord, HistogramsEvent,
 } from './events.js';
 export { attachWriters } from './writers/index.js';

@@ -65,7 +65,11 @@ describe('the fit loop', () => {
     expect(counts).toHaveLength(2);
     expect(counts[1]).toBe(counts[0]);
     const kinds = events.map((e) => (e.type === 'epochStart' ? `start:${e.phase}` : e.type)).filter((t) => t !== 'step' && t !== 'metrics');
-    expect(kinds).toEqual(['start:joint', 'validation', 'push', 'start:readout', 'epochEnd', 'checkpoint', 'start:joint', 'validation', 'push', 'start:readout', 'epochEnd', 'checkpoint']);
+    expect(kinds).toEqual(['start:joint', 'validation', 'push', 'start:readout', 'validationAfterPush', 'epochEnd', 'checkpoint',
+      'start:joint', 'validation', 'push', 'start:readout', 'validationAfterPush', 'epochEnd', 'checkpoint']);
+    const after = events.filter((e) => e.type === 'validationAfterPush');
+    expect(after.map((e) => [e.epoch, e.lastLayer])).toEqual([[0, true], [1, true]]);
+    for (const e of after) expect(e.metrics['val_accuracy']).toBeGreaterThanOrEqual(0);
     expect(state.globalStep).toBe(2 * (3 + 3)); // 12 images / 4 per batch, main and readout epochs
     expect(Array.from(model.push.sampleIdxs).every((i) => i >= 0)).toBe(true);
     optimizer.dispose();

@@ -354,16 +354,13 @@ export class FitLoop {
       if (s.train.pushPrototypes && (e1 % s.train.pushEvery === 0 || e1 === 1 || e1 === E)) {
         await this.push(epoch);
         const m = io.model;
-        const readout = s.train.readoutPushEpochs > 0 && m.config.readout !== 'proto' && m.readout;
-        if (readout) {
+        const lastLayer = s.train.readoutPushEpochs > 0 && m.config.readout !== 'proto' && m.readout !== undefined;
+        if (lastLayer) {
           for (let r = 0; r < s.train.readoutPushEpochs && !io.cancelled(); r++) await this.trainEpoch(epoch, 'readout', r);
         }
         // the epoch's validation above saw the model before the push; the model kept (and tested) is this one
         if (io.loaders.val && e1 % s.train.valEveryNEpoch === 0 && !io.cancelled()) {
-          const after = await this.evaluate(io.loaders.val, 'val', false, 2_000_000 + epoch);
-          const f = (v: number | undefined) => (v === undefined ? '?' : v.toFixed(3));
-          log.info(`epoch ${e1}/${E}: validation after the push${readout ? ' and the last-layer epochs' : ''}: loss ${f(after['val_total_loss'])}, ` +
-            `accuracy ${f(after['val_accuracy'])}`);
+          io.emit({ type: 'validationAfterPush', epoch, lastLayer, metrics: await this.evaluate(io.loaders.val, 'val', false, 2_000_000 + epoch) });
         }
       }
       if (io.cancelled()) break;
