@@ -121,8 +121,11 @@ const ROW_SCHEMA: JsonSchema = {
   },
 };
 
+/** A row file: the row and the identity of the settings that computed it (absent in rows of older versions). */
+export type RowFile = ExperimentRun & { identity?: string };
+
 /** Every row file of `out` (a damaged one is an error naming it). */
-export function readRows(out: string): Array<ExperimentRun & { identity?: string }> {
+export function readRows(out: string): RowFile[] {
   const dir = path.join(out, 'rows');
   if (!fs.existsSync(dir)) return [];
   return fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => {
@@ -134,7 +137,7 @@ export function readRows(out: string): Array<ExperimentRun & { identity?: string
     } catch (e) {
       throw new Error(`${file} is not a readable row of the experiment (${(e as Error).message}): ${fix}`);
     }
-    return checkFileData<ExperimentRun & { identity?: string }>(json, ROW_SCHEMA, file, fix);
+    return checkFileData<RowFile>(json, ROW_SCHEMA, file, fix);
   });
 }
 
@@ -232,7 +235,7 @@ async function runRow(out: string, plan: ExperimentPlan, config: ExperimentConfi
   const rec = readInterpretabilityFile(path.join(runPaths(runDir).results, 'interpretability.yaml'), 'run pixpnet evaluate on it again.');
   if (!rec) throw new Error(`${runDir}: pixpnet evaluate wrote no results/interpretability.yaml (see ${logFile}).`);
   if (rec.collapsed?.length) log.warning(`${config.name} seed ${seed}: the model looks collapsed (${rec.collapsed.join('; ')}); its figures are kept in the tables.`);
-  const row: ExperimentRun & { identity: string } = {
+  const row: RowFile = {
     config: config.name, seed, mapping: config.mapping, runDir: path.relative(out, runDir), values: runFigures(rec, scores?.['test_accuracy'], config.mapping), identity: config.identity,
   };
   writeAtomic(p.file, `${JSON.stringify(row, null, 1)}\n`);
