@@ -417,6 +417,9 @@ export async function startCluster({
         }
       }
     }
+    // our daemons are our children: a killed one is a zombie until Node reaps it (its 'exit' event, which a busy
+    // machine can delay); wait for that, so that their PIDs are gone when stop() resolves
+    for (let t0 = Date.now(); daemons.some((d) => !d.exited) && Date.now() - t0 < 10_000;) await sleep(50);
     for (let round = 0; round < 20; round++) {
       const stray = processesOf(dir);
       if (!stray.length) break;
