@@ -42,4 +42,19 @@ describe('progress display', () => {
     events.complete();
     expect(stream.text()).toBe(drawn);
   });
+
+  it('stops a bar before the push line is logged', () => {
+    const events = new Subject<TrainEvent>();
+    const stream = terminal();
+    attachProgress(events, stream);
+    events.next({ type: 'runStart', runDir: '/r', config: {}, resultsConfig: {}, metricNames: [], sizes: { train: 4, val: 0, test: 2, push: 4 }, stepsPerEpoch: 2, epochs: 1, backend: 'wasm', seed: 1 });
+    events.next({ type: 'epochStart', epoch: 0, phase: 'joint', batches: 2, lrs: [] });
+    events.next({ type: 'step', epoch: 0, phase: 'joint', globalStep: 1, batch: 1, batches: 2, metrics: { train_total_loss: 1.25, train_accuracy: 0.5 }, lrs: [], seconds: 0.1 });
+    events.next({ type: 'push', epoch: 0, prototypes: 4, seconds: 0.2,
+      stats: { quantiles: [0, 0.1, 0.2, 0.3, 0.4], nans: 0, unassigned: 0, distinctSamples: 3, normBefore: 1, normAfter: 2 } });
+    const drawn = stream.text();
+    events.next({ type: 'step', epoch: 0, phase: 'joint', globalStep: 2, batch: 2, batches: 2, metrics: { train_total_loss: 0.75, train_accuracy: 1 }, lrs: [], seconds: 0.1 });
+    events.complete();
+    expect(stream.text()).toBe(drawn);
+  });
 });

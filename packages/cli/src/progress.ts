@@ -45,6 +45,15 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
           stop();
           log.info(`epoch ${e.epoch + 1}/${epochs}: validation loss ${fmt(e.metrics['val_total_loss'])}, accuracy ${fmt(e.metrics['val_accuracy'])}`);
           break;
+        case 'push': {
+          stop();
+          const { stats } = e;
+          const q = stats.quantiles.map((v) => v.toPrecision(4)).join(' / ');
+          log.info(`push after epoch ${e.epoch + 1}: best distances (0/25/50/75/100 %) ${q}; ${stats.distinctSamples} images for ${e.prototypes} prototypes` +
+            `${stats.unassigned ? `, ${stats.unassigned} without a candidate (zeroed)` : ''}${stats.nans ? `, ${stats.nans} NaN` : ''}; ` +
+            `prototype norm ${stats.normBefore.toPrecision(4)} → ${stats.normAfter.toPrecision(4)} (${e.seconds.toFixed(1)} s)`);
+          break;
+        }
         case 'validationAfterPush':
           stop();
           log.info(`epoch ${e.epoch + 1}/${epochs}: validation after the push${e.lastLayer ? ' and the last-layer epochs' : ''}: ` +

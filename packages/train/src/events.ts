@@ -84,9 +84,12 @@ export interface ValidationAfterPushEvent {
   metrics: Record<string, number>;
 }
 
+/** A push: the prototypes projected onto their nearest training patches (drawn by the CLI's progress display). */
 export interface PushEvent {
   type: 'push';
   epoch: number;
+  /** The model's number of prototypes. */
+  prototypes: number;
   stats: PushStats;
   seconds: number;
 }

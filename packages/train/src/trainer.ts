@@ -4,7 +4,7 @@
  * then the test. Gradient accumulation, micro-batching, gradient clipping and an abort on a non-finite loss.
  */
 import path from 'node:path';
-import { log, tf } from '@pixpnet/engine';
+import { tf } from '@pixpnet/engine';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@pixpnet/engine';
 import type { ProtoNet } from '@pixpnet/models';
 import type { Batch, DataLoader } from '@pixpnet/data';
@@ -315,11 +315,7 @@ export class FitLoop {
       }
     }
     const stats = await pushPrototypes(io.model, pushBatches(), this.s.train.pushDuplicateFilter, io.evalMicroBatch);
-    const q = stats.quantiles.map((v) => v.toPrecision(4)).join(' / ');
-    log.info(`push after epoch ${epoch + 1}: best distances (0/25/50/75/100 %) ${q}; ${stats.distinctSamples} images for ${io.model.config.numPrototypes} prototypes` +
-      `${stats.unassigned ? `, ${stats.unassigned} without a candidate (zeroed)` : ''}${stats.nans ? `, ${stats.nans} NaN` : ''}; ` +
-      `prototype norm ${stats.normBefore.toPrecision(4)} → ${stats.normAfter.toPrecision(4)}`);
-    io.emit({ type: 'push', epoch, stats, seconds: (performance.now() - t0) / 1000 });
+    io.emit({ type: 'push', epoch, prototypes: io.model.config.numPrototypes, stats, seconds: (performance.now() - t0) / 1000 });
   }
 
   /** Writes the epoch's checkpoint atomically and removes the previous one. */
