@@ -28,6 +28,14 @@ describe('experimentPlotSpec', () => {
     expect(spec.data.values.filter((v) => v.panel === 'ROT area (random)').map((v) => v.config)).toEqual(['pixpnet']);
   });
 
+  it('stops an error bar at 0: no figure is negative', () => {
+    const low = experimentPlotSpec(summarizeExperiment([run('a', 1, { consistency_hard: 0 }), run('a', 2, { consistency_hard: 0.2 })]), 'x') as unknown as typeof spec;
+    const v = low.data.values.find((r) => r.panel === 'consistency (hard)')!;
+    expect(v.mean).toBeCloseTo(0.1, 12);
+    expect(v.lo).toBe(0); // mean − sd = 0.1 − 0.141 < 0
+    expect(v.hi).toBeCloseTo(0.1 + Math.sqrt(0.02), 12);
+  });
+
   it('shares one y scale from 0 to at least 1 (plus room for the values), so that panels compare by height', () => {
     expect(spec.resolve?.scale).toBeUndefined();
     const top = Math.max(...spec.data.values.map((v) => v.hi)); // the ROT area above 1

@@ -24,7 +24,8 @@ const COLORS = ['#1f6fd1', '#f28e2b', '#2ca02c', '#d62728', '#9467bd', '#8c564b'
 export function experimentPlotSpec(summary: readonly ExperimentSummary[], title?: string): TopLevelSpec {
   const values = EXPERIMENT_PANELS.flatMap(([col, label]) => summary.map((s) => {
     const { mean, sd } = s.stats[col] ?? { mean: null, sd: null };
-    return mean === null ? undefined : { panel: label, config: s.config, mean, lo: mean - (sd ?? 0), hi: mean + (sd ?? 0), seeds: s.seeds.length };
+    // every figure is ≥ 0: the error bar stops at the axis rather than below it (ProtoPNet's hard consistency, 0.08 ± 0.12)
+    return mean === null ? undefined : { panel: label, config: s.config, mean, lo: Math.max(0, mean - (sd ?? 0)), hi: mean + (sd ?? 0), seeds: s.seeds.length };
   }).filter((v) => v !== undefined));
   const panels = EXPERIMENT_PANELS.map(([, l]) => l).filter((l) => values.some((v) => v.panel === l));
   const configs = summary.map((s) => s.config);
