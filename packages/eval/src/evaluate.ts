@@ -14,6 +14,7 @@ import type { ProtoNet } from '@pixpnet/models';
 import { requireClassSpecific } from './forward.js';
 import { readInterpretabilityFile } from './interpretability_file.js';
 import { collapseReasons } from './collapse.js';
+import { evaluationCost, formatDuration, measureForwardRate } from './cost.js';
 import { heatmapMethod } from './maps/registry.js';
 import { checkBoxMethods, defaultBoxRadius } from './metrics/boxes.js';
 import type { BoxMethod } from './metrics/boxes.js';
@@ -271,6 +272,29 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
         '(perfect stability included): look at the training (its learning rate, its losses) before reading them.');
     }
     const doC = plan.metrics.includes('consistency'), doS = plan.metrics.includes('stability'), doP = plan.metrics.includes('part-correctness');
+    // the ROT methods whose results the cache holds cost nothing: read them now, so that the plan counts the others
+    const rotDir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
+    const rotCached = new Map<string, RotResult>();
+    const doRot = plan.metrics.includes('rot');
+    if (doRot && rotDir) {
+      for (const method of plan.rotMethods) {
+        const { key, identity } = rotCacheKey(input.dataset, input.split, { ...plan.rot, method }, input.modelId);
+        const r = readRotCache(rotDir, key, identity);
+        if (r) rotCached.set(method, r);
+      }
+    }
+    const rotSize = rotPlan(model, plan.rot, input.indices.length);
+    const toCompute = doRot ? plan.rotMethods.filter((m) => !rotCached.has(m)) : [];
+    const rate = measureForwardRate(model, Math.min(input.batchSize, 32), input.microBatch);
+    const cost = evaluationCost({ images: input.indices.length, partMetrics: doC || doS || doP, stability: doS, rotMethods: toCompute.length, rotForwardsPerMethod: rotSize.forwards, rate });
+    const stages = [
+      ...(cost.partForwards ? [`${cost.partForwards.toLocaleString('en')} for the part metrics (${input.indices.length} images${doS ? ', clean and noisy' : ''})`] : []),
+      ...(cost.rotForwards ? [`${cost.rotForwards.toLocaleString('en')} for the ROT (${toCompute.length} method(s) × ${rotSize.images} images × ${rotSize.perImage} prototypes × ` +
+        `${rotSize.steps.length} pixel counts${rotSize.steps.length === rotSize.T ? ', the exact test' : ''})`] : []),
+    ];
+    log.info(`Evaluation: ${cost.forwards.toLocaleString('en')} forwards${stages.length ? ` (${stages.join('; ')})` : ''}, about ${formatDuration(cost.seconds)} ` +
+      `at ${rate.toPrecision(3)} images/s measured here${toCompute.includes('prp') ? ', plus PRP\'s backward pass per image and prototype' : ''}` +
+      `${rotCached.size ? `; ROT ${[...rotCached.keys()].join(', ')} read from the cache` : ''}`);
     if (doC || doS || doP) {
       const stage = (['consistency', 'stability', 'part-correctness'] as const).filter((m) => plan.metrics.includes(m)).join('+');
       if (doP && plan.partTopK > input.indices.length) {
@@ -306,28 +330,28 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
       }
       result.rot = {};
       result.rotResults = {};
-      const dir = input.resultsDir ? path.join(input.resultsDir, 'rot') : undefined;
-      const size = rotPlan(model, plan.rot, input.indices.length);
-      if (size.steps.length === size.T) {
-        const n = plan.rotMethods.length;
-        log.info(`ROT: the exact test, ${(size.forwards * n).toLocaleString('en')} forwards for ${n} method(s) (${size.T} pixel counts per image and prototype); ` +
-          `--rot.steps 33 needs ${(rotPlan(model, { ...plan.rot, steps: 33 }, input.indices.length).forwards * n).toLocaleString('en')} and integrates between them`);
+      if (rotSize.steps.length === rotSize.T && toCompute.length) {
+        log.info(`ROT: the exact test (${rotSize.T} pixel counts per image and prototype); ` +
+          `--rot.steps 33 needs ${(rotPlan(model, { ...plan.rot, steps: 33 }, input.indices.length).forwards * toCompute.length).toLocaleString('en')} forwards and integrates between them`);
       }
       for (const method of plan.rotMethods) {
         const params: RotParams = { ...plan.rot, method };
         const { key, identity } = rotCacheKey(input.dataset, input.split, params, input.modelId);
-        let r = dir ? readRotCache(dir, key, identity) : undefined;
-        const cached = r !== undefined;
-        if (r) log.info(`ROT ${method}: read from ${path.join(dir!, `${key}.json`)} (same parameters and model)`);
-        else {
+        const hit = rotCached.get(method);
+        const cached = hit !== undefined;
+        let r: RotResult;
+        if (hit) {
+          r = hit;
+          log.info(`ROT ${method}: read from ${path.join(rotDir!, `${key}.json`)} (same parameters and model)`);
+        } else {
           r = await relevanceOrderingTest(model, loader(), params, {
             ...(input.microBatch ? { microBatch: input.microBatch } : {}), onProgress: (d, t) => input.onProgress?.(`rot ${method}`, d, t),
           });
-          if (dir) await writeRotCache(dir, key, identity, r);
+          if (rotDir) await writeRotCache(rotDir, key, identity, r);
         }
         result.rotResults[method] = r;
         result.rot[method] = {
-          area: r.area, pctAtOrigSim: r.pctAtOrigSim, images: r.images, forwards: r.forwards, seconds: r.seconds, cached, ...(dir ? { file: path.join('rot', `${key}.json`) } : {}),
+          area: r.area, pctAtOrigSim: r.pctAtOrigSim, images: r.images, forwards: r.forwards, seconds: r.seconds, cached, ...(rotDir ? { file: path.join('rot', `${key}.json`) } : {}),
         };
       }
       if (input.resultsDir) {

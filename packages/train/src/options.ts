@@ -83,7 +83,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'loss.separation', type: 'float', default: 0.08, min: 0, help: 'separation coefficient' },
   { key: 'loss.l1', type: 'float', default: 1e-4, min: 0, help: 'L1 coefficient' },
   { key: 'eval.interpretability', type: 'flag', default: true, negatable: true, help: 'after testing, run pixpnet evaluate on the run (consistency and stability where the dataset has parts, the ROT)' },
-  { key: 'eval.rot-steps', type: 'int', default: 33, min: 2, help: 'pixel counts of the fast ROT run after training (pixpnet evaluate runs the exact test by default)' },
+  { key: 'eval.rot-steps', type: 'int', default: 33, min: 2, help: 'pixel counts of the fast ROT run after training (as pixpnet evaluate by default; its --rot.exact runs every pixel count)' },
   { key: 'eval.rot-num-samples', type: 'int', default: 50, min: 1, help: 'test images of the ROT run after training' },
   { key: 'eval.rot-sample-order', type: 'string', default: 'first', choices: ['first', 'spread'], help: 'the first test images (the reference) or images spread over the test split' },
 ];

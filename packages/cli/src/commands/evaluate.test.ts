@@ -19,6 +19,13 @@ describe('pixpnet evaluate options', () => {
     expect(interpretabilityOptions({ 'eval.partTopK': 5, metrics: ['part-correctness'] })).toMatchObject({ partTopK: 5, metrics: ['part-correctness'] });
   });
 
+  it('the ROT is the fast test unless --rot.steps or --rot.exact says otherwise; both together are refused', () => {
+    expect(interpretabilityOptions({}).rot).toEqual({ steps: 33 });
+    expect(interpretabilityOptions({ 'rot.steps': 5 }).rot).toEqual({ steps: 5 });
+    expect(interpretabilityOptions({ 'rot.exact': true }).rot).toEqual({});
+    expect(() => interpretabilityOptions({ 'rot.exact': true, 'rot.steps': 5 })).toThrow(/--rot\.exact .*--rot\.steps 5.*give one of the two/);
+  });
+
   it('--help documents each legacy behaviour and the default', () => {
     // a subcommand's --help exits the process: the binary, in a child process
     const out = execFileSync(process.execPath, [fileURLToPath(new URL('../../bin/pixpnet.js', import.meta.url)), 'evaluate', '--help'], { encoding: 'utf8' });
@@ -28,6 +35,8 @@ describe('pixpnet evaluate options', () => {
     expect(help).toMatch(/--metrics <list> comma-separated among consistency, stability, part-correctness, rot/);
     expect(help).toMatch(/--eval\.part-top-k <k> part-correctness: each prototype's k test images of highest similarity, of any class, judged by whether its box holds a part that defines the prototype's class .*default: 10\)/);
     expect(help).not.toMatch(/spec/i);
+    expect(help).toMatch(/--rot\.steps <k> evaluate k pixel counts and integrate between them \(default: 33, the fast test\)/);
+    expect(help).toMatch(/--rot\.exact the exact test: every pixel count/);
     expect(help).toMatch(/--rot\.legacy-counting the reference's per-batch image counting: each test batch's evaluated images.*\(default: each prototype's curve over the images it was evaluated on\)/);
   });
 });

@@ -79,7 +79,7 @@ export const EXPERIMENT_SCHEMA: JsonSchema = {
 /** The `pixpnet evaluate` options an experiment may set (the methods are the experiment's own). */
 export const EVALUATE_OPTIONS = [
   'split', 'eval.box-radius', 'eval.legacy-box-radius', 'eval.legacy-part-mapping', 'eval.legacy-soft-stability', 'eval.legacy-missing-part-nan',
-  'eval.noise-std', 'eval.noise-seed', 'eval.part-top-k', 'rot.steps', 'rot.num-samples', 'rot.sample-order', 'rot.prop-pixels', 'rot.no-same-class',
+  'eval.noise-std', 'eval.noise-seed', 'eval.part-top-k', 'rot.steps', 'rot.exact', 'rot.num-samples', 'rot.sample-order', 'rot.prop-pixels', 'rot.no-same-class',
   'rot.normalized', 'rot.zeros', 'rot.seed', 'rot.legacy-counting',
 ];
 
