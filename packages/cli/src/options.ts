@@ -1,7 +1,7 @@
 /** The options every `pixpnet` command takes. */
 import { Option } from 'commander';
 import type { Command } from 'commander';
-import { BACKEND_CHOICES, parseLogLevel, setLogLevel } from '@pixpnet/engine';
+import { BACKEND_CHOICES, parseLogLevel, setLogLevel, setProgressInterval } from '@pixpnet/engine';
 import type { BackendChoice, InitBackendOptions } from '@pixpnet/engine';
 
 /** Parsed global options. */
@@ -9,6 +9,7 @@ export interface GlobalOptions {
   backend?: BackendChoice;
   threads?: number;
   logLevel?: string;
+  'log.everySeconds'?: number;
 }
 
 /** A commander parser for a flag that takes a number passing `check` (the error names the flag and what it must be). */
@@ -32,9 +33,12 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--backend <name>', 'tfjs backend (default: $PIXPNET_BACKEND, else auto)').choices([...BACKEND_CHOICES]))
     .addOption(new Option('--threads <n>', 'wasm threads (default: $PIXPNET_THREADS, else one per core)').argParser(wholeArg('--threads', 1)))
     .addOption(new Option('--log-level <level>', 'DEBUG, INFO, WARNING or ERROR (default: $PIXPNET_LOG_LEVEL, else INFO)'))
+    .addOption(new Option('--log.every-seconds <s>', 'without a terminal (a Slurm log, nohup), a progress line at least this often in every long stage (default: $PIXPNET_LOG_EVERY_SECONDS, else 30)')
+      .argParser(numberArg('--log.every-seconds', (n) => Number.isFinite(n) && n > 0, 'a number > 0')))
     .hook('preAction', (_this, action) => {
-      const level = action.optsWithGlobals<GlobalOptions>().logLevel;
-      if (level) setLogLevel(parseLogLevel(level));
+      const o = action.optsWithGlobals<GlobalOptions>();
+      if (o.logLevel) setLogLevel(parseLogLevel(o.logLevel));
+      if (o['log.everySeconds'] !== undefined) setProgressInterval(o['log.everySeconds']);
     });
 }
 

@@ -1,19 +1,26 @@
-/** Progress of a training run drawn from its events: cli-progress bars with ETA on a terminal, one log line per epoch otherwise. */
+/**
+ * Progress of a training run drawn from its events: cli-progress bars with ETA on a terminal; without one (a Slurm
+ * log, `nohup`), a line per epoch and, within every long stage, a line every `--log.every-seconds` (default 30).
+ */
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
-import { log } from '@pixpnet/engine';
+import { Heartbeat, log } from '@pixpnet/engine';
 import type { TrainEvent } from '@pixpnet/train';
+
+const STAGE_LABEL = { validation: 'validation', push: 'push', test: 'test' } as const;
 
 const fmt = (v: number | undefined, d = 3) => (v === undefined ? '–' : v.toFixed(d));
 
 /** Subscribes a progress display to a run's events. */
-export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.WriteStream = process.stderr): void {
+export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.WriteStream = process.stderr, heartbeat = new Heartbeat((l) => log.info(l))): void {
   const tty = Boolean(stream.isTTY);
   let bar: cliProgress.SingleBar | undefined;
+  let barStage = '';
   let epochs = 0;
   const stop = () => {
     bar?.stop();
     bar = undefined;
+    barStage = '';
   };
   events.subscribe({
     next: (e) => {
@@ -24,6 +31,7 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
             (e.resumed ? `; resumed after epoch ${e.resumed.epoch}` : ''));
           break;
         case 'epochStart':
+          if (!tty) heartbeat.start(`epoch ${e.epoch + 1}/${epochs} ${e.phase === 'readout' ? `readout ${e.readoutEpoch! + 1}` : e.phase}`);
           if (tty) {
             stop();
             const label = e.phase === 'readout' ? `readout ${e.readoutEpoch! + 1}` : e.phase;
@@ -35,8 +43,28 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
           }
           break;
         case 'step':
-          bar?.update(e.batch, { loss: fmt(e.metrics['train_total_loss']), acc: fmt(e.metrics['train_accuracy']) });
+          if (tty) bar?.update(e.batch, { loss: fmt(e.metrics['train_total_loss']), acc: fmt(e.metrics['train_accuracy']) });
+          else heartbeat.tick(e.batch, e.batches, e.images);
           break;
+        case 'progress': {
+          // a validation, a push or the test: a bar of its own on a terminal, throttled lines otherwise
+          const stage = `${e.epoch !== undefined ? `epoch ${e.epoch + 1}/${epochs} ` : ''}${STAGE_LABEL[e.stage]}`;
+          if (tty) {
+            if (barStage !== stage || !bar) {
+              stop();
+              barStage = stage;
+              bar = new cliProgress.SingleBar({ format: `${stage.padEnd(22)} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream, hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
+                cliProgress.Presets.shades_classic);
+              bar.start(e.total, 0);
+            }
+            bar.update(e.done);
+            if (e.done >= e.total) stop();
+          } else {
+            if (heartbeat.current !== stage) heartbeat.start(stage);
+            heartbeat.tick(e.done, e.total, e.images);
+          }
+          break;
+        }
         case 'epochEnd':
           stop();
           log.info(`epoch ${e.epoch + 1}/${epochs}: train loss ${fmt(e.metrics['train_total_loss'])}, accuracy ${fmt(e.metrics['train_accuracy'])} (${e.seconds.toFixed(1)} s)`);
@@ -74,33 +102,34 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
 }
 
 /**
- * Progress of a staged job (`pixpnet evaluate`): one cli-progress bar with ETA per stage on a terminal, a log line
- * at each quarter otherwise. Call the returned function with (stage, done, total); `stop()` clears the bar.
+ * Progress of a staged job (`pixpnet evaluate`, sweep rows): one cli-progress bar with ETA per stage on a terminal,
+ * otherwise a line every `--log.every-seconds` and one when a stage ends. Call the returned function with (stage,
+ * done, total, images); `stop()` clears the bar.
  */
-export function stageProgress(stream: NodeJS.WriteStream = process.stderr): { update: (stage: string, done: number, total: number) => void; stop: () => void } {
+export function stageProgress(stream: NodeJS.WriteStream = process.stderr, heartbeat = new Heartbeat((l) => log.info(l), undefined, undefined, '')): {
+  update: (stage: string, done: number, total: number, images?: number) => void; stop: () => void;
+} {
   const tty = Boolean(stream.isTTY);
   let bar: cliProgress.SingleBar | undefined;
   let current = '';
-  let quarter = 0;
   const stop = () => {
     bar?.stop();
     bar = undefined;
   };
   return {
-    update: (stage, done, total) => {
+    update: (stage, done, total, images) => {
       if (stage !== current) {
         stop();
         current = stage;
-        quarter = 0;
         if (tty) {
           bar = new cliProgress.SingleBar({ format: `${stage.padEnd(22)} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream, hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
           bar.start(total, 0);
-        }
+        } else heartbeat.start(stage);
       }
       if (bar) bar.update(done);
-      else if (total > 0 && Math.floor((done / total) * 4) > quarter) {
-        quarter = Math.floor((done / total) * 4);
-        log.info(`${stage}: ${done}/${total} (${quarter * 25} %)`);
+      else if (total > 0) {
+        heartbeat.tick(done, total, images);
+        if (done === total) heartbeat.end(done, total);
       }
     },
     stop,

@@ -13,6 +13,8 @@ export { tf } from './tf.js';
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Variable, Rank, TensorInfo } from './tf.js';
 export { log, formatLine, getLogLevel, setLogLevel, setLogSink, parseLogLevel, isEnabled, LOG_LEVELS } from './log.js';
 export type { LogLevel, LogSink } from './log.js';
+/** Throttled progress lines for logs without a terminal, and durations as people read them. */
+export { Heartbeat, formatDuration, progressInterval, setProgressInterval, DEFAULT_PROGRESS_SECONDS } from './heartbeat.js';
 export { initBackend, engineInfo, describe, parseBackendChoice, BACKEND_CHOICES } from './init.js';
 export type { InitBackendOptions, EngineInfo } from './init.js';
 export { BackendUnavailableError } from './backends/types.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '@pixpnet/engine';
-import { evaluationCost, formatDuration, measureForwardRate } from './cost.js';
+import { evaluationCost, measureForwardRate } from './cost.js';
 import { tinyModel } from './tiny.testkit.js';
 
 beforeAll(async () => {
@@ -14,14 +14,6 @@ describe('evaluation cost', () => {
     expect(evaluationCost({ images: 100, partMetrics: true, stability: false, rotMethods: 0, rotForwardsPerMethod: 8250, rate: 50 }))
       .toEqual({ partForwards: 100, rotForwards: 0, forwards: 100, seconds: 2 });
     expect(evaluationCost({ images: 100, partMetrics: false, stability: false, rotMethods: 1, rotForwardsPerMethod: 10, rate: 5 }).seconds).toBe(2);
-  });
-
-  it('formats durations as a user reads them', () => {
-    expect(formatDuration(0.4)).toBe('0 s');
-    expect(formatDuration(45)).toBe('45 s');
-    expect(formatDuration(60)).toBe('1 min');
-    expect(formatDuration(200)).toBe('3 min 20 s');
-    expect(formatDuration(3600 * 2 + 5 * 60 + 10)).toBe('2 h 05 min');
   });
 
   it('measures a positive forward rate and disposes every tensor', () => {

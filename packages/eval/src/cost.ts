@@ -25,15 +25,6 @@ export function measureForwardRate(model: ProtoNet, n: number, microBatch?: numb
   }
 }
 
-/** "45 s", "3 min 20 s", "2 h 05 min". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min${s % 60 ? ` ${s % 60} s` : ''}`;
-  const m = Math.round(s / 60);
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}
-
 /** The forwards of an evaluation's stages. */
 export interface EvaluationCost {
   /** Consistency, stability and part-correctness: each image once, and once more with noise for stability. */

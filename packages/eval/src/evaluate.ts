@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { StagedFiles, log } from '@pixpnet/engine';
+import { StagedFiles, formatDuration, log } from '@pixpnet/engine';
 import { DataLoader } from '@pixpnet/data';
 import type { Sample, TransformPreset } from '@pixpnet/data';
 import type { ProtoNet } from '@pixpnet/models';
 import { requireClassSpecific } from './forward.js';
 import { readInterpretabilityFile } from './interpretability_file.js';
 import { collapseReasons } from './collapse.js';
-import { evaluationCost, formatDuration, measureForwardRate } from './cost.js';
+import { evaluationCost, measureForwardRate } from './cost.js';
 import { heatmapMethod } from './maps/registry.js';
 import { checkBoxMethods, defaultBoxRadius } from './metrics/boxes.js';
 import type { BoxMethod } from './metrics/boxes.js';

@@ -70,7 +70,7 @@ export { readInterpretabilityFile, INTERPRETABILITY_SCHEMA, MAX_INTERPRETABILITY
 export type { InterpretabilityRecord } from './interpretability_file.js';
 export { collapseReasons } from './collapse.js';
 /** What an evaluation will cost before it starts. */
-export { evaluationCost, formatDuration, measureForwardRate } from './cost.js';
+export { evaluationCost, measureForwardRate } from './cost.js';
 export type { EvaluationCost } from './cost.js';
 export type { CollapseOptions } from './collapse.js';
 export { EXPERIMENT_COLUMNS, EXPERIMENT_MAPPINGS, EXPERIMENT_ROT_METHODS, summarizeExperiment, runsCsv, summaryCsv, meanSd, formatMeanSd } from './experiment/summary.js';

@@ -46,6 +46,8 @@ export interface StepEvent {
   globalStep: number;
   batch: number;
   batches: number;
+  /** Images in this batch. */
+  images: number;
   /** `train_*` values of this batch (losses, weighted losses, accuracies). */
   metrics: Record<string, number>;
   lrs: number[];
@@ -102,6 +104,22 @@ export interface EpochEndEvent {
   seconds: number;
 }
 
+/**
+ * One batch of a stage that is not a training epoch — a validation, a push, the test — so that a log without a
+ * terminal can show the run moving (the CLI writes a line every `--log.every-seconds`).
+ */
+export interface StageProgressEvent {
+  type: 'progress';
+  stage: 'validation' | 'push' | 'test';
+  /** The epoch (0-based) of a validation or push. */
+  epoch?: number;
+  /** Batches done, of `total`. */
+  done: number;
+  total: number;
+  /** Images in this batch. */
+  images: number;
+}
+
 export interface CheckpointEvent {
   type: 'checkpoint';
   epoch: number;
@@ -153,4 +171,4 @@ export interface ErrorEvent {
 /** Any event of a run. */
 export type TrainEvent =
   | RunStartEvent | EpochStartEvent | StepEvent | MetricsEvent | HistogramsEvent | ValidationEvent | ValidationAfterPushEvent | PushEvent | EpochEndEvent | CheckpointEvent | TestEvent | RunEndEvent
-  | ErrorEvent;
+  | StageProgressEvent | ErrorEvent;

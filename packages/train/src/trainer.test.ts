@@ -64,9 +64,18 @@ describe('the fit loop', () => {
     await loop.fit();
     expect(counts).toHaveLength(2);
     expect(counts[1]).toBe(counts[0]);
-    const kinds = events.map((e) => (e.type === 'epochStart' ? `start:${e.phase}` : e.type)).filter((t) => t !== 'step' && t !== 'metrics');
+    const kinds = events.map((e) => (e.type === 'epochStart' ? `start:${e.phase}` : e.type)).filter((t) => t !== 'step' && t !== 'metrics' && t !== 'progress');
     expect(kinds).toEqual(['start:joint', 'validation', 'push', 'start:readout', 'validationAfterPush', 'epochEnd', 'checkpoint',
       'start:joint', 'validation', 'push', 'start:readout', 'validationAfterPush', 'epochEnd', 'checkpoint']);
+    // every batch of a validation, push or test is a progress event, numbered up to the stage's batch count
+    const progress = events.filter((e) => e.type === 'progress');
+    for (const stage of ['validation', 'push'] as const) {
+      const first = progress.filter((e) => e.stage === stage && e.epoch === 0);
+      expect(first.length).toBeGreaterThan(0);
+      expect(first.slice(0, first[0]!.total).map((e) => e.done)).toEqual(Array.from({ length: first[0]!.total }, (_, i) => i + 1));
+      for (const e of first) expect(e.images).toBeGreaterThan(0);
+    }
+    for (const e of events) if (e.type === 'step') expect(e.images).toBeGreaterThan(0);
     const after = events.filter((e) => e.type === 'validationAfterPush');
     expect(after.map((e) => [e.epoch, e.lastLayer])).toEqual([[0, true], [1, true]]);
     for (const e of after) expect(e.metrics['val_accuracy']).toBeGreaterThanOrEqual(0);

@@ -226,6 +226,7 @@ export class FitLoop {
         break;
       }
       const t0 = performance.now();
+      const images = batch.x.shape[0];
       let step;
       try {
         step = this.gradients(batch.x, batch.y, vars, 1 / k);
@@ -262,7 +263,7 @@ export class FitLoop {
       for (const [key, v] of Object.entries(step.values)) metrics[`train_${key}`] = v;
       Object.assign(metrics, batchAccuracy(step.predicted, labels, io.model.config.numClasses, 'train'));
       const lrs = this.lrs();
-      io.emit({ type: 'step', epoch, phase, globalStep: io.state.globalStep, batch: b, batches, metrics, lrs, seconds: (performance.now() - t0) / 1000 });
+      io.emit({ type: 'step', epoch, phase, globalStep: io.state.globalStep, batch: b, batches, images, metrics, lrs, seconds: (performance.now() - t0) / 1000 });
       this.emitRow(epoch, { ...metrics, ...Object.fromEntries(lrs.map((lr, i) => [`hp/lr_group_${i}`, lr])) });
     }
     if (pending) tf.dispose(Object.values(pending));
@@ -270,9 +271,11 @@ export class FitLoop {
   }
 
   /** Evaluation over a loader (eval mode): mean losses and accuracies with the split's prefix. */
-  async evaluate(loader: DataLoader, prefix: 'val' | 'test', timed = false, epochId = 0): Promise<Record<string, number>> {
+  async evaluate(loader: DataLoader, prefix: 'val' | 'test', timed = false, epochId = 0, epoch?: number): Promise<Record<string, number>> {
     const { io } = this;
     const acc = new MetricAccumulator(io.model.config.numClasses);
+    const total = this.batchCount(loader);
+    let done = 0;
     for await (const batch of this.batches(loader, epochId)) {
       const t0 = performance.now();
       const labels = labelsOf(loader, batch);
@@ -291,6 +294,7 @@ export class FitLoop {
       } finally {
         tf.dispose([batch.x, batch.y]);
       }
+      io.emit({ type: 'progress', stage: prefix === 'val' ? 'validation' : 'test', ...(epoch !== undefined ? { epoch } : {}), done: ++done, total, images: n });
       if (timed) {
         io.state.inference.calls++;
         io.state.inference.samples += n;
@@ -305,11 +309,14 @@ export class FitLoop {
     const t0 = performance.now();
     const loader = io.loaders.push!;
     const self = this;
+    const total = this.batchCount(loader);
+    let done = 0;
     async function* pushBatches() {
       for await (const b of self.batches(loader, 0)) {
         try {
           yield { x: b.x, y: labelsOf(loader, b), indices: b.indices };
         } finally {
+          io.emit({ type: 'progress', stage: 'push', epoch, done: ++done, total, images: b.indices.length });
           tf.dispose([b.x, b.y]);
         }
       }
@@ -343,7 +350,7 @@ export class FitLoop {
       if (io.cancelled()) break;
       if (io.loaders.val && e1 % s.train.valEveryNEpoch === 0) {
         // distinct seeded epochs, for validation on training-augmented images (--dataset.legacy-val-augment)
-        const metrics = await this.evaluate(io.loaders.val, 'val', true, 2_000_000 + epoch);
+        const metrics = await this.evaluate(io.loaders.val, 'val', true, 2_000_000 + epoch, epoch);
         io.emit({ type: 'validation', epoch, metrics });
         this.emitRow(epoch, metrics);
       }
@@ -356,7 +363,7 @@ export class FitLoop {
         }
         // the epoch's validation above saw the model before the push; the model kept (and tested) is this one
         if (io.loaders.val && e1 % s.train.valEveryNEpoch === 0 && !io.cancelled()) {
-          io.emit({ type: 'validationAfterPush', epoch, lastLayer, metrics: await this.evaluate(io.loaders.val, 'val', false, 2_000_000 + epoch) });
+          io.emit({ type: 'validationAfterPush', epoch, lastLayer, metrics: await this.evaluate(io.loaders.val, 'val', false, 2_000_000 + epoch, epoch) });
         }
       }
       if (io.cancelled()) break;

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lockFile, log, readBoundedText, writeAllAtomic, writeAtomic } from '@pixpnet/engine';
+import { formatDuration, lockFile, log, progressInterval, readBoundedText, writeAllAtomic, writeAtomic } from '@pixpnet/engine';
 import { checkFileData } from '@pixpnet/engine/validate';
 import type { JsonSchema } from '@pixpnet/engine/validate';
 import {
@@ -66,18 +66,53 @@ async function waitForLiveRuns(logDir: string): Promise<void> {
   }
 }
 
-/** Runs `pixpnet ...args`, its output going to `logFile`; rejects naming the command and the log when it fails. */
-function pixpnet(args: string[], logFile: string): Promise<void> {
+/** The last log line of `file` without its time and process prefix ('' when there is none yet). */
+export function lastLogLine(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const n = Math.min(size, 16384);
+    const buf = Buffer.alloc(n);
+    fs.readSync(fd, buf, 0, n, size - n);
+    const lines = buf.toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean);
+    return (lines.at(-1) ?? '').replace(/^\S+Z\[\d+\]\[[A-Z]+\] /, '');
+  } catch {
+    return '';
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+/**
+ * Runs `pixpnet ...args`, its output going to `logFile`; rejects naming the command and the log when it fails. Every
+ * `--log.every-seconds` the experiment's own log repeats the child's last line under `label`, so that a Slurm log
+ * shows the row moving.
+ */
+function pixpnet(args: string[], logFile: string, label: string): Promise<void> {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
+  const every = progressInterval();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', fd, fd], env: { ...process.env, PIXPNET_EXIT_WITH_PARENT: String(process.pid) } });
+    const child = spawn(process.execPath, [bin, ...args], {
+      stdio: ['ignore', fd, fd], env: { ...process.env, PIXPNET_EXIT_WITH_PARENT: String(process.pid), PIXPNET_LOG_EVERY_SECONDS: String(every) },
+    });
+    const t0 = performance.now();
+    const beat = setInterval(() => {
+      const line = lastLogLine(logFile);
+      log.info(`${label}, pixpnet ${args[0]} (${formatDuration((performance.now() - t0) / 1000)})${line ? `: ${line}` : ''}`);
+    }, every * 1000);
+    beat.unref();
     const stop = (sig: NodeJS.Signals) => () => child.kill(sig);
     const onInt = stop('SIGINT'), onTerm = stop('SIGTERM');
     process.once('SIGINT', onInt);
     process.once('SIGTERM', onTerm);
-    child.on('error', reject);
+    child.on('error', (e) => {
+      clearInterval(beat);
+      reject(e);
+    });
     child.on('exit', (code, signal) => {
+      clearInterval(beat);
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       fs.closeSync(fd);
@@ -215,6 +250,7 @@ export interface RunExperimentOptions {
 async function runRow(out: string, plan: ExperimentPlan, config: ExperimentConfig, seed: number): Promise<ExperimentRun> {
   const p = rowPaths(out, config.name, seed);
   const logFile = path.join(p.logDir, 'pixpnet.log');
+  const label = `${config.name} seed ${seed}`;
   await waitForLiveRuns(p.logDir); // (what a killed experiment started stops within a second)
   let runDir = findRunDir(p.logDir);
   if (runDir && !fs.existsSync(path.join(runPaths(runDir).results, 'config.yaml')) && !latestCheckpoint(runDir)) {
@@ -223,14 +259,14 @@ async function runRow(out: string, plan: ExperimentPlan, config: ExperimentConfi
     runDir = undefined;
   }
   if (!runDir) {
-    await pixpnet(['train', '-c', config.file, ...optionArgs({ ...config.options, seed }), '--log-dir', p.logDir, '--eval.no-interpretability'], logFile);
+    await pixpnet(['train', '-c', config.file, ...optionArgs({ ...config.options, seed }), '--log-dir', p.logDir, '--eval.no-interpretability'], logFile, label);
     runDir = findRunDir(p.logDir);
     if (!runDir) throw new Error(`pixpnet train left no run directory in ${p.logDir}: see ${logFile}`);
   } else if (!fs.existsSync(path.join(runPaths(runDir).results, 'scores.yaml'))) {
     log.info(`${config.name} seed ${seed}: resuming ${runDir}`);
-    await pixpnet(['train', '--resume', runDir], logFile);
+    await pixpnet(['train', '--resume', runDir], logFile, label);
   }
-  await pixpnet(['evaluate', runDir, '--method', EXPERIMENT_MAPPINGS.join(','), '--rot.methods', EXPERIMENT_ROT_METHODS.join(','), ...optionArgs(plan.evaluate)], logFile);
+  await pixpnet(['evaluate', runDir, '--method', EXPERIMENT_MAPPINGS.join(','), '--rot.methods', EXPERIMENT_ROT_METHODS.join(','), ...optionArgs(plan.evaluate)], logFile, label);
   const scores = readScores(path.join(runPaths(runDir).results, 'scores.yaml'));
   const rec = readInterpretabilityFile(path.join(runPaths(runDir).results, 'interpretability.yaml'), 'run pixpnet evaluate on it again.');
   if (!rec) throw new Error(`${runDir}: pixpnet evaluate wrote no results/interpretability.yaml (see ${logFile}).`);
