@@ -247,10 +247,19 @@ export function affine(s: number, flip: boolean, theta: number, x: number, y: nu
 /** `m` as an SVG `transform` value. */
 export const matrix = (m: Affine) => `matrix(${m.slice(0, 4).map((v) => v.toFixed(5)).join(',')},${m[4].toFixed(3)},${m[5].toFixed(3)})`;
 
-/** Integral box `[x, y, w, h]` around points, clipped to the image. */
-function boxOf(pts: P[], size: number): [number, number, number, number] {
+/** An image's size in pixels: a square side, or width and height. */
+export type CanvasSize = number | { width: number; height: number };
+
+/** Width, height and the shorter side (the unit of the drawing's sizes) of a canvas. */
+export function canvasOf(size: CanvasSize): { W: number; H: number; S: number } {
+  const [W, H] = typeof size === 'number' ? [size, size] : [size.width, size.height];
+  return { W, H, S: Math.min(W, H) };
+}
+
+/** Integral box `[x, y, w, h]` around points, clipped to the image (`W × H`; `H` defaults to `W`). */
+function boxOf(pts: P[], W: number, H = W): [number, number, number, number] {
   const x0 = Math.max(0, Math.floor(Math.min(...pts.map((p) => p[0])))), y0 = Math.max(0, Math.floor(Math.min(...pts.map((p) => p[1]))));
-  const x1 = Math.min(size, Math.ceil(Math.max(...pts.map((p) => p[0])))), y1 = Math.min(size, Math.ceil(Math.max(...pts.map((p) => p[1]))));
+  const x1 = Math.min(W, Math.ceil(Math.max(...pts.map((p) => p[0])))), y1 = Math.min(H, Math.ceil(Math.max(...pts.map((p) => p[1]))));
   return [x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
 }
 
@@ -295,16 +304,17 @@ export const SCATTERED_SCALE: readonly [number, number] = [0.4, 1.0];
 const MAX_ANGLE = 15;
 
 /**
- * Draws a bird of class `spec` for the `scattered` layout: scale uniform in {@link SCATTERED_SCALE} of `size`
- * (shrunk where a rotated bird would not fit), mirrored half of the time, rotated within ±15°, at a uniform
+ * Draws a bird of class `spec` for the `scattered` layout: scale uniform in {@link SCATTERED_SCALE} of `size` (of
+ * its shorter side when the image is not square; shrunk where a rotated bird would not fit), mirrored half of the time, rotated within ±15°, at a uniform
  * position that keeps the whole bird inside the image. Keypoints lie inside their parts; a mirrored bird shows
  * its right side, so its eye, wing and near leg take CUB's right-side ids (the far eye and wing are hidden).
  * `fixed` overrides drawn placement values (the draws still happen, so the rest of the image is unchanged).
  */
-export function drawScatteredBird(spec: ClassSpec, size: number, rng: Rng, distractors: Distractors = 'random', fixed: Partial<Placement> = {}): ScatteredBird {
+export function drawScatteredBird(spec: ClassSpec, size: CanvasSize, rng: Rng, distractors: Distractors = 'random', fixed: Partial<Placement> = {}): ScatteredBird {
   const look = chooseLook(spec, rng, distractors);
   const { shapes, parts } = birdShapes(look, { eye: 0.024, leg: 0.03 });
-  let scale = size * rng.range(SCATTERED_SCALE[0], SCATTERED_SCALE[1]);
+  const { W, H, S } = canvasOf(size);
+  let scale = S * rng.range(SCATTERED_SCALE[0], SCATTERED_SCALE[1]);
   const flip = rng.next() < 0.5;
   const angle = rng.range(-MAX_ANGLE, MAX_ANGLE);
   const u = rng.next(), v = rng.next();
@@ -316,13 +326,13 @@ export function drawScatteredBird(spec: ClassSpec, size: number, rng: Rng, distr
   const extent = (pts: P[]) => [Math.min(...pts.map((q) => q[0])), Math.max(...pts.map((q) => q[0])), Math.min(...pts.map((q) => q[1])), Math.max(...pts.map((q) => q[1]))] as const;
   scale = p0.scale;
   let [x0, x1, y0, y1] = extent(rel(scale));
-  const room = size - 2; // a pixel of margin on every side
-  const shrink = Math.min(1, room / (x1 - x0), room / (y1 - y0));
+  const roomX = W - 2, roomY = H - 2; // a pixel of margin on every side
+  const shrink = Math.min(1, roomX / (x1 - x0), roomY / (y1 - y0));
   if (shrink < 1 && fixed.scale === undefined) {
     scale *= shrink;
     [x0, x1, y0, y1] = extent(rel(scale));
   }
-  const placement: Placement = { scale, flip: p0.flip, angle: p0.angle, x: fixed.x ?? 1 - x0 + u * Math.max(0, room - (x1 - x0)), y: fixed.y ?? 1 - y0 + v * Math.max(0, room - (y1 - y0)) };
+  const placement: Placement = { scale, flip: p0.flip, angle: p0.angle, x: fixed.x ?? 1 - x0 + u * Math.max(0, roomX - (x1 - x0)), y: fixed.y ?? 1 - y0 + v * Math.max(0, roomY - (y1 - y0)) };
   const m = affine(placement.scale, placement.flip, (placement.angle * Math.PI) / 180, placement.x, placement.y);
   const svg = `<g transform="${matrix(m)}">${shapes.join('')}</g>`;
   // keypoints inside the parts; the colour on top at each
@@ -332,7 +342,7 @@ export function drawScatteredBird(spec: ClassSpec, size: number, rng: Rng, distr
   const keypoints = new Map<number, Keypoint>(), colours = new Map<number, string>();
   const put = (id: number, p: P, colour: string) => {
     const [x, y] = apply(m, p);
-    const inside = x >= 0 && y >= 0 && x < size && y < size;
+    const inside = x >= 0 && y >= 0 && x < W && y < H;
     keypoints.set(id, inside ? { x: Math.round(x), y: Math.round(y), visible: true } : { x: 0, y: 0, visible: false });
     if (inside) colours.set(id, colour);
   };
@@ -353,7 +363,7 @@ export function drawScatteredBird(spec: ClassSpec, size: number, rng: Rng, distr
   put(CUB_IDS.nape, C.nape, look.body);
   put(CUB_IDS.tail, parts.tail.at, parts.tail.colour);
   put(CUB_IDS.throat, C.throat, look.body);
-  return { svg, keypoints, bbox: boxOf(outline.map((q) => apply(m, q)), size), placement, colours };
+  return { svg, keypoints, bbox: boxOf(outline.map((q) => apply(m, q)), W, H), placement, colours };
 }
 
 /** A random background (gradient plus stripes or dots) and a few distractor shapes, as SVG. */

@@ -7,7 +7,7 @@ import { Rng } from '@pixpnet/engine';
 import { ATTRIBUTES, COLORS, CUB_IDS, DEFINING_PARTS, MAX_CLASSES, PLAIN_ATTRIBUTES, SCATTERED_SCALE, drawScatteredBird, makeClasses } from './bird.js';
 import type { DefiningPart, ScatteredBird } from './bird.js';
 import { drawScene } from './scene.js';
-import { writeSynthDataset } from './write.js';
+import { variedCanvas, writeSynthDataset } from './write.js';
 import { treeDigest } from './tree_digest.testkit.js';
 import { readCub } from '../datasets/cub.js';
 
@@ -37,16 +37,16 @@ function rgbOf(css: string): [number, number, number] {
 /** An RGB image's pixels with a lookup of the colour nearest to `css` within a pixel of `(x, y)`. */
 async function pixels(input: string | Buffer) {
   const { data, info } = await sharp(input).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const size = info.width;
+  const size = info.width, height = info.height;
   return {
-    data, size,
+    data, size, height,
     /** Smallest RGB distance to `css` among the pixels within one pixel of `(x, y)`. */
     nearest(x: number, y: number, css: string): number {
       const c = rgbOf(css);
       let best = Infinity;
       for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
         const X = x + dx, Y = y + dy;
-        if (X < 0 || Y < 0 || X >= size || Y >= size) continue;
+        if (X < 0 || Y < 0 || X >= size || Y >= height) continue;
         const o = (Y * size + X) * 3;
         best = Math.min(best, Math.hypot(data[o]! - c[0], data[o + 1]! - c[1], data[o + 2]! - c[2]));
       }
@@ -216,6 +216,61 @@ describe('the scattered layout', () => {
     const root = await writeSynthDataset({ out, classes: 1, perClass: 1, layout: 'scattered' });
     const meta = await sharp(readCub(path.dirname(root)).samples[0]!.path).metadata();
     expect([meta.width, meta.height]).toEqual([128, 128]); // the layout's default size
+  });
+});
+
+describe('varied sizes (CUB-like images)', () => {
+  it('draws images of varied sizes and aspect ratios, landscape and portrait, with boxes, keypoints and class colours where they belong', async () => {
+    const root = await writeSynthDataset({ out: tmp(), classes: 4, perClass: 6, size: 200, seed: 3, layout: 'scattered', distractors: 'plain', variedSizes: true });
+    const ds = readCub(path.dirname(root));
+    const classSpecs = makeClasses(4, new Rng(3 ^ 0x5eed));
+    const idsOf: Record<DefiningPart, number[]> = { beak: [CUB_IDS.beak], wing: [CUB_IDS.leftWing, CUB_IDS.rightWing], tail: [CUB_IDS.tail], crown: [CUB_IDS.crown] };
+    const sizes = new Set<string>();
+    let portrait = 0, checked = 0;
+    for (const [i, s] of ds.samples.entries()) {
+      const img = await pixels(s.path);
+      const { width, height } = variedCanvas(200, 3, i + 1);
+      expect([img.size, img.height]).toEqual([width, height]);
+      sizes.add(`${width}x${height}`);
+      const [long, short] = [Math.max(width, height), Math.min(width, height)];
+      expect(long).toBeGreaterThanOrEqual(160);
+      expect(long).toBeLessThanOrEqual(200);
+      expect(long / short).toBeGreaterThan(1.13);
+      expect(long / short).toBeLessThan(1.52);
+      if (height > width) portrait++;
+      const [x, y, w, h] = s.bbox!;
+      expect(x >= 0 && y >= 0 && x + w <= width && y + h <= height, `${s.path}: box ${s.bbox} in ${width}x${height}`).toBe(true);
+      const visible = s.parts!.filter((q) => q.visible);
+      expect(visible).toHaveLength(13);
+      for (const p of visible) expect(p.x >= x && p.x <= x + w && p.y >= y && p.y <= y + h).toBe(true);
+      for (const [part, value] of Object.entries(classSpecs[s.label]!.parts) as [DefiningPart, string][]) {
+        if (value === PLAIN_ATTRIBUTES.crown) continue;
+        const colour = COLORS[value.split('-').find((w) => w in COLORS)!]!;
+        const kp = s.parts!.find((p) => p.visible && idsOf[part].includes(p.partIdOrig + 1))!;
+        expect(img.nearest(kp.x, kp.y, colour), `${s.path}: ${part}`).toBeLessThan(30);
+        checked++;
+      }
+    }
+    expect(sizes.size).toBeGreaterThan(20); // 24 images, nearly all of their own size
+    expect(portrait).toBeGreaterThan(0);
+    expect(portrait).toBeLessThan(24); // both orientations (their shares: the test below, over 400 images)
+    expect(checked).toBeGreaterThanOrEqual(4 * 6 * 2 - 6);
+    expect(fs.readFileSync(path.join(root, 'README.txt'), 'utf8')).toMatch(/varied sizes up to 200px, seed 3/);
+  });
+
+  it('is about 500 × 375 at size 500, and refuses varied sizes it cannot draw, before any work', async () => {
+    const dims = Array.from({ length: 400 }, (_, i) => variedCanvas(500, 0, i + 1));
+    const landscape = dims.filter((d) => d.width > d.height);
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(landscape.map((d) => d.width))).toBeGreaterThan(430);
+    expect(mean(landscape.map((d) => d.width))).toBeLessThan(470);
+    expect(mean(landscape.map((d) => d.height))).toBeGreaterThan(320);
+    expect(mean(landscape.map((d) => d.height))).toBeLessThan(360);
+    expect(landscape.length / dims.length).toBeGreaterThan(0.65);
+    const out = tmp();
+    await expect(writeSynthDataset({ out, variedSizes: true })).rejects.toThrow(/varied sizes need the scattered layout \(--layout scattered\)/);
+    await expect(writeSynthDataset({ out, layout: 'scattered', size: 100, variedSizes: true })).rejects.toThrow(/size 100 is too small for varied sizes.*use at least 120/);
+    expect(fs.readdirSync(out)).toEqual([]);
   });
 });
 

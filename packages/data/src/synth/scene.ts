@@ -4,8 +4,8 @@
  * all behind the bird and the loose parts off it, so nothing covers the bird's parts.
  */
 import type { Rng } from '@pixpnet/engine';
-import { ATTRIBUTES, DEFINING_PARTS, PLAIN_ATTRIBUTES, affine, apply, matrix, partDrawing } from './bird.js';
-import type { ScatteredBird } from './bird.js';
+import { ATTRIBUTES, DEFINING_PARTS, PLAIN_ATTRIBUTES, affine, apply, canvasOf, matrix, partDrawing } from './bird.js';
+import type { CanvasSize, ScatteredBird } from './bird.js';
 
 /** Counts of the scattered layout's background objects (inclusive ranges). */
 export const SCENE = {
@@ -23,9 +23,10 @@ const f1 = (v: number) => v.toFixed(1);
 const between = (rng: Rng, [lo, hi]: readonly [number, number]) => lo + rng.int(hi - lo + 1);
 
 /** One clutter shape somewhere in the image. */
-function clutterShape(size: number, rng: Rng): string {
+function clutterShape(W: number, H: number, rng: Rng): string {
+  const size = Math.min(W, H); // the unit of sizes
   const kind = rng.int(4);
-  const x = rng.range(0, size), y = rng.range(0, size), a = rng.range(0, 360);
+  const x = rng.range(0, W), y = rng.range(0, H), a = rng.range(0, 360);
   const colour = `hsl(${rng.int(360)},${rng.range(15, 50).toFixed(0)}%,${rng.range(30, 75).toFixed(0)}%)`;
   if (kind === 0) { // a branch with a twig or two
     const len = size * rng.range(0.35, 0.9), t = (a * Math.PI) / 180, w = size * rng.range(0.012, 0.03);
@@ -60,20 +61,21 @@ function clutterShape(size: number, rng: Rng): string {
 const overlaps = (a: Box, b: Box) => a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3];
 
 /**
- * The scattered layout's background for `bird` in a `size`-pixel square: gradient and texture, clutter, then loose
- * distractor parts placed inside the image, off the bird's box (with a margin) and off each other.
+ * The scattered layout's background for `bird` in a `size`-pixel square (or `width × height`): gradient and texture,
+ * clutter, then loose distractor parts placed inside the image, off the bird's box (with a margin) and off each other.
  */
-export function drawScene(size: number, rng: Rng, bird: ScatteredBird): string {
+export function drawScene(canvas: CanvasSize, rng: Rng, bird: ScatteredBird): string {
+  const { W, H, S: size } = canvasOf(canvas);
   const h = rng.int(360);
   const out = [`<defs><linearGradient id="bg" x1="${rng.next().toFixed(2)}" y1="0" x2="${rng.next().toFixed(2)}" y2="1">` +
     `<stop offset="0" stop-color="hsl(${h},${rng.range(20, 40).toFixed(0)}%,${rng.range(65, 88).toFixed(0)}%)"/>` +
     `<stop offset="1" stop-color="hsl(${(h + rng.range(20, 90)) % 360},${rng.range(20, 40).toFixed(0)}%,${rng.range(50, 78).toFixed(0)}%)"/></linearGradient></defs>` +
-    `<rect width="${size}" height="${size}" fill="url(#bg)"/>`];
+    `<rect width="${W}" height="${H}" fill="url(#bg)"/>`];
   for (let i = 6 + rng.int(10); i > 0; i--) { // texture: specks and faint lines
-    if (rng.next() < 0.5) out.push(`<circle cx="${f1(rng.range(0, size))}" cy="${f1(rng.range(0, size))}" r="${f1(size * rng.range(0.005, 0.02))}" fill="hsl(${rng.int(360)},20%,50%)" opacity="0.5"/>`);
-    else out.push(`<path d="M0,${f1(rng.range(0, size))} L${size},${f1(rng.range(0, size))}" stroke="hsl(${rng.int(360)},20%,55%)" stroke-width="${f1(size * rng.range(0.004, 0.012))}" opacity="0.4"/>`);
+    if (rng.next() < 0.5) out.push(`<circle cx="${f1(rng.range(0, W))}" cy="${f1(rng.range(0, H))}" r="${f1(size * rng.range(0.005, 0.02))}" fill="hsl(${rng.int(360)},20%,50%)" opacity="0.5"/>`);
+    else out.push(`<path d="M0,${f1(rng.range(0, H))} L${W},${f1(rng.range(0, H))}" stroke="hsl(${rng.int(360)},20%,55%)" stroke-width="${f1(size * rng.range(0.004, 0.012))}" opacity="0.4"/>`);
   }
-  for (let i = between(rng, SCENE.clutter); i > 0; i--) out.push(clutterShape(size, rng));
+  for (let i = between(rng, SCENE.clutter); i > 0; i--) out.push(clutterShape(W, H, rng));
   const [bx, by, bw, bh] = bird.bbox, margin = Math.max(2, size * 0.02);
   const taken: Box[] = [[bx - margin, by - margin, bx + bw + margin, by + bh + margin]];
   for (let i = between(rng, SCENE.looseParts); i > 0; i--) {
@@ -86,9 +88,9 @@ export function drawScene(size: number, rng: Rng, bird: ScatteredBird): string {
     const [x0, x1] = [Math.min(...rel.map((q) => q[0])), Math.max(...rel.map((q) => q[0]))];
     const [y0, y1] = [Math.min(...rel.map((q) => q[1])), Math.max(...rel.map((q) => q[1]))];
     for (let attempt = 0; attempt < 20; attempt++) { // rejection sampling; a part that finds no room is left out
-      const tx = rng.range(1 - x0, Math.max(1 - x0, size - 1 - x1)), ty = rng.range(1 - y0, Math.max(1 - y0, size - 1 - y1));
+      const tx = rng.range(1 - x0, Math.max(1 - x0, W - 1 - x1)), ty = rng.range(1 - y0, Math.max(1 - y0, H - 1 - y1));
       const box: Box = [tx + x0, ty + y0, tx + x1, ty + y1];
-      if (box[2] > size || box[3] > size || taken.some((b) => overlaps(b, box))) continue;
+      if (box[2] > W || box[3] > H || taken.some((b) => overlaps(b, box))) continue;
       taken.push([box[0] - margin, box[1] - margin, box[2] + margin, box[3] + margin]);
       out.push(`<g transform="${matrix(affine(scale, flip, theta, tx, ty))}">${drawing.svg}</g>`);
       break;

@@ -44,6 +44,21 @@ export interface SynthOptions {
   distractors?: Distractors;
   /** Where the bird is and what surrounds it (default `centred`: the original set, byte for byte). */
   layout?: SynthLayout;
+  /**
+   * Images of varied sizes and aspect ratios, as CUB's (scattered layout only): the longer side 0.8–1 × `size`, the
+   * aspect 1.15–1.5, a quarter of them portrait — about 500 × 375 at `size` 500. Default: `size`-pixel squares.
+   */
+  variedSizes?: boolean;
+}
+
+/** Smallest `size` with {@link SynthOptions.variedSizes}: the shortest side stays at least the scattered layout's minimum. */
+export const SYNTH_MIN_VARIED_SIZE = 120;
+
+/** Width and height of image `id` with varied sizes (its own seeded draws: the drawing's draws are unchanged). */
+export function variedCanvas(size: number, seed: number, id: number): { width: number; height: number } {
+  const rng = new Rng(((seed * 1000003 + id * 7919) ^ 0x51ce5) >>> 0);
+  const long = Math.round(size * rng.range(0.8, 1)), short = Math.round(long / rng.range(1.15, 1.5));
+  return rng.next() < 0.25 ? { width: short, height: long } : { width: long, height: short };
 }
 
 const PART_NAMES = ['back', 'beak', 'belly', 'breast', 'crown', 'forehead', 'left eye', 'left leg', 'left wing', 'nape', 'right eye',
@@ -58,7 +73,11 @@ const DEFINING_IDS: Record<DefiningPart, number[]> = {
 export async function writeSynthDataset(options: SynthOptions): Promise<string> {
   const { layout = 'centred' } = options;
   if (!SYNTH_LAYOUTS.includes(layout)) throw new Error(`synth: layout must be ${SYNTH_LAYOUTS.map((l) => `'${l}'`).join(' or ')}, got '${layout}'.`);
-  const { classes = 10, perClass = 40, size = SYNTH_DEFAULT_SIZE[layout], seed = 0, trainFraction = 0.5, distractors = 'random' } = options;
+  const { classes = 10, perClass = 40, size = SYNTH_DEFAULT_SIZE[layout], seed = 0, trainFraction = 0.5, distractors = 'random', variedSizes = false } = options;
+  if (variedSizes && layout !== 'scattered') throw new Error('synth: varied sizes need the scattered layout (--layout scattered): the centred layout draws squares.');
+  if (variedSizes && size < SYNTH_MIN_VARIED_SIZE) {
+    throw new Error(`synth: size ${size} is too small for varied sizes, whose shortest sides are down to 0.53 of it; use at least ${SYNTH_MIN_VARIED_SIZE}.`);
+  }
   if (distractors !== 'random' && distractors !== 'plain') throw new Error(`synth: distractors must be 'random' or 'plain', got '${distractors}'.`);
   for (const [k, v] of Object.entries({ classes, perClass, size })) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`synth: ${k} must be a whole number ≥ 1, got ${v}.`);
@@ -77,7 +96,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
   const tmp = `${root}.tmp-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   try {
-    await writeInto(tmp, { classes, perClass, size, seed, trainFraction, distractors, layout });
+    await writeInto(tmp, { classes, perClass, size, seed, trainFraction, distractors, layout, variedSizes });
     fs.rmSync(root, { recursive: true, force: true }); // an empty folder, if any
     fs.renameSync(tmp, root);
   } catch (e) {
@@ -93,7 +112,7 @@ export async function writeSynthDataset(options: SynthOptions): Promise<string> 
 
 /** Writes every file of the dataset into `tmp`. */
 async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): Promise<void> {
-  const { classes, perClass, size, seed, trainFraction, distractors, layout } = o;
+  const { classes, perClass, size, seed, trainFraction, distractors, layout, variedSizes } = o;
   fs.mkdirSync(path.join(tmp, 'parts'), { recursive: true });
   const specs = makeClasses(classes, new Rng(seed ^ 0x5eed));
   const lines = { images: [] as string[], labels: [] as string[], split: [] as string[], boxes: [] as string[], parts: [] as string[] };
@@ -105,15 +124,17 @@ async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): P
       id++;
       const rng = new Rng((seed * 1000003 + id * 7919) >>> 0);
       let bird: Bird, body: string;
+      const { width, height } = variedSizes ? variedCanvas(size, seed, id) : { width: size, height: size };
       if (layout === 'scattered') {
-        const b = drawScatteredBird(specs[c]!, size, rng, distractors);
-        [bird, body] = [b, `${drawScene(size, rng, b)}${b.svg}`];
+        const canvas = variedSizes ? { width, height } : size;
+        const b = drawScatteredBird(specs[c]!, canvas, rng, distractors);
+        [bird, body] = [b, `${drawScene(canvas, rng, b)}${b.svg}`];
       } else {
         const bg = drawBackground(size, rng);
         bird = drawBird(specs[c]!, size, rng, distractors);
         body = `${bg.back}${bird.svg}${bg.front}`;
       }
-      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" viewBox="0 0 ${size} ${size}">${body}</svg>`;
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${body}</svg>`;
       const rel = `${dirName}/synth_${String(id).padStart(5, '0')}.png`;
       const png = await sharp(Buffer.from(svg)).png({ compressionLevel: 9 }).toBuffer();
       fs.writeFileSync(path.join(tmp, 'images', rel), png);
@@ -136,6 +157,6 @@ async function writeInto(tmp: string, o: Required<Omit<SynthOptions, 'out'>>): P
   w('parts/parts.txt', PART_NAMES.map((n, i) => `${i + 1} ${n}`));
   w('classes.txt', specs.map((s, c) => `${c + 1} ${String(c + 1).padStart(3, '0')}.${s.name.replace(/[^A-Za-z0-9]+/g, '_')}`));
   w('class_parts.txt', specs.flatMap((s, c) => (Object.keys(s.parts) as DefiningPart[]).flatMap((p) => DEFINING_IDS[p].map((pid) => `${c + 1} ${pid}`))));
-  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${size}px, seed ${seed}${distractors === 'plain' ? ', plain distractors' : ''}${layout === 'scattered' ? ', scattered layout' : ''}.`,
+  w('README.txt', [`Synthetic parts dataset (PixPNet.js): ${classes} classes x ${perClass} images, ${variedSizes ? `varied sizes up to ${size}px` : `${size}px`}, seed ${seed}${distractors === 'plain' ? ', plain distractors' : ''}${layout === 'scattered' ? ', scattered layout' : ''}.`,
     'CUB-200-2011 layout; class_parts.txt lists the CUB part ids that define each class.']);
 }
