@@ -50,6 +50,8 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'train.readout-push-epochs', type: 'int', default: 20, min: 0, max: 100_000, help: 'readout-only epochs after each push (not for proto)' },
   { key: 'train.push-duplicate-filter', type: 'string', default: 'sample', choices: ['sample', 'patch', 'none'], help: 'duplicate prevention during push' },
   { key: 'test.batch-size', type: 'int', min: 1, max: 65_536, help: 'evaluation batch size (default: the training batch size)' },
+  { key: 'train.limit-batches', type: 'int', min: 1, help: 'train on at most this many batches per epoch, as Lightning\'s limit_train_batches (smoke runs; the push still covers the whole training split)' },
+  { key: 'test.limit-batches', type: 'int', min: 1, help: 'test on at most this many batches, as Lightning\'s limit_test_batches (smoke runs)' },
   { key: 'optimizer.name', type: 'string', default: 'sgd', help: 'optimizer' },
   { key: 'optimizer.lr', type: 'float', default: 0.1, above: 0, max: 100, help: 'base LR (add-on layers and prototypes)' },
   { key: 'optimizer.lr-scheduler', type: 'string', default: 'cosine', choices: ['cosine', 'step', 'multistep'], help: 'scheduler' },

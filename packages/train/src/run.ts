@@ -270,12 +270,24 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
       ...config, 'log-dir': runDir, 'git-commit-hash': started['git-commit-hash'] ?? gitCommit(), gpus: 0, 'train.val-every-n-epoch': s.train.valEveryNEpoch,
       'test.batch-size': s.test.batchSize, 'dataset.needs-unaugmented': s.train.pushPrototypes, config: options.configPath ?? config['config'] ?? started['config'] ?? null,
     });
-    const cap = (n: number, bs: number) => (maxBatches ? Math.min(n, maxBatches * bs) : n);
+    const cap = (n: number, bs: number, limit?: number) => Math.min(n, Math.min(maxBatches ?? Infinity, limit ?? Infinity) * bs);
+    const batchLimits = new Map<DataLoader, number>([
+      ...(s.train.limitBatches ? [[loaders.train, s.train.limitBatches] as const] : []), ...(s.test.limitBatches ? [[loaders.test, s.test.limitBatches] as const] : []),
+    ]);
+    if (s.train.limitBatches && s.train.limitBatches < loaders.train.length) {
+      log.warning(`--train.limit-batches ${s.train.limitBatches}: each epoch trains on ${s.train.limitBatches} of its ${loaders.train.length} batches (a smoke run; the push still covers the whole training split).`);
+    }
+    if (s.test.limitBatches && s.test.limitBatches < loaders.test.length) {
+      log.warning(`--test.limit-batches ${s.test.limitBatches}: the test covers ${s.test.limitBatches} of its ${loaders.test.length} batches (a smoke run: the test accuracy is of those only).`);
+    }
     emit({
       type: 'runStart', runDir, config, resultsConfig,
       metricNames: metricNames(s.loss, { classSpecific: s.model.classSpecific, readout: s.model.readoutType, withVal: loaders.val !== undefined }),
-      sizes: { train: cap(splits.train.length, s.train.batchSize), val: cap(splits.val.length, s.test.batchSize), test: cap(splits.test.length, s.test.batchSize), push: splits.trainUnaugmented.length },
-      stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity), epochs: s.train.epochs, backend, seed,
+      sizes: {
+        train: cap(splits.train.length, s.train.batchSize, s.train.limitBatches), val: cap(splits.val.length, s.test.batchSize),
+        test: cap(splits.test.length, s.test.batchSize, s.test.limitBatches), push: splits.trainUnaugmented.length,
+      },
+      stepsPerEpoch: Math.min(loaders.train.length, maxBatches ?? Infinity, s.train.limitBatches ?? Infinity), epochs: s.train.epochs, backend, seed,
       ...(ck ? { resumed: { checkpoint: ck.file, epoch: ck.meta.loop.epoch, globalStep: ck.meta.loop.globalStep, csvRows: ck.meta.loop.csvRows } } : {}),
       ...(options.resume && !ck ? { resumed: { epoch: 0, globalStep: 0, csvRows: 0 } } : {}),
       ...(skippedImages.length ? { skippedImages: skippedImages.map((b) => ({ file: b.file, reason: b.reason })) } : {}),
@@ -283,7 +295,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
 
     const loop = new FitLoop({
       settings: s, config, model, optimizer, loaders, microBatch, evalMicroBatch, checkpointDir: paths.checkpoints, state, emit, cancelled,
-      ...(maxBatches ? { maxBatches } : {}),
+      ...(maxBatches ? { maxBatches } : {}), ...(batchLimits.size ? { batchLimits } : {}),
     });
     if (s.debug && loaders.val && !ck) await new FitLoop({ ...loop.io, maxBatches: 2, emit: () => undefined }).evaluate(loaders.val, 'val'); // sanity check
     let checkpoint = await loop.fit(ck?.file);

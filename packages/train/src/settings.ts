@@ -16,8 +16,11 @@ export interface Settings {
   train: {
     epochs: number; batchSize: number; accumulateGradBatches: number; checkpoint: boolean; gradientClipNorm?: number;
     valEveryNEpoch: number; pushPrototypes: boolean; pushEvery: number; readoutPushEpochs: number; pushDuplicateFilter: DuplicateFilter;
+    /** `--train.limit-batches`: training batches per epoch at most. */
+    limitBatches?: number;
   };
-  test: { batchSize: number };
+  /** `limitBatches`: `--test.limit-batches`, test batches at most. */
+  test: { batchSize: number; limitBatches?: number };
   /** The interpretability evaluation after testing (`pixpnet evaluate` with a fast ROT). */
   eval: { interpretability: boolean; rotSteps: number; rotNumSamples: number; rotSampleOrder: 'first' | 'spread' };
   optimizer: {
@@ -52,8 +55,9 @@ export function settingsOf(c: FlatConfig): Settings {
       valEveryNEpoch: g<number | undefined>('train.val-every-n-epoch') ?? Math.max(1, roundHalfEven(epochs / 50)),
       pushPrototypes: g('train.push-prototypes'), pushEvery: g('train.push-every'), readoutPushEpochs: g('train.readout-push-epochs'),
       pushDuplicateFilter: g('train.push-duplicate-filter'),
+      ...(c['train.limit-batches'] !== undefined ? { limitBatches: g<number>('train.limit-batches') } : {}),
     },
-    test: { batchSize: g<number | undefined>('test.batch-size') ?? g<number>('train.batch-size') },
+    test: { batchSize: g<number | undefined>('test.batch-size') ?? g<number>('train.batch-size'), ...(c['test.limit-batches'] !== undefined ? { limitBatches: g<number>('test.limit-batches') } : {}) },
     // runs started before these options existed lack them: the table's defaults
     eval: { interpretability: gd('eval.interpretability'), rotSteps: gd('eval.rot-steps'), rotNumSamples: gd('eval.rot-num-samples'), rotSampleOrder: gd('eval.rot-sample-order') },
     optimizer: {

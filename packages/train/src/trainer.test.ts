@@ -53,6 +53,21 @@ beforeAll(async () => {
 });
 
 describe('the fit loop', () => {
+  it('--train.limit-batches and --test.limit-batches cap their loaders\' batches; the push still covers the whole split', async () => {
+    const { loop, events, model, optimizer } = setup({ 'train.epochs': 1 });
+    loop.io.batchLimits = new Map([[loop.io.loaders.train, 1], [loop.io.loaders.test, 2]]);
+    await loop.fit();
+    const steps = events.filter((e) => e.type === 'step' && e.phase !== 'readout');
+    expect(steps.map((e) => (e.type === 'step' ? [e.batch, e.batches] : []))).toEqual([[1, 1]]);
+    const push = events.filter((e) => e.type === 'progress' && e.stage === 'push');
+    expect(push.at(-1)).toMatchObject({ done: 3, total: 3 }); // 12 images in batches of 4
+    events.length = 0;
+    await loop.evaluate(loop.io.loaders.test, 'test');
+    expect(events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? [e.done, e.total] : []))).toEqual([[1, 2], [2, 2]]);
+    model.dispose();
+    optimizer.dispose();
+  });
+
   it('runs phases, validation, push and readout fine-tuning; leaks no tensor from one epoch to the next', async () => {
     const { loop, model, optimizer, events, state } = setup();
     const counts: number[] = [];

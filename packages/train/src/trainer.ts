@@ -33,6 +33,8 @@ export interface LoopInputs {
   loaders: { train: DataLoader; val?: DataLoader; test: DataLoader; push?: DataLoader };
   /** Cap on batches per split (`--debug`: 3). */
   maxBatches?: number;
+  /** Caps of some loaders' batches (`--train.limit-batches`, `--test.limit-batches`), below `maxBatches`. */
+  batchLimits?: Map<DataLoader, number>;
   /** Micro-batch size of training steps (≤ batch size). */
   microBatch: number;
   /** Micro-batch size of evaluation and push forwards (default: whole batches). */
@@ -92,11 +94,17 @@ export class FitLoop {
     this.io.emit({ type: 'metrics', epoch, step: this.io.state.globalStep, values });
   }
 
+  /** The most batches of `loader` a pass takes. */
+  private limitOf(loader: DataLoader): number {
+    return Math.min(this.io.maxBatches ?? Infinity, this.io.batchLimits?.get(loader) ?? Infinity);
+  }
+
   private async *batches(loader: DataLoader, epochId: number): AsyncGenerator<Batch> {
     loader.epoch = epochId;
+    const limit = this.limitOf(loader);
     let k = 0;
     for await (const b of loader) {
-      if (this.io.maxBatches !== undefined && k >= this.io.maxBatches) {
+      if (k >= limit) {
         tf.dispose([b.x, b.y]);
         break;
       }
@@ -106,7 +114,7 @@ export class FitLoop {
   }
 
   private batchCount(loader: DataLoader): number {
-    return Math.min(loader.length, this.io.maxBatches ?? Infinity);
+    return Math.min(loader.length, this.limitOf(loader));
   }
 
   /** Variables that get gradients in a phase (the readout phase only moves the readout, spec §3.5). */
