@@ -1,6 +1,6 @@
 /** Entry point of the `pixpnet` binary. */
 import { CommanderError } from 'commander';
-import { getLogLevel, log, pidAlive } from '@pixpnet/engine';
+import { formatPeakMemory, getLogLevel, log, pidAlive } from '@pixpnet/engine';
 import { createProgram } from './program.js';
 
 /**
@@ -24,6 +24,8 @@ function watchParent(): void {
  */
 export async function main(argv: readonly string[]): Promise<number> {
   watchParent();
+  // benchmarks read each command's peak memory from this line
+  if (process.env['PIXPNET_REPORT_MEMORY'] === '1') process.once('exit', () => log.info(formatPeakMemory()));
   const program = createProgram().exitOverride();
   try {
     await program.parseAsync([...argv]);

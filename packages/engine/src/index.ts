@@ -11,6 +11,9 @@
  */
 export { tf } from './tf.js';
 export type { Tensor, Tensor1D, Tensor2D, Tensor3D, Tensor4D, Variable, Rank, TensorInfo } from './tf.js';
+/** Peak memory: the resident set's high-water mark and the wasm heap's. */
+export { peakMemory, formatPeakMemory, wasmHeapBytes } from './memory.js';
+export type { PeakMemory } from './memory.js';
 export { log, formatLine, getLogLevel, setLogLevel, setLogSink, parseLogLevel, isEnabled, LOG_LEVELS } from './log.js';
 export type { LogLevel, LogSink } from './log.js';
 /** Throttled progress lines for logs without a terminal, and durations as people read them. */
