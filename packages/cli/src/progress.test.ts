@@ -89,8 +89,10 @@ describe('progress display', () => {
       'epoch 1/2 joint: 12/20 batches, 3.20 images/s, 2 min elapsed, ETA 1 min 20 s',
       'epoch 1/2 joint: 15/20 batches, 3.20 images/s, 2 min 30 s elapsed, ETA 50 s',
       'epoch 1/2 joint: 18/20 batches, 3.20 images/s, 3 min elapsed, ETA 20 s',
+      'epoch 1/2 joint: 20/20 batches in 3 min 20 s, 3.20 images/s',
       'epoch 1/2 push: 2/4 batches, 8.00 images/s, 40 s elapsed, ETA 40 s',
       'epoch 1/2 push: 4/4 batches, 8.00 images/s, 1 min 20 s elapsed, ETA 0 s',
+      'epoch 1/2 push: 4/4 batches in 1 min 20 s, 8.00 images/s',
       'test: 1/2 batches, 0.800 images/s, 40 s elapsed, ETA 40 s',
     ]);
   });

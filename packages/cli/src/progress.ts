@@ -1,6 +1,7 @@
 /**
  * Progress of a training run drawn from its events: cli-progress bars with ETA on a terminal; without one (a Slurm
- * log, `nohup`), a line per epoch and, within every long stage, a line every `--log.every-seconds` (default 30).
+ * log, `nohup`), a line per epoch and, within every long stage, a line every `--log.every-seconds` (default 30) and
+ * one at its end with its duration and images/s.
  */
 import cliProgress from 'cli-progress';
 import type { Observable } from 'rxjs';
@@ -44,7 +45,10 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
           break;
         case 'step':
           if (tty) bar?.update(e.batch, { loss: fmt(e.metrics['train_total_loss']), acc: fmt(e.metrics['train_accuracy']) });
-          else heartbeat.tick(e.batch, e.batches, e.images);
+          else {
+            heartbeat.tick(e.batch, e.batches, e.images);
+            if (e.batch === e.batches) heartbeat.end(e.batch, e.batches); // the epoch's throughput
+          }
           break;
         case 'progress': {
           // a validation, a push or the test: a bar of its own on a terminal, throttled lines otherwise
@@ -62,6 +66,7 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
           } else {
             if (heartbeat.current !== stage) heartbeat.start(stage);
             heartbeat.tick(e.done, e.total, e.images);
+            if (e.done === e.total) heartbeat.end(e.done, e.total);
           }
           break;
         }
