@@ -26,7 +26,7 @@ export function checkResultsDir(runDir: string): void {
 }
 
 /** Evaluates the run in `runDir` (its model, dataset and split); writes `results/interpretability.yaml`, `results/rot/`, `results/rot.{svg,png}`. */
-export async function evaluateRun(runArg: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
+export async function evaluateRun(runArg: string, options: InterpretabilityOptions & { split?: SplitName; limitImages?: number }): Promise<InterpretabilityResult> {
   checkInterpretabilityOptions(options);
   const runDir = requireRunDir(runArg);
   checkResultsDir(runDir);
@@ -38,12 +38,19 @@ export async function evaluateRun(runArg: string, options: InterpretabilityOptio
   }
 }
 
-async function evaluateLocked(runDir: string, options: InterpretabilityOptions & { split?: SplitName }): Promise<InterpretabilityResult> {
+async function evaluateLocked(runDir: string, options: InterpretabilityOptions & { split?: SplitName; limitImages?: number }): Promise<InterpretabilityResult> {
   return withRun(runDir, true, async (run, ds) => {
     const c = run.config;
-    const split = options.split ?? 'test';
-    const indices = runSplit(c, ds, split);
-    if (!indices.length) throw new Error(`The run's ${split} split is empty: choose another with --split.`);
+    const whole = options.split ?? 'test';
+    let indices = runSplit(c, ds, whole);
+    if (!indices.length) throw new Error(`The run's ${whole} split is empty: choose another with --split.`);
+    // a limited evaluation is of a split of its own (`test[:100]`): its results and ROT cache never pass for the whole split's
+    const limited = options.limitImages !== undefined && options.limitImages < indices.length;
+    if (limited) {
+      log.warning(`--limit-images ${options.limitImages}: evaluating the first ${options.limitImages} of the ${indices.length} ${whole} images (a smoke run), recorded as split ${whole}[:${options.limitImages}].`);
+      indices = indices.slice(0, options.limitImages);
+    }
+    const split = limited ? `${whole}[:${options.limitImages}]` : whole;
     const batchSize = Number(c['test.batch-size'] ?? 32);
     const classParts = readClassParts(ds.dir, { optional: true }); // the synthetic set names the parts that define each class
     planEvaluation({ model: run.model, samples: ds.index.samples, indices, batchSize, ...(classParts ? { classParts } : {}) }, options); // every check before any forward pass

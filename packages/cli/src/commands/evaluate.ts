@@ -18,6 +18,7 @@ interface EvaluateFlags {
   metrics?: string[];
   method?: string[];
   split?: SplitName;
+  limitImages?: number;
   json?: boolean;
   'eval.boxRadius'?: number;
   'eval.legacyBoxRadius'?: boolean;
@@ -87,6 +88,7 @@ export function registerEvaluate(program: Command): void {
     .option('--metrics <list>', `comma-separated among ${METRICS.join(', ')} (default: every one the dataset supports)`, list)
     .option('--method <list>', `box methods of consistency, stability and part-correctness, comma-separated among ${BOX_METHODS.join(', ')} (default: bbox,upsample)`, list)
     .addOption(new Option('--split <name>', 'split to evaluate').choices(['test', 'val', 'train']).default('test'))
+    .option('--limit-images <n>', 'evaluate the first n images of the split only (smoke runs; recorded as split test[:n])', wholeArg('--limit-images', 1))
     .option('--json', 'print one JSON object on stdout (the contents of results/interpretability.yaml)')
     .option('--eval.box-radius <px>', 'half-size of the prototype box (default: round(36 × input size / 224))', numberArg('--eval.box-radius', (n) => n > 0, 'a positive number'))
     .option('--eval.legacy-box-radius', "the reference's fixed 36 px radius (made for 224 px inputs)")
@@ -113,7 +115,7 @@ export function registerEvaluate(program: Command): void {
       "image's class only, dividing the others by zero when a batch mixes classes (default: each prototype's curve over the images it was evaluated on)")
     .action(async (runArg: string, _o: unknown, self: Command) => {
       const all = self.optsWithGlobals<GlobalOptions & EvaluateFlags>();
-      const options = { ...interpretabilityOptions(all), ...(all.split ? { split: all.split } : {}) };
+      const options = { ...interpretabilityOptions(all), ...(all.split ? { split: all.split } : {}), ...(all.limitImages ? { limitImages: all.limitImages } : {}) };
       checkInterpretabilityOptions(options); // before the backend starts
       const runDir = requireRunDir(runArg);
       checkResultsDir(runDir);
