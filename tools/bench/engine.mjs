@@ -1,4 +1,4 @@
-// `npm run bench -- engine [--net vgg6|vgg11_bn] [--steps N] [--batch B] [--micro-batch M] [--size S] [--threads T] [--skip-torch]`
+// `npm run bench -- engine [--net vgg6|vgg11_bn|vgg16_bn] [--steps N] [--batch B] [--micro-batch M] [--size S] [--threads T] [--skip-torch]`
 // Times one training step (forward + backward + Adam) and one inference forward of the same ProtoPNet-style
 // VGG network on our engine and in PyTorch (2 threads each), prints a markdown table with each side's achieved
 // GFLOP/s and the machine's 128-bit SIMD ceiling, and ends with `engine train-ratio=<x.xx> infer-ratio=<y.yy>`

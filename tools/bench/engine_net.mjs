@@ -7,6 +7,7 @@ import { tf, conv2d, batchNormTraining } from '@pixpnet/engine';
 export const NETS = {
   vgg6: [32, 32, 'M', 64, 64, 'M', 128, 128, 'M'],
   vgg11_bn: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
+  vgg16_bn: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
 };
 export const CFG = NETS.vgg6;
 
