@@ -75,10 +75,12 @@ describe('progress display', () => {
       t += 10_000; // 10 s a batch of 32
       events.next({ type: 'step', epoch: 0, phase: 'joint', globalStep: b, batch: b, batches: 20, images: 32, metrics: {}, lrs: [], seconds: 10 });
     }
+    events.next({ type: 'progress', stage: 'push', epoch: 0, done: 0, total: 4, images: 0 }); // the push begins
     for (let b = 1; b <= 4; b++) {
       t += 20_000;
       events.next({ type: 'progress', stage: 'push', epoch: 0, done: b, total: 4, images: 160 });
     }
+    events.next({ type: 'progress', stage: 'test', done: 0, total: 2, images: 0 });
     t += 40_000;
     events.next({ type: 'progress', stage: 'test', done: 1, total: 2, images: 32 });
     events.complete();
@@ -103,10 +105,12 @@ describe('progress display', () => {
     const lines: string[] = [];
     attachProgress(events, stream, new Heartbeat((l) => lines.push(l), () => 0, () => 0));
     events.next({ type: 'runStart', runDir: '/r', config: {}, resultsConfig: {}, metricNames: [], sizes: { train: 4, val: 2, test: 2, push: 4 }, stepsPerEpoch: 2, epochs: 3, backend: 'wasm', seed: 1 });
+    events.next({ type: 'progress', stage: 'push', epoch: 1, done: 0, total: 2, images: 0 });
+    expect(stream.text()).toMatch(/epoch 2\/3 push\s+\[.*\] 0\/2 \| ETA/);
     events.next({ type: 'progress', stage: 'push', epoch: 1, done: 1, total: 2, images: 2 });
-    expect(stream.text()).toMatch(/epoch 2\/3 push\s+\[.*\] 1\/2 \| ETA/);
     events.next({ type: 'progress', stage: 'push', epoch: 1, done: 2, total: 2, images: 2 });
     const drawn = stream.text();
+    expect(drawn).toMatch(/epoch 2\/3 push\s+\[.*\] 2\/2 \| ETA/); // the bar's last state, drawn as it stops
     events.next({ type: 'step', epoch: 1, phase: 'joint', globalStep: 2, batch: 2, batches: 2, images: 2, metrics: {}, lrs: [], seconds: 0.1 });
     events.complete();
     expect(stream.text()).toBe(drawn); // no bar left to draw over
@@ -119,6 +123,7 @@ describe('staged progress (evaluation, sweep rows) without a terminal', () => {
     let t = 0;
     const lines: string[] = [];
     const p = stageProgress(logStream(), new Heartbeat((l) => lines.push(l), () => 30, () => t, ''));
+    p.update('rot rf', 0, 1000); // the stage begins
     for (let d = 1; d <= 10; d++) {
       t += 8000;
       p.update('rot rf', d * 100, 1000);

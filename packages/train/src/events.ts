@@ -113,7 +113,7 @@ export interface StageProgressEvent {
   stage: 'validation' | 'push' | 'test';
   /** The epoch (0-based) of a validation or push. */
   epoch?: number;
-  /** Batches done, of `total`. */
+  /** Batches done, of `total` (0: the stage begins). */
   done: number;
   total: number;
   /** Images in this batch. */

@@ -63,7 +63,7 @@ describe('the fit loop', () => {
     expect(push.at(-1)).toMatchObject({ done: 3, total: 3 }); // 12 images in batches of 4
     events.length = 0;
     await loop.evaluate(loop.io.loaders.test, 'test');
-    expect(events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? [e.done, e.total] : []))).toEqual([[1, 2], [2, 2]]);
+    expect(events.filter((e) => e.type === 'progress').map((e) => (e.type === 'progress' ? [e.done, e.total] : []))).toEqual([[0, 2], [1, 2], [2, 2]]);
     model.dispose();
     optimizer.dispose();
   });
@@ -87,8 +87,8 @@ describe('the fit loop', () => {
     for (const stage of ['validation', 'push'] as const) {
       const first = progress.filter((e) => e.stage === stage && e.epoch === 0);
       expect(first.length).toBeGreaterThan(0);
-      expect(first.slice(0, first[0]!.total).map((e) => e.done)).toEqual(Array.from({ length: first[0]!.total }, (_, i) => i + 1));
-      for (const e of first) expect(e.images).toBeGreaterThan(0);
+      expect(first.slice(0, first[0]!.total + 1).map((e) => e.done)).toEqual(Array.from({ length: first[0]!.total + 1 }, (_, i) => i)); // 0: it begins
+      for (const e of first) expect(e.images > 0).toBe(e.done > 0);
     }
     for (const e of events) if (e.type === 'step') expect(e.images).toBeGreaterThan(0);
     const after = events.filter((e) => e.type === 'validationAfterPush');

@@ -283,7 +283,9 @@ export class FitLoop {
     const { io } = this;
     const acc = new MetricAccumulator(io.model.config.numClasses);
     const total = this.batchCount(loader);
+    const stage = prefix === 'val' ? 'validation' : 'test';
     let done = 0;
+    io.emit({ type: 'progress', stage, ...(epoch !== undefined ? { epoch } : {}), done, total, images: 0 }); // the stage begins
     for await (const batch of this.batches(loader, epochId)) {
       const t0 = performance.now();
       const labels = labelsOf(loader, batch);
@@ -302,7 +304,7 @@ export class FitLoop {
       } finally {
         tf.dispose([batch.x, batch.y]);
       }
-      io.emit({ type: 'progress', stage: prefix === 'val' ? 'validation' : 'test', ...(epoch !== undefined ? { epoch } : {}), done: ++done, total, images: n });
+      io.emit({ type: 'progress', stage, ...(epoch !== undefined ? { epoch } : {}), done: ++done, total, images: n });
       if (timed) {
         io.state.inference.calls++;
         io.state.inference.samples += n;
@@ -319,6 +321,7 @@ export class FitLoop {
     const self = this;
     const total = this.batchCount(loader);
     let done = 0;
+    io.emit({ type: 'progress', stage: 'push', epoch, done, total, images: 0 }); // the stage begins
     async function* pushBatches() {
       for await (const b of self.batches(loader, 0)) {
         try {

@@ -11,7 +11,7 @@ import type { JsonSchema } from '@pixpnet/engine/validate';
 import { parseValue, planRun, resolveConfig } from '@pixpnet/train';
 import type { FlatConfig } from '@pixpnet/train';
 import { flatten } from '@pixpnet/train';
-import { resolveConfigFile } from '../configs.js';
+import { resolveConfigFile, warnIfEdited } from '../configs.js';
 import type { SynthOptions } from '@pixpnet/data';
 
 /** One training config of an experiment. */
@@ -113,6 +113,7 @@ export function planExperiment(arg: string): ExperimentPlan {
     } catch (e) {
       throw new Error(`${file}: config '${name}': ${(e as Error).message}`);
     }
+    warnIfEdited(cfgFile);
     const options = { ...optionsOf(doc.options), ...optionsOf(c.options) };
     const identity = createHash('sha256').update(JSON.stringify([fs.readFileSync(cfgFile, 'utf8'), options, c.mapping, doc.evaluate ?? {}])).digest('hex').slice(0, 12);
     return { name, file: cfgFile, mapping: c.mapping, options, identity };

@@ -91,6 +91,7 @@ export async function partMetrics(model: ProtoNet, loader: DataLoader, o: PartMe
   const total = loader.options.indices?.length ?? loader.samples.length;
   let images = 0, skipped = 0, dropped = 0, done = 0, batchNo = 0;
   const outside: OutsidePart[] = [];
+  o.onProgress?.(0, total); // the stage begins
   for await (const batch of loader) {
     try {
       const { parts, dropped: d, outside: out } = batchParts(batch, loader.samples, { preset: loader.preset, legacyPartMapping: o.legacyPartMapping ?? false });

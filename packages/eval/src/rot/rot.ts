@@ -132,6 +132,7 @@ export async function relevanceOrderingTest(model: ProtoNet, loader: DataLoader,
   const chunk = Math.max(1, p.batchSize);
   const buf = new Float32Array(chunk * HW * 3);
   let forwards = 0, images = 0, position = 0;
+  o.onProgress?.(0, planned); // the stage begins
 
   for await (const batch of loader) {
     let pixels: Float32Array, labels: Int32Array;
