@@ -120,23 +120,36 @@ export class Backbone {
     const training = options.training ?? false;
     const values = new Map<string, Tensor>([[INPUT, x]]);
     const out: Record<string, Tensor> = {};
-    const call = training ? this.trainingForwards++ : 0;
-    for (const [k, node] of this.nodes.entries()) {
-      const ctx: NodeContext = {
-        id: node.id,
-        training,
-        randomSeed: this.seed * 1_000_003 + call * 7919 + k,
-        param: (suffix) => this.variable(suffix ? `${node.id}.${suffix}` : node.id),
-        setBuffer: (suffix, value) => {
-          const v = this.variable(`${node.id}.${suffix}`);
-          v.assign(value as typeof v); // shares the value's data; the caller's scope disposes its own handle
-        },
-      };
-      const exec = EXECUTORS[node.op.type] as unknown as (op: typeof node.op, inputs: Tensor[], c: NodeContext) => Tensor;
-      values.set(node.id, exec(node.op, node.inputs.map((i) => values.get(i)!), ctx));
-    }
+    const call = training ? this.nextTrainingCall() : 0;
+    for (const [k, node] of this.nodes.entries()) values.set(node.id, this.runNode(k, node.inputs.map((i) => values.get(i)!), { training, call }));
     this.cuts.forEach((name, k) => (out[name] = values.get(this.cutNodes[k]!)!));
     return out;
+  }
+
+  /** Counts a training forward and returns its number (what seeds its dropout masks). */
+  nextTrainingCall(): number {
+    return this.trainingForwards++;
+  }
+
+  /**
+   * Runs kept node `k` on `inputs`. `params` replaces the node's parameters by tensors (by suffix: `weight`, …), so
+   * that a caller can take gradients with respect to them as inputs; `setBuffer` receives buffer updates (batch-norm
+   * running statistics) instead of the variables.
+   */
+  runNode(k: number, inputs: Tensor[], o: { training: boolean; call: number; params?: ReadonlyMap<string, Tensor>; setBuffer?: (suffix: string, value: Tensor) => void }): Tensor {
+    const node = this.nodes[k]!;
+    const ctx: NodeContext = {
+      id: node.id,
+      training: o.training,
+      randomSeed: this.seed * 1_000_003 + o.call * 7919 + k,
+      param: (suffix) => o.params?.get(suffix) ?? this.variable(suffix ? `${node.id}.${suffix}` : node.id),
+      setBuffer: o.setBuffer ?? ((suffix, value) => {
+        const v = this.variable(`${node.id}.${suffix}`);
+        v.assign(value as typeof v); // shares the value's data; the caller's scope disposes its own handle
+      }),
+    };
+    const exec = EXECUTORS[node.op.type] as unknown as (op: typeof node.op, inputs: Tensor[], c: NodeContext) => Tensor;
+    return exec(node.op, inputs, ctx);
   }
 
   /** Disposes every variable. */

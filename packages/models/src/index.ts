@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { Backbone } from './backbone.js';
+export { layerwiseGradients } from './layerwise.js';
+export type { LayerwiseResult } from './layerwise.js';
 export type { BackboneOptions, ForwardOptions } from './backbone.js';
 export { parameterSpecs, toTfLayout, toTorchLayout } from './params.js';
 export type { ParamSpec, ParamLayout } from './params.js';
