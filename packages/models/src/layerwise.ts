@@ -19,6 +19,14 @@ interface Held {
 }
 
 const hold = (t: Tensor): Held => ({ data: t.dataSync() as Float32Array, shape: t.shape });
+/** Computes a tensor in a tidy scope and keeps its values outside the heap. */
+function held(fn: () => Tensor): Held {
+  let out: Held | undefined;
+  tf.tidy(() => {
+    out = hold(fn());
+  });
+  return out!;
+}
 const tensorOf = (h: Held): Tensor => tf.tensor(h.data, h.shape, 'float32');
 
 /** What {@link layerwiseGradients} returns. */
@@ -50,26 +58,26 @@ export function layerwiseGradients(backbone: Backbone, x: Tensor4D, chunk: numbe
   };
 
   // forward, node by node over every chunk
-  const values = new Map<string, Held[]>([[INPUT, spans.map(([s, l]) => tf.tidy(() => hold(rows(x, s, l))))]]);
+  const values = new Map<string, Held[]>([[INPUT, spans.map(([s, l]) => held(() => rows(x, s, l)))]]);
   const bnStats = new Map<string, { mean: Tensor1D; invStd: Tensor1D; count: number }>();
   try {
     for (const [k, node] of nodes.entries()) {
       const inputs = node.inputs.map((i) => values.get(i)!);
       if (node.op.type === 'batchNorm2d') {
         const op = node.op as BatchNorm2dOp;
-        const held = inputs[0]!;
-        const C = held[0]!.shape[held[0]!.shape.length - 1]!;
-        const count = held.reduce((a, h) => a + h.data.length / C, 0);
+        const xs = inputs[0]!;
+        const C = xs[0]!.shape[xs[0]!.shape.length - 1]!;
+        const count = xs.reduce((a, h) => a + h.data.length / C, 0);
         // two passes for the statistics (the mean, then the squared deviations): as exact as one batch's moments
         const sum = new Float64Array(C), sq = new Float64Array(C);
-        for (const h of held) tf.tidy(() => tf.sum(tensorOf(h), [0, 1, 2]).dataSync().forEach((v, c) => (sum[c]! += v)));
+        for (const h of xs) tf.tidy(() => tf.sum(tensorOf(h), [0, 1, 2]).dataSync().forEach((v, c) => (sum[c]! += v)));
         const mean = Float32Array.from(sum, (v) => v / count);
-        for (const h of held) tf.tidy(() => tf.sum(tf.square(tf.sub(tensorOf(h), tf.tensor1d(mean))), [0, 1, 2]).dataSync().forEach((v, c) => (sq[c]! += v)));
+        for (const h of xs) tf.tidy(() => tf.sum(tf.square(tf.sub(tensorOf(h), tf.tensor1d(mean))), [0, 1, 2]).dataSync().forEach((v, c) => (sq[c]! += v)));
         const variance = Float32Array.from(sq, (v) => v / count);
         const stats = { mean: tf.tensor1d(mean), invStd: tf.tensor1d(variance.map((v) => 1 / Math.sqrt(v + op.eps))), count };
         bnStats.set(node.id, stats);
         const gamma = backbone.variable(`${node.id}.weight`), beta = backbone.variable(`${node.id}.bias`);
-        values.set(node.id, held.map((h) => tf.tidy(() => hold(tf.add(tf.mul(tf.mul(tf.sub(tensorOf(h), stats.mean), stats.invStd), gamma), beta)))));
+        values.set(node.id, xs.map((h) => held(() => tf.add(tf.mul(tf.mul(tf.sub(tensorOf(h), stats.mean), stats.invStd), gamma), beta))));
         // the running statistics, once per step with the whole batch's (the unbiased variance, as torch)
         const m = op.momentum, rm = backbone.variable(`${node.id}.running_mean`), rv = backbone.variable(`${node.id}.running_var`);
         const unbiased = count > 1 ? count / (count - 1) : 1;
@@ -78,7 +86,7 @@ export function layerwiseGradients(backbone: Backbone, x: Tensor4D, chunk: numbe
           rv.assign(tf.add(tf.mul(rv, 1 - m), tf.mul(tf.tensor1d(variance), m * unbiased)));
         });
       } else {
-        values.set(node.id, spans.map((_, c) => tf.tidy(() => hold(backbone.runNode(k, inputs.map((h) => tensorOf(h[c]!)), { training: true, call })))));
+        values.set(node.id, spans.map((_, c) => held(() => backbone.runNode(k, inputs.map((h) => tensorOf(h[c]!)), { training: true, call }))));
       }
     }
 
@@ -115,7 +123,7 @@ export function layerwiseGradients(backbone: Backbone, x: Tensor4D, chunk: numbe
         let list = dY.get(id);
         if (!list) dY.set(id, (list = new Array<Held>(spans.length)));
         const prev = list[c];
-        list[c] = prev ? tf.tidy(() => hold(tf.add(tensorOf(prev), g))) : hold(g);
+        list[c] = prev ? held(() => tf.add(tensorOf(prev), g)) : hold(g);
       };
       const params = backbone.specs.filter((p) => p.node === node.id && p.trainable).map((p) => ({ suffix: p.name.slice(node.id.length + 1), name: p.name }));
       const trained = params.filter((p) => wanted.has(backbone.variable(p.name).name));

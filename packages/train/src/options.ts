@@ -50,6 +50,7 @@ export const TRAIN_OPTIONS: readonly OptionSpec[] = [
   { key: 'train.readout-push-epochs', type: 'int', default: 20, min: 0, max: 100_000, help: 'readout-only epochs after each push (not for proto)' },
   { key: 'train.push-duplicate-filter', type: 'string', default: 'sample', choices: ['sample', 'patch', 'none'], help: 'duplicate prevention during push' },
   { key: 'test.batch-size', type: 'int', min: 1, max: 65_536, help: 'evaluation batch size (default: the training batch size)' },
+  { key: 'train.batch-norm', type: 'string', default: 'whole-batch', choices: ['whole-batch', 'micro-batch'], help: 'when a batch trains as micro-batches (the wasm heap): batch norm over the whole batch, as the reference (the backbone runs node by node over the micro-batches), or per micro-batch (faster, other statistics)' },
   { key: 'train.limit-batches', type: 'int', min: 1, help: 'train on at most this many batches per epoch, as Lightning\'s limit_train_batches (smoke runs; the push still covers the whole training split)' },
   { key: 'test.limit-batches', type: 'int', min: 1, help: 'test on at most this many batches, as Lightning\'s limit_test_batches (smoke runs)' },
   { key: 'optimizer.name', type: 'string', default: 'sgd', help: 'optimizer' },

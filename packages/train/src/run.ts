@@ -256,7 +256,7 @@ async function runLocked(options: TrainOptions, emit: (e: TrainEvent) => void, c
     const evalMicroBatch = microBatchSize(model, Math.max(s.train.batchSize, s.test.batchSize), budget, 'eval');
     if (microBatch < s.train.batchSize) {
       log.warning(`A training batch of ${s.train.batchSize} would not fit the ${(budget / 2 ** 30).toFixed(1)} GiB step budget of ${engine.backend}: ` +
-        `gradients are summed over micro-batches of ${microBatch} (batch-norm statistics are per micro-batch).`);
+        `gradients are summed over micro-batches of ${microBatch} (${s.train.batchNorm === 'whole-batch' ? 'batch norm over the whole batch, as one batch: the backbone runs node by node over the micro-batches' : 'batch-norm statistics per micro-batch: --train.batch-norm micro-batch'}).`);
     }
 
     // the run directory: everything that can be checked was

@@ -18,6 +18,8 @@ export interface Settings {
     valEveryNEpoch: number; pushPrototypes: boolean; pushEvery: number; readoutPushEpochs: number; pushDuplicateFilter: DuplicateFilter;
     /** `--train.limit-batches`: training batches per epoch at most. */
     limitBatches?: number;
+    /** Batch norm of a micro-batched step: over the whole batch (the reference's) or per micro-batch. */
+    batchNorm: 'whole-batch' | 'micro-batch';
   };
   /** `limitBatches`: `--test.limit-batches`, test batches at most. */
   test: { batchSize: number; limitBatches?: number };
@@ -56,6 +58,7 @@ export function settingsOf(c: FlatConfig): Settings {
       pushPrototypes: g('train.push-prototypes'), pushEvery: g('train.push-every'), readoutPushEpochs: g('train.readout-push-epochs'),
       pushDuplicateFilter: g('train.push-duplicate-filter'),
       ...(c['train.limit-batches'] !== undefined ? { limitBatches: g<number>('train.limit-batches') } : {}),
+      batchNorm: gd('train.batch-norm'),
     },
     test: { batchSize: g<number | undefined>('test.batch-size') ?? g<number>('train.batch-size'), ...(c['test.limit-batches'] !== undefined ? { limitBatches: g<number>('test.limit-batches') } : {}) },
     // runs started before these options existed lack them: the table's defaults

@@ -163,6 +163,31 @@ describe('the fit loop', () => {
     model.dispose();
   });
 
+  it('micro-batched training normalises over the whole batch by default: the single batch\'s gradients (--train.batch-norm micro-batch: not)', async () => {
+    const { loop, model, optimizer } = setup();
+    const x = tf.randomNormal([4, 32, 32, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
+    const y = tf.tensor1d([0, 1, 1, 0], 'int32');
+    const vars = model.trainableVariables();
+    type Step = { grads: tf.NamedTensorMap; values: Record<string, number> };
+    const step = (micro: number): Step => {
+      loop.io.microBatch = micro;
+      return (loop as unknown as { gradients: (...a: unknown[]) => Step }).gradients(x, y, vars, 1);
+    };
+    const maxDiff = (a: Step, b: Step) => Math.max(...Object.keys(a.grads).map((k) => tf.tidy(() => tf.max(tf.abs(tf.sub(a.grads[k]!, b.grads[k]!))).dataSync()[0]!)));
+    const top = (a: Step) => Math.max(...Object.values(a.grads).map((g) => tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!)));
+    const whole = step(4), parts = step(2);
+    (loop.io.settings.train as { batchNorm: string }).batchNorm = 'micro-batch';
+    const perMicro = step(2);
+    expect(Object.keys(parts.grads).sort()).toEqual(Object.keys(whole.grads).sort());
+    expect(maxDiff(parts, whole)).toBeLessThan(1e-4 * top(whole));
+    expect(parts.values['total_loss']).toBeCloseTo(whole.values['total_loss']!, 5);
+    expect(maxDiff(perMicro, whole)).toBeGreaterThan(1e-3 * top(whole));
+    for (const s of [whole, parts, perMicro]) tf.dispose(Object.values(s.grads));
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  });
+
   it('push and evaluation in micro-batches give the same results as whole batches', async () => {
     const { loop, model, optimizer } = setup();
     const x = tf.randomNormal([6, 32, 32, 3], 0, 1, 'float32', 4) as tf.Tensor4D;

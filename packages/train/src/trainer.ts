@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { tf } from '@pixpnet/engine';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@pixpnet/engine';
+import { layerwiseGradients } from '@pixpnet/models';
 import type { ProtoNet } from '@pixpnet/models';
 import type { Batch, DataLoader } from '@pixpnet/data';
 import { protoLosses } from './losses.js';
@@ -129,6 +130,7 @@ export class FitLoop {
     grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array; forward: Record<string, Float32Array>;
   } {
     const n = x.shape[0];
+    if (this.io.microBatch < n && this.s.train.batchNorm === 'whole-batch') return this.wholeBatchGradients(x, y, vars, scale);
     let grads: tf.NamedTensorMap | undefined;
     const values: Record<string, number> = {};
     const predicted = new Int32Array(n);
@@ -150,6 +152,30 @@ export class FitLoop {
       throw e;
     }
     return { grads: grads!, values, predicted, forward };
+  }
+
+  /**
+   * The step of a batch larger than a micro-batch with batch norm over the whole batch (`--train.batch-norm
+   * whole-batch`): the backbone node by node over the micro-batches, the head and the losses per micro-batch.
+   */
+  private wholeBatchGradients(x: Tensor4D, y: Tensor1D, vars: Variable[], scale: number): {
+    grads: tf.NamedTensorMap; values: Record<string, number>; predicted: Int32Array; forward: Record<string, Float32Array>;
+  } {
+    const model = this.io.model;
+    const n = x.shape[0];
+    const inBackbone = new Set(model.variableGroups().backbone.map((v) => v.name));
+    const values: Record<string, number> = {};
+    const predicted = new Int32Array(n);
+    const forward: Record<string, Float32Array> = {};
+    const { grads } = layerwiseGradients(model.backbone, x, this.io.microBatch, (f, start, len) => {
+      const out = model.headForward(f, { training: true });
+      if (this.s.tbLogging && start === 0) for (const [k, t] of Object.entries(out)) if (t.dtype === 'float32') forward[`forward/${k}`] = t.dataSync() as Float32Array;
+      const terms = protoLosses(model, out.logits, out.minDistances, rows(y, start, len), this.coef);
+      for (const [k, v] of Object.entries(lossValues(terms, this.coef))) values[k] = (values[k] ?? 0) + (v * len) / n;
+      predicted.set(tf.argMax(out.logits, 1).dataSync() as Int32Array, start);
+      return tf.mul(terms.total, (scale * len) / n) as tf.Scalar;
+    }, vars.filter((v) => inBackbone.has(v.name)), vars.filter((v) => !inBackbone.has(v.name)));
+    return { grads, values, predicted, forward };
   }
 
   /** Forward + backward of one micro-batch, its loss weighted by `weight`; fills `forward` with the forward results when given. */

@@ -183,7 +183,18 @@ export class ProtoNet {
   /** The forward pass (spec §2.6). */
   forward(x: Tensor4D, options: { training?: boolean; returnFeatures?: boolean } = {}): ProtoNetOutput {
     return tf.tidy(() => {
-      const z = this.features(x, options.training ?? false);
+      const f = this.backbone.forward(x, { training: options.training ?? false })[this.config.featureLayer] as Tensor4D;
+      return this.headForward(f, options) as unknown as Record<string, Tensor>;
+    }) as unknown as ProtoNetOutput;
+  }
+
+  /**
+   * What follows the backbone, from its output at the cut `f`: the add-on layers, the distances, the readout (a
+   * training step that runs the backbone by itself, in chunks with whole-batch batch norm, calls this per chunk).
+   */
+  headForward(f: Tensor4D, options: { training?: boolean; returnFeatures?: boolean } = {}): ProtoNetOutput {
+    return tf.tidy(() => {
+      const z = this.addOn.forward(f, { training: options.training ?? false })['out'] as Tensor4D;
       const distances = this.distances(z);
       const [n, h, w, p] = distances.shape;
       const flat = tf.reshape(distances, [n, h * w, p]);
