@@ -287,12 +287,14 @@ export async function evaluateInterpretability(input: EvaluationInput, o: Interp
     const toCompute = doRot ? plan.rotMethods.filter((m) => !rotCached.has(m)) : [];
     const rate = measureForwardRate(model, Math.min(input.batchSize, 32), input.microBatch);
     const cost = evaluationCost({ images: input.indices.length, partMetrics: doC || doS || doP, stability: doS, rotMethods: toCompute.length, rotForwardsPerMethod: rotSize.forwards, rate });
+    const plural = (k: number, one: string) => `${k.toLocaleString('en')} ${one}${k === 1 ? '' : 's'}`;
     const stages = [
-      ...(cost.partForwards ? [`${cost.partForwards.toLocaleString('en')} for the part metrics (${input.indices.length} images${doS ? ', clean and noisy' : ''})`] : []),
-      ...(cost.rotForwards ? [`${cost.rotForwards.toLocaleString('en')} for the ROT (${toCompute.length} method(s) × ${rotSize.images} images × ${rotSize.perImage} prototypes × ` +
-        `${rotSize.steps.length} pixel counts${rotSize.steps.length === rotSize.T ? ', the exact test' : ''})`] : []),
+      ...(cost.partForwards ? [`part metrics ${cost.partForwards.toLocaleString('en')} (${plural(input.indices.length, 'image')}${doS ? ', clean and noisy' : ''})`] : []),
+      ...(cost.rotForwards ? [`ROT ${cost.rotForwards.toLocaleString('en')} (${plural(toCompute.length, 'method')} × ${plural(rotSize.images, 'image')} × ` +
+        `${plural(rotSize.perImage, 'prototype')} × ${plural(rotSize.steps.length, 'pixel count')}${rotSize.steps.length === rotSize.T ? ': the exact test' : ''})`] : []),
     ];
-    log.info(`Evaluation: ${cost.forwards.toLocaleString('en')} forwards${stages.length ? ` (${stages.join('; ')})` : ''}, about ${formatDuration(cost.seconds)} ` +
+    if (!cost.forwards) log.info(`Evaluation: no forward to run${rotCached.size ? ` (ROT ${[...rotCached.keys()].join(', ')} read from the cache)` : ''}`);
+    else log.info(`Evaluation: ${plural(cost.forwards, 'forward')}${stages.length ? ` — ${stages.join(', ')}` : ''}; ${cost.seconds < 1 ? 'under a second' : `about ${formatDuration(cost.seconds)}`} ` +
       `at ${rate.toPrecision(3)} images/s measured here${toCompute.includes('prp') ? ', plus PRP\'s backward pass per image and prototype' : ''}` +
       `${rotCached.size ? `; ROT ${[...rotCached.keys()].join(', ')} read from the cache` : ''}`);
     if (doC || doS || doP) {
