@@ -6,6 +6,7 @@
 //   data     decode + resize + augment images/s, our DataLoader vs torchvision/PIL (see data.mjs)
 //   rot      the exact relevance ordering test vs the fast one (--rot.steps) on the synthetic demo run (see rot.mjs)
 //   prp      ms per PRP map for ResNet-18 and VGG-11 at 224 px beside one forward+backward (see prp.mjs)
+//   bn       a micro-batched training step with batch norm over the whole batch vs per micro-batch (see bn.mjs)
 //   cub      the paper's workload rehearsed: CUB-sized data, proto-cub200224 (VGG16-BN, 2,000 prototypes, 224 px) through every command (see cub.mjs)
 const benches = {
   engine: () => import('./engine.mjs'),
@@ -15,6 +16,7 @@ const benches = {
   rot: () => import('./rot.mjs'),
   prp: () => import('./prp.mjs'),
   cub: () => import('./cub.mjs'),
+  bn: () => import('./bn.mjs'),
 };
 const [name, ...rest] = process.argv.slice(2);
 if (!name || !(name in benches)) {
