@@ -12,6 +12,20 @@ const STAGE_LABEL = { validation: 'validation', push: 'push', test: 'test' } as 
 
 const fmt = (v: number | undefined, d = 3) => (v === undefined ? '–' : v.toFixed(d));
 
+/** A terminal bar for a stage counted in units: done of total, and the ETA. */
+function stageBar(stage: string, stream: NodeJS.WriteStream, total: number, o: { clearOnComplete: boolean; etaBuffer: number }): cliProgress.SingleBar {
+  const bar = new cliProgress.SingleBar({ format: `${stage.padEnd(22)} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream, hideCursor: true, ...o },
+    cliProgress.Presets.shades_classic);
+  bar.start(total, 0);
+  return bar;
+}
+
+/** Without a terminal: a throttled line for `done` of `total`, and the stage's last line when it ends. */
+function beat(heartbeat: Heartbeat, done: number, total: number, images?: number): void {
+  heartbeat.tick(done, total, images);
+  if (done === total) heartbeat.end(done, total);
+}
+
 /** Subscribes a progress display to a run's events. */
 export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.WriteStream = process.stderr, heartbeat = new Heartbeat((l) => log.info(l))): void {
   const tty = Boolean(stream.isTTY);
@@ -45,10 +59,7 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
           break;
         case 'step':
           if (tty) bar?.update(e.batch, { loss: fmt(e.metrics['train_total_loss']), acc: fmt(e.metrics['train_accuracy']) });
-          else {
-            heartbeat.tick(e.batch, e.batches, e.images);
-            if (e.batch === e.batches) heartbeat.end(e.batch, e.batches); // the epoch's throughput
-          }
+          else beat(heartbeat, e.batch, e.batches, e.images); // its last line: the epoch's throughput
           break;
         case 'progress': {
           // a validation, a push or the test: a bar of its own on a terminal, throttled lines otherwise
@@ -57,16 +68,13 @@ export function attachProgress(events: Observable<TrainEvent>, stream: NodeJS.Wr
             if (barStage !== stage || !bar) {
               stop();
               barStage = stage;
-              bar = new cliProgress.SingleBar({ format: `${stage.padEnd(22)} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream, hideCursor: true, clearOnComplete: true, etaBuffer: 20 },
-                cliProgress.Presets.shades_classic);
-              bar.start(e.total, 0);
+              bar = stageBar(stage, stream, e.total, { clearOnComplete: true, etaBuffer: 20 });
             }
             bar.update(e.done);
             if (e.done >= e.total) stop();
           } else {
             if (heartbeat.current !== stage) heartbeat.start(stage);
-            heartbeat.tick(e.done, e.total, e.images);
-            if (e.done === e.total) heartbeat.end(e.done, e.total);
+            beat(heartbeat, e.done, e.total, e.images);
           }
           break;
         }
@@ -126,16 +134,11 @@ export function stageProgress(stream: NodeJS.WriteStream = process.stderr, heart
       if (stage !== current) {
         stop();
         current = stage;
-        if (tty) {
-          bar = new cliProgress.SingleBar({ format: `${stage.padEnd(22)} [{bar}] {value}/{total} | ETA {eta_formatted}`, stream, hideCursor: true, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
-          bar.start(total, 0);
-        } else heartbeat.start(stage);
+        if (tty) bar = stageBar(stage, stream, total, { clearOnComplete: false, etaBuffer: 50 });
+        else heartbeat.start(stage);
       }
       if (bar) bar.update(done);
-      else if (total > 0) {
-        heartbeat.tick(done, total, images);
-        if (done === total) heartbeat.end(done, total);
-      }
+      else if (total > 0) beat(heartbeat, done, total, images);
     },
     stop,
   };

@@ -6,7 +6,7 @@
  * backward pass runs the nodes in reverse: a batch-norm node reduces its output gradient over the whole batch
  * first; any other node takes each chunk's vector-Jacobian product by recomputing itself on that chunk.
  */
-import { rows, tf } from '@pixpnet/engine';
+import { chunks, rows, tf } from '@pixpnet/engine';
 import type { Tensor, Tensor1D, Tensor4D, Variable } from '@pixpnet/engine';
 import { INPUT } from '@pixpnet/symbolic';
 import type { BatchNorm2dOp } from '@pixpnet/symbolic';
@@ -45,8 +45,7 @@ export function layerwiseGradients(backbone: Backbone, x: Tensor4D, chunk: numbe
   backboneVars: readonly Variable[], headVars: readonly Variable[]): LayerwiseResult {
   if (backbone.cutNodeIds.length !== 1) throw new Error('layerwiseGradients: the backbone must be cut at one layer.');
   const n = x.shape[0];
-  const spans: Array<[number, number]> = [];
-  for (let s = 0; s < n; s += chunk) spans.push([s, Math.min(chunk, n - s)]);
+  const spans = [...chunks(n, chunk)];
   const nodes = backbone.keptNodes;
   const call = backbone.nextTrainingCall();
   const wanted = new Set(backboneVars.map((v) => v.name));
@@ -125,8 +124,8 @@ export function layerwiseGradients(backbone: Backbone, x: Tensor4D, chunk: numbe
         const prev = list[c];
         list[c] = prev ? held(() => tf.add(tensorOf(prev), g)) : hold(g);
       };
-      const params = backbone.specs.filter((p) => p.node === node.id && p.trainable).map((p) => ({ suffix: p.name.slice(node.id.length + 1), name: p.name }));
-      const trained = params.filter((p) => wanted.has(backbone.variable(p.name).name));
+      const trained = backbone.specs.filter((p) => p.node === node.id && p.trainable && wanted.has(backbone.variable(p.name).name))
+        .map((p) => ({ suffix: p.name.slice(node.id.length + 1), name: p.name }));
       if (node.op.type === 'batchNorm2d') {
         const st = bnStats.get(node.id)!;
         const gamma = backbone.variable(`${node.id}.weight`);
